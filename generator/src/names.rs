@@ -24,13 +24,16 @@ const KEYWORDS: &[&str] = &[
 ];
 
 /// Replaces everything heck cannot turn into an identifier: ASCII letters and digits stay,
-/// other ASCII becomes a word boundary, and non-ASCII characters become `uXXXX` words so
+/// `:` is dropped (as the official SDKs drop it), other ASCII becomes a word boundary, and
+/// non-ASCII characters become `uXXXX` words so
 /// that distinct names stay distinct.
 fn sanitize(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     for character in raw.chars() {
         if character.is_ascii_alphanumeric() {
             out.push(character);
+        } else if character == ':' {
+            // Dropped, as the official SDKs name `binding:host_id` `bindinghost_id`.
         } else if character.is_ascii() {
             out.push('_');
         } else {

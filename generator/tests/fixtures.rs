@@ -186,6 +186,7 @@ mod ok {
         doc_bare_carriage_return,
         downloads_and_media_types,
         enums,
+        example_shapes,
         forward_compat_v1,
         forward_compat_v2,
         header_params,

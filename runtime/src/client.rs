@@ -235,7 +235,10 @@ impl Client {
             .as_deref()
             .map_or(&[][..], |options| options.headers.as_slice());
         let mut headers = Vec::with_capacity(call.headers.len() + extra.len());
+        // A `Content-Type` given in any spelling replaces the default one; only the one
+        // spelled exactly so counts for an unsigned payload, as in the official SDK.
         let mut given_content_type = None;
+        let mut given_any_content_type = false;
         let given = call
             .headers
             .iter()
@@ -249,6 +252,7 @@ impl Client {
             if name == "Content-Type" && given_content_type.is_none() {
                 given_content_type = Some(value);
             }
+            given_any_content_type |= name.eq_ignore_ascii_case("Content-Type");
             headers.push((
                 header_name(operation.name, name)?,
                 header_value(operation.name, name, value)?,
@@ -258,7 +262,7 @@ impl Client {
         // unset body's media type, else JSON; a given one wins, and GETs may go without.
         let default_content_type = match body.content_type() {
             Some(_) => None,
-            None if given_content_type.is_some() => None,
+            None if given_any_content_type => None,
             None if self.inner.ignore_content_type_for_get_request
                 && operation.method == http::Method::GET =>
             {

@@ -130,8 +130,8 @@ pub struct Call {
     query: Vec<(&'static str, QueryValue)>,
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) body: Option<CallBody>,
-    /// The media type of an optional JSON body left unset: the official SDK still sends
-    /// it as `Content-Type`.
+    /// The media type of an optional body left unset: the official SDK still sends it as
+    /// `Content-Type`.
     pub(crate) unset_body_media_type: Option<&'static str>,
     /// The first problem met while assembling, reported when the call is sent.
     problem: Option<Error>,
@@ -294,20 +294,30 @@ impl Call {
     }
 
     /// Sets a multipart body when there is one.
-    pub fn set_form_body(&mut self, content_type: &str, form: Option<Form>, required: bool) {
+    pub fn set_form_body(
+        &mut self,
+        content_type: &'static str,
+        form: Option<Form>,
+        required: bool,
+    ) {
         match form {
             Some(form) => self.form_body(content_type, form),
             None if required => self.missing("body", "body"),
-            None => {}
+            None => self.unset_body_media_type = Some(content_type),
         }
     }
 
     /// Sets a raw file body when there is one.
-    pub fn set_file_body(&mut self, content_type: &str, part: Option<FilePart>, required: bool) {
+    pub fn set_file_body(
+        &mut self,
+        content_type: &'static str,
+        part: Option<FilePart>,
+        required: bool,
+    ) {
         match part {
             Some(part) => self.file_body(content_type, part),
             None if required => self.missing("body", "body"),
-            None => {}
+            None => self.unset_body_media_type = Some(content_type),
         }
     }
 

@@ -912,7 +912,7 @@ def generate(args):
         if key == "cases":
             lines.append(' "cases": [')
             for i, case in enumerate(cases):
-                text = json.dumps(case, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+                text = json.dumps(case, ensure_ascii=False, separators=(",", ":"))
                 lines.append("  " + text + ("," if i + 1 < len(cases) else ""))
             lines.append(" ],")
         else:

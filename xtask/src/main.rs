@@ -5,9 +5,10 @@
 //!                     [--runtime-path PATH | --runtime-version VERSION] [--skip-unsupported]
 //! ```
 //!
-//! Without options it regenerates the `generated/` crate from `spec/secmaster.yaml` and the
-//! fixture crates under `tests/fixture-crates/` from `tests/fixtures/ok/`, writing only the
-//! files whose contents changed. `--check` writes nothing and fails, naming each stale file.
+//! Without options it regenerates the `generated/` crate from `spec/secmaster.yaml`, the
+//! `services/<name>/` crates from `spec/services/` and the fixture crates under
+//! `tests/fixture-crates/` from `generator/tests/fixtures/ok/`, writing only the files whose
+//! contents changed. `--check` writes nothing and fails, naming each stale file.
 //! `--spec` and `--out` run the same pipeline on any other spec and folder: the folder gets
 //! a complete crate that builds where it is.
 
@@ -35,7 +36,8 @@ Regenerates the client crates from their specs.
                              the whole spec
   -h, --help                 print this help
 
-Without options: generated/ from spec/secmaster.yaml, and tests/fixture-crates/* from
+Without options: generated/ from spec/secmaster.yaml, services/<name>/ from
+spec/services/<name>.yaml (with --skip-unsupported), and tests/fixture-crates/* from
 generator/tests/fixtures/ok/.";
 
 struct Args {
@@ -150,7 +152,14 @@ fn run() -> Result<ExitCode> {
         if args.mode == Mode::Write {
             eprintln!("{}", skipped.labelled("left out"));
         }
-        let count = skipped.diagnostics.len();
+        // Operations (or their paging), not problems: one operation may have several.
+        let mut places: Vec<&str> = skipped
+            .diagnostics
+            .iter()
+            .map(|diagnostic| operation_place(&diagnostic.path))
+            .collect();
+        places.dedup();
+        let count = places.len();
         eprintln!(
             "note: {}: --skip-unsupported left out {count} operation{} or paging (`cargo xtask codegen` lists them); the rest was generated",
             skipped.spec_name,
@@ -186,4 +195,30 @@ fn run() -> Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The operation (`paths./x.get`), or its paging, a problem's YAML path lies in.
+fn operation_place(path: &str) -> &str {
+    // Each operation listed under `x-variants` is one of its own.
+    if path.contains(".x-variants[") {
+        return path;
+    }
+    if let Some(end) = path.find(".x-pagination") {
+        return &path[..end + ".x-pagination".len()];
+    }
+    // `paths.<template>.<method>`: the template may hold dots, the method never does.
+    for method in [
+        ".get", ".put", ".post", ".delete", ".options", ".head", ".patch", ".trace",
+    ] {
+        if let Some(start) = path.find(method) {
+            let end = start + method.len();
+            if path[end..].is_empty()
+                || path[end..].starts_with('.')
+                || path[end..].starts_with('[')
+            {
+                return &path[..end];
+            }
+        }
+    }
+    path
 }

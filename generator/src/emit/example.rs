@@ -47,7 +47,7 @@ pub fn crate_example(api: &Api, crate_name: &str) -> String {
 
 /// Building the request of `operation`, calling it with `client`, and matching the answer.
 fn call(api: &Api, operation: &Operation, crate_name: &str) -> String {
-    let request = format!("{}Request", names::pascal(&operation.type_name));
+    let request = names::pascal_ident(&format!("{}Request", operation.type_name));
     let method = names::snake_ident(&operation.method_name);
     let mut setters = String::new();
     for param in &operation.params {
@@ -118,8 +118,11 @@ fn value(api: &Api, ty: &Type, name: &str, krate: &str, depth: usize, exact: boo
             }
         }
         Type::Array(element) => {
-            let nested =
-                exact || matches!(api.through_aliases(element), Type::Array(_) | Type::Map(_));
+            let nested = exact
+                || matches!(
+                    api.through_aliases(element),
+                    Type::Array(_) | Type::Map(_) | Type::JsonObject
+                );
             let element = value(api, element, name, krate, depth, nested);
             if exact {
                 format!("vec![{element}]")
@@ -127,9 +130,16 @@ fn value(api: &Api, ty: &Type, name: &str, krate: &str, depth: usize, exact: boo
                 format!("[{element}]")
             }
         }
-        Type::Map(_) | Type::JsonObject if exact => "Default::default()".to_owned(),
+        // Typed, where the setter's `impl Into<..>` leaves nothing else to infer it from.
+        Type::Map(_) if exact => format!("{krate}::runtime::indexmap::IndexMap::new()"),
+        Type::JsonObject if exact => format!("{krate}::runtime::serde_json::Map::new()"),
+        // A map's values convert with `Into` only at the outer level, like an array's items.
         Type::Map(inner) => {
-            let inner = value(api, inner, "value", krate, depth, false);
+            let nested = matches!(
+                api.through_aliases(inner),
+                Type::Array(_) | Type::Map(_) | Type::JsonObject
+            );
+            let inner = value(api, inner, "value", krate, depth, nested);
             format!("[(\"key\", {inner})]")
         }
         Type::JsonObject => format!("{krate}::runtime::serde_json::Map::new()"),

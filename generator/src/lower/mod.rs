@@ -153,6 +153,14 @@ impl<'a> Lowerer<'a> {
         self.diagnostics.push(diagnostic);
     }
 
+    /// Drops the models an operation left out by `--skip-unsupported` had made (its inline
+    /// types, added after `count`), and frees their names.
+    fn forget_models_since(&mut self, count: usize, operation_path: &str) {
+        self.models.truncate(count);
+        self.type_names
+            .retain(|_, path| !path.starts_with(&format!("{operation_path}.")));
+    }
+
     /// With `skip_unsupported`, moves the problems found since `since` to the skipped list
     /// when every one of them lies under `scope` (a YAML path), and says so; problems
     /// elsewhere (a shared schema) stay errors.

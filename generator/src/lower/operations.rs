@@ -70,6 +70,7 @@ impl Lowerer<'_> {
                 let Some(operation) = operation else { continue };
                 let operation_path = format!("{item_path}.{method}");
                 let since = self.diagnostics.len();
+                let models_before = self.models.len();
                 let lowered_operation = 'operation: {
                     let Some(name) = operation.operation_id.clone() else {
                         self.error(
@@ -134,7 +135,9 @@ impl Lowerer<'_> {
                     }
                     // With `--skip-unsupported`, a problem of this operation alone leaves it out.
                     None => {
-                        self.skip_since(since, &operation_path);
+                        if self.skip_since(since, &operation_path) {
+                            self.forget_models_since(models_before, &operation_path);
+                        }
                     }
                 }
             }
@@ -238,7 +241,13 @@ impl Lowerer<'_> {
         };
         let path = format!("{operation_path}.{VARIANTS_EXTENSION}");
         let since = self.diagnostics.len();
-        let listed = variants.as_array().map_or(&[][..], Vec::as_slice);
+        let Some(listed) = variants.as_array() else {
+            self.error(
+                Diagnostic::new(&path, "`x-variants` must be a list of operations")
+                    .help("write each operation that shares this path and method as an item"),
+            );
+            return;
+        };
         for (index, variant) in listed.iter().enumerate() {
             let id = variant
                 .get("operationId")

@@ -44,6 +44,59 @@ fn is_binary(schema: &oa::ReferenceOr<Box<oa::Schema>>) -> bool {
     )
 }
 
+/// Names that `use models::*;` would shadow in a user's module: the prelude's types and
+/// traits, and what the generated crate's root exports. A schema so named is the model
+/// `…Model`.
+const GLOB_SHADOWED: [&str; 47] = [
+    "AsMut",
+    "AsRef",
+    "Box",
+    "Clone",
+    "Copy",
+    "Default",
+    "Drop",
+    "Eq",
+    "Extend",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "Into",
+    "IntoIterator",
+    "Iterator",
+    "Option",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Result",
+    "Send",
+    "Sized",
+    "String",
+    "Sync",
+    "ToOwned",
+    "ToString",
+    "TryFrom",
+    "TryInto",
+    "Unpin",
+    "Vec",
+    "Attempt",
+    "CallOptions",
+    "Client",
+    "ClientBuilder",
+    "Credentials",
+    "Error",
+    "Interceptor",
+    "Items",
+    "Outcome",
+    "Page",
+    "Pages",
+    "Region",
+    "RetryPolicy",
+    "Secret",
+    "ServiceError",
+    "UnknownValue",
+];
+
 const CYCLE_HELP: &str = "a chain of `$ref`s must end in a concrete schema";
 
 impl<'a> Lowerer<'a> {
@@ -60,12 +113,21 @@ impl<'a> Lowerer<'a> {
         for (name, schema) in schemas {
             let path = format!("components.schemas.{name}");
             let mut pascal = names::pascal(name);
-            if operation_types.contains(&pascal) {
-                // `Body`, unless another schema is already called that.
-                let suffix = ["Body", "Schema", "Model"]
-                    .into_iter()
-                    .find(|suffix| !schema_names.contains(&format!("{pascal}{suffix}")))
-                    .unwrap_or("Body");
+            // `Body` for an operation's type, `Model` for a name a glob import would
+            // shadow; the next suffix when another schema is already called that (a
+            // collision left is reported as one).
+            let suffixes: &[&str] = if operation_types.contains(&pascal) {
+                &["Body", "Schema", "Model"]
+            } else if GLOB_SHADOWED.contains(&pascal.as_str()) {
+                &["Model", "Schema"]
+            } else {
+                &[]
+            };
+            if let Some(suffix) = suffixes
+                .iter()
+                .find(|suffix| !schema_names.contains(&format!("{pascal}{suffix}")))
+                .or(suffixes.first())
+            {
                 pascal.push_str(suffix);
             }
             if !self.claim_type_name(&pascal, &path) {

@@ -8420,7 +8420,7 @@ impl<'de> rt::serde::Deserialize<'de> for Credential {
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct Credentials {
+pub struct CredentialsModel {
     /// IAM用户ID。
     pub user_id: String,
     /// 查询的AK。
@@ -8434,14 +8434,14 @@ pub struct Credentials {
 }
 
 #[cfg(all(feature = "credentials", feature = "serde"))]
-impl rt::serde::Serialize for Credentials {
+impl rt::serde::Serialize for CredentialsModel {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = 1 + 1 + 1 + 1 + 1;
-        let mut state = serializer.serialize_struct("Credentials", len)?;
+        let mut state = serializer.serialize_struct("CredentialsModel", len)?;
         state.serialize_field("user_id", &self.user_id)?;
         state.serialize_field("access", &self.access)?;
         state.serialize_field("status", &self.status)?;
@@ -8452,7 +8452,7 @@ impl rt::serde::Serialize for Credentials {
 }
 
 #[cfg(feature = "credentials")]
-impl<'de> rt::serde::Deserialize<'de> for Credentials {
+impl<'de> rt::serde::Deserialize<'de> for CredentialsModel {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -8465,17 +8465,17 @@ impl<'de> rt::serde::Deserialize<'de> for Credentials {
         ];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = Credentials;
+            type Value = CredentialsModel;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct Credentials")
+                formatter.write_str("struct CredentialsModel")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<Credentials, __A::Error> {
+            ) -> Result<CredentialsModel, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "user_id" => Some(0),
@@ -8507,7 +8507,7 @@ impl<'de> rt::serde::Deserialize<'de> for Credentials {
                         }
                     }
                 }
-                Ok(Credentials {
+                Ok(CredentialsModel {
                     user_id: rt::required(user_id, "user_id")?,
                     access: rt::required(access, "access")?,
                     status: rt::required(status, "status")?,
@@ -8516,7 +8516,7 @@ impl<'de> rt::serde::Deserialize<'de> for Credentials {
                 })
             }
         }
-        deserializer.deserialize_struct("Credentials", FIELDS, __Visitor)
+        deserializer.deserialize_struct("CredentialsModel", FIELDS, __Visitor)
     }
 }
 
@@ -14149,7 +14149,7 @@ pub struct KeystoneListRegionsResponseBody {
     #[allow(missing_docs)]
     pub links: Option<crate::models::Links>,
     /// 区域信息列表。
-    pub regions: Option<Vec<crate::models::Region>>,
+    pub regions: Option<Vec<crate::models::RegionModel>>,
 }
 
 #[cfg(all(feature = "regions", feature = "serde"))]
@@ -15349,7 +15349,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneShowProtocolResponseBody {
 #[non_exhaustive]
 pub struct KeystoneShowRegionResponseBody {
     #[allow(missing_docs)]
-    pub region: Option<crate::models::Region>,
+    pub region: Option<crate::models::RegionModel>,
 }
 
 #[cfg(all(feature = "regions", feature = "serde"))]
@@ -18954,7 +18954,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListGroupsForEnterpriseProjectResponse
 #[non_exhaustive]
 pub struct ListPermanentAccessKeysResponseBody {
     /// 认证结果信息列表。
-    pub credentials: Option<Vec<crate::models::Credentials>>,
+    pub credentials: Option<Vec<crate::models::CredentialsModel>>,
 }
 
 #[cfg(all(feature = "credentials", feature = "serde"))]
@@ -23654,7 +23654,7 @@ impl<'de> rt::serde::Deserialize<'de> for QuotaResult {
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct Region {
+pub struct RegionModel {
     /// 区域描述信息。
     pub description: String,
     /// null.
@@ -23670,14 +23670,14 @@ pub struct Region {
 }
 
 #[cfg(all(feature = "regions", feature = "serde"))]
-impl rt::serde::Serialize for Region {
+impl rt::serde::Serialize for RegionModel {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = 1 + 1 + 1 + 1 + 1 + 1;
-        let mut state = serializer.serialize_struct("Region", len)?;
+        let mut state = serializer.serialize_struct("RegionModel", len)?;
         state.serialize_field("description", &self.description)?;
         state.serialize_field("parent_region_id", &self.parent_region_id)?;
         state.serialize_field("links", &self.links)?;
@@ -23689,7 +23689,7 @@ impl rt::serde::Serialize for Region {
 }
 
 #[cfg(feature = "regions")]
-impl<'de> rt::serde::Deserialize<'de> for Region {
+impl<'de> rt::serde::Deserialize<'de> for RegionModel {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -23703,17 +23703,17 @@ impl<'de> rt::serde::Deserialize<'de> for Region {
         ];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = Region;
+            type Value = RegionModel;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct Region")
+                formatter.write_str("struct RegionModel")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<Region, __A::Error> {
+            ) -> Result<RegionModel, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "description" => Some(0),
@@ -23748,7 +23748,7 @@ impl<'de> rt::serde::Deserialize<'de> for Region {
                         }
                     }
                 }
-                Ok(Region {
+                Ok(RegionModel {
                     description: rt::required(description, "description")?,
                     parent_region_id: rt::required(
                         parent_region_id,
@@ -23761,7 +23761,7 @@ impl<'de> rt::serde::Deserialize<'de> for Region {
                 })
             }
         }
-        deserializer.deserialize_struct("Region", FIELDS, __Visitor)
+        deserializer.deserialize_struct("RegionModel", FIELDS, __Visitor)
     }
 }
 

@@ -617,7 +617,7 @@ fn __list_ports(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call
         request.device_owner = fields.take("device_owner")?;
         request.device_owner_prefixlike = fields.take("device_owner_prefixlike")?;
         request.description = fields.take("description")?;
-        request.binding_host_id = fields.take("binding_host_id")?;
+        request.bindinghost_id = fields.take("bindinghost_id")?;
         request.private_ips = fields.take("private_ips")?;
         request.security_groups = fields.take("security_groups")?;
         request.vpc_id = fields.take("vpc_id")?;

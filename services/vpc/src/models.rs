@@ -13711,15 +13711,15 @@ pub struct Port {
     /// **参数解释**： 端口的管理状态。 **取值范围**： true，false，默认值true。
     pub admin_state_up: bool,
     /// **参数解释**： 端口所在的主机ID。 **取值范围**： 不涉及。
-    pub binding_host_id: String,
+    pub bindinghost_id: String,
     /// **参数解释**： 端口的用户自定义信息。 **取值范围**： 不涉及。
-    pub binding_profile: rt::serde_json::Map<String, rt::serde_json::Value>,
+    pub bindingprofile: rt::serde_json::Map<String, rt::serde_json::Value>,
     #[allow(missing_docs)]
-    pub binding_vif_details: crate::models::BindingVifDetails,
+    pub bindingvif_details: crate::models::BindingVifDetails,
     /// **参数解释**： 端口绑定的虚拟接口类型 (ovs/hw_veb等)，扩展属性。 **取值范围**： - ovs：表示使用 Open vSwitch（OVS）作为虚拟交换机 - bridge：表示使用 Linux 内核桥接（bridge）实现虚拟网络 - hw_veb：表示硬件虚拟以太网桥（Hardware Virtual Ethernet Bridge），通常用于支持 SR-IOV 的硬件网卡 - vhostuser：表示使用 vhost-user 协议（基于 Unix 域套接字）与外部虚拟交换机通信 - distributed：表示用于分布式虚拟交换机 - binding_failed：表示端口绑定失败 - unbound：表示该端口未绑定到任何网络后端
-    pub binding_vif_type: String,
+    pub bindingvif_type: String,
     /// **参数解释**： 绑定的vNIC类型。 **取值范围**： - normal: 软交换。 - direct: SRIOV硬直通（不支持）。 - baremetal：用于裸金属服务器。
-    pub binding_vnic_type: String,
+    pub bindingvnic_type: String,
     /// **参数解释**： 端口的创建时间。 **取值范围**： UTC时间，格式: yyyy-MM-ddTHH:mm:ss。
     pub created_at: String,
     /// **参数解释**： 端口的最近一次更新的时间。 **取值范围**： UTC时间，格式: yyyy-MM-ddTHH:mm:ss。
@@ -13769,7 +13769,7 @@ pub struct Port {
     /// **参数解释**： 端口所属的可用分区的ID。 **取值范围**： 不涉及。
     pub zone_id: String,
     /// **参数解释**： 端口迁移的目的节点信息，包括目的节点的binding:vif_details和binding:vif_type。 **取值范围**： 不涉及。
-    pub binding_migration_info: rt::serde_json::Map<String, rt::serde_json::Value>,
+    pub bindingmigration_info: rt::serde_json::Map<String, rt::serde_json::Value>,
     /// **参数解释**： DHCP的扩展属性。 **取值范围**： 不涉及。
     pub extra_dhcp_opts: Vec<crate::models::PortExtraDhcpOpt>,
     /// **参数解释**： 边缘场景端口的位置类型。 **取值范围**： 默认值center。
@@ -13793,11 +13793,11 @@ impl rt::serde::Serialize for Port {
             + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1;
         let mut state = serializer.serialize_struct("Port", len)?;
         state.serialize_field("admin_state_up", &self.admin_state_up)?;
-        state.serialize_field("binding:host_id", &self.binding_host_id)?;
-        state.serialize_field("binding:profile", &self.binding_profile)?;
-        state.serialize_field("binding:vif_details", &self.binding_vif_details)?;
-        state.serialize_field("binding:vif_type", &self.binding_vif_type)?;
-        state.serialize_field("binding:vnic_type", &self.binding_vnic_type)?;
+        state.serialize_field("binding:host_id", &self.bindinghost_id)?;
+        state.serialize_field("binding:profile", &self.bindingprofile)?;
+        state.serialize_field("binding:vif_details", &self.bindingvif_details)?;
+        state.serialize_field("binding:vif_type", &self.bindingvif_type)?;
+        state.serialize_field("binding:vnic_type", &self.bindingvnic_type)?;
         state.serialize_field("created_at", &self.created_at)?;
         state.serialize_field("updated_at", &self.updated_at)?;
         state.serialize_field("description", &self.description)?;
@@ -13822,7 +13822,7 @@ impl rt::serde::Serialize for Port {
         state.serialize_field("enable_efi", &self.enable_efi)?;
         state.serialize_field("scope", &self.scope)?;
         state.serialize_field("zone_id", &self.zone_id)?;
-        state.serialize_field("binding:migration_info", &self.binding_migration_info)?;
+        state.serialize_field("binding:migration_info", &self.bindingmigration_info)?;
         state.serialize_field("extra_dhcp_opts", &self.extra_dhcp_opts)?;
         state.serialize_field("position_type", &self.position_type)?;
         state.serialize_field("instance_info", &self.instance_info)?;
@@ -13930,11 +13930,11 @@ impl<'de> rt::serde::Deserialize<'de> for Port {
                     }
                 }
                 let mut admin_state_up = None;
-                let mut binding_host_id = None;
-                let mut binding_profile = None;
-                let mut binding_vif_details = None;
-                let mut binding_vif_type = None;
-                let mut binding_vnic_type = None;
+                let mut bindinghost_id = None;
+                let mut bindingprofile = None;
+                let mut bindingvif_details = None;
+                let mut bindingvif_type = None;
+                let mut bindingvnic_type = None;
                 let mut created_at = None;
                 let mut updated_at = None;
                 let mut description = None;
@@ -13959,7 +13959,7 @@ impl<'de> rt::serde::Deserialize<'de> for Port {
                 let mut enable_efi = None;
                 let mut scope = None;
                 let mut zone_id = None;
-                let mut binding_migration_info = None;
+                let mut bindingmigration_info = None;
                 let mut extra_dhcp_opts = None;
                 let mut position_type = None;
                 let mut instance_info = None;
@@ -13972,11 +13972,11 @@ impl<'de> rt::serde::Deserialize<'de> for Port {
                 while let Some(__key) = __map.next_key_seed(__seed)? {
                     match __key {
                         Some(0) => admin_state_up = Some(__map.next_value()?),
-                        Some(1) => binding_host_id = Some(__map.next_value()?),
-                        Some(2) => binding_profile = Some(__map.next_value()?),
-                        Some(3) => binding_vif_details = Some(__map.next_value()?),
-                        Some(4) => binding_vif_type = Some(__map.next_value()?),
-                        Some(5) => binding_vnic_type = Some(__map.next_value()?),
+                        Some(1) => bindinghost_id = Some(__map.next_value()?),
+                        Some(2) => bindingprofile = Some(__map.next_value()?),
+                        Some(3) => bindingvif_details = Some(__map.next_value()?),
+                        Some(4) => bindingvif_type = Some(__map.next_value()?),
+                        Some(5) => bindingvnic_type = Some(__map.next_value()?),
                         Some(6) => created_at = Some(__map.next_value()?),
                         Some(7) => updated_at = Some(__map.next_value()?),
                         Some(8) => description = Some(__map.next_value()?),
@@ -14001,7 +14001,7 @@ impl<'de> rt::serde::Deserialize<'de> for Port {
                         Some(27) => enable_efi = Some(__map.next_value()?),
                         Some(28) => scope = Some(__map.next_value()?),
                         Some(29) => zone_id = Some(__map.next_value()?),
-                        Some(30) => binding_migration_info = Some(__map.next_value()?),
+                        Some(30) => bindingmigration_info = Some(__map.next_value()?),
                         Some(31) => extra_dhcp_opts = Some(__map.next_value()?),
                         Some(32) => position_type = Some(__map.next_value()?),
                         Some(33) => instance_info = Some(__map.next_value()?),
@@ -14014,18 +14014,15 @@ impl<'de> rt::serde::Deserialize<'de> for Port {
                 }
                 Ok(Port {
                     admin_state_up: rt::required(admin_state_up, "admin_state_up")?,
-                    binding_host_id: rt::required(binding_host_id, "binding:host_id")?,
-                    binding_profile: rt::required(binding_profile, "binding:profile")?,
-                    binding_vif_details: rt::required(
-                        binding_vif_details,
+                    bindinghost_id: rt::required(bindinghost_id, "binding:host_id")?,
+                    bindingprofile: rt::required(bindingprofile, "binding:profile")?,
+                    bindingvif_details: rt::required(
+                        bindingvif_details,
                         "binding:vif_details",
                     )?,
-                    binding_vif_type: rt::required(
-                        binding_vif_type,
-                        "binding:vif_type",
-                    )?,
-                    binding_vnic_type: rt::required(
-                        binding_vnic_type,
+                    bindingvif_type: rt::required(bindingvif_type, "binding:vif_type")?,
+                    bindingvnic_type: rt::required(
+                        bindingvnic_type,
                         "binding:vnic_type",
                     )?,
                     created_at: rt::required(created_at, "created_at")?,
@@ -14055,8 +14052,8 @@ impl<'de> rt::serde::Deserialize<'de> for Port {
                     enable_efi: rt::required(enable_efi, "enable_efi")?,
                     scope: rt::required(scope, "scope")?,
                     zone_id: rt::required(zone_id, "zone_id")?,
-                    binding_migration_info: rt::required(
-                        binding_migration_info,
+                    bindingmigration_info: rt::required(
+                        bindingmigration_info,
                         "binding:migration_info",
                     )?,
                     extra_dhcp_opts: rt::required(extra_dhcp_opts, "extra_dhcp_opts")?,

@@ -1372,7 +1372,7 @@ pub struct ListPortsRequest {
     /// **参数解释**： 端口的描述信息。 **取值范围**： 0-255个字符，不能包含“&lt;”和“&gt;”。
     pub description: Option<Vec<String>>,
     /// **参数解释**： 端口所在的主机ID。 **取值范围**： 不涉及。
-    pub binding_host_id: Option<Vec<String>>,
+    pub bindinghost_id: Option<Vec<String>>,
     /// **参数解释**： 端口的私有IP地址。 **取值范围**： - private_ips&#x3D;ip_address&#x3D;{ip_address}，其中{ip_address}填IP地址，如192.168.21.22。 - private_ips&#x3D;subnet_cidr_id&#x3D;{subnet_id}，其中{subnet_id}填IPv4子网或IPv6子网的ID，如011fc878-5521-4654-a1ad-f5b0b5820302。
     pub private_ips: Option<Vec<String>>,
     /// **参数解释**： 端口绑定的安全组列表。 **取值范围**： 不涉及。
@@ -1522,17 +1522,17 @@ impl ListPortsRequest {
         self.description = value;
         self
     }
-    /// Sets [`binding_host_id`](Self::binding_host_id).
-    pub fn binding_host_id(
+    /// Sets [`bindinghost_id`](Self::bindinghost_id).
+    pub fn bindinghost_id(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.binding_host_id = Some(value.into_iter().map(Into::into).collect());
+        self.bindinghost_id = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Sets or, with `None`, clears what [`binding_host_id`](Self::binding_host_id()) sets.
-    pub fn set_binding_host_id(mut self, value: Option<Vec<String>>) -> Self {
-        self.binding_host_id = value;
+    /// Sets or, with `None`, clears what [`bindinghost_id`](Self::bindinghost_id()) sets.
+    pub fn set_bindinghost_id(mut self, value: Option<Vec<String>>) -> Self {
+        self.bindinghost_id = value;
         self
     }
     /// Sets [`private_ips`](Self::private_ips).
@@ -10533,7 +10533,7 @@ impl crate::Client {
         call.set_query_array(
             "binding:host_id",
             request
-                .binding_host_id
+                .bindinghost_id
                 .map(|values| values.into_iter().map(|value| value.into()).collect()),
             true,
             false,

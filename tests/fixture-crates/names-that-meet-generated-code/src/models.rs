@@ -8,11 +8,11 @@ use ::huaweicloud_sdk_core::codegen as rt;
 #[non_exhaustive]
 pub struct SetterNames {
     #[allow(missing_docs)]
-    pub color: ::std::option::Option<::std::string::String>,
+    pub color: Option<String>,
     #[allow(missing_docs)]
-    pub set_color: ::std::option::Option<::std::string::String>,
+    pub set_color: Option<String>,
     #[allow(missing_docs)]
-    pub iterable: ::std::option::Option<crate::models::IntoIterator>,
+    pub iterable: Option<crate::models::IntoIteratorModel>,
 }
 
 impl SetterNames {
@@ -26,7 +26,7 @@ impl rt::serde::Serialize for SetterNames {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.color.is_some())
             + usize::from(self.set_color.is_some())
@@ -49,7 +49,7 @@ impl rt::serde::Serialize for SetterNames {
 impl<'de> rt::serde::Deserialize<'de> for SetterNames {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["color", "setColor", "iterable"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
@@ -63,8 +63,8 @@ impl<'de> rt::serde::Deserialize<'de> for SetterNames {
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<SetterNames, __A::Error> {
-                fn __field(name: &str) -> ::std::option::Option<usize> {
+            ) -> Result<SetterNames, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
                     match name {
                         "color" => Some(0),
                         "setColor" => Some(1),
@@ -104,26 +104,26 @@ impl<'de> rt::serde::Deserialize<'de> for SetterNames {
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct IntoIterator {
+pub struct IntoIteratorModel {
     #[allow(missing_docs)]
-    pub items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub items: Option<Vec<String>>,
 }
 
-impl IntoIterator {
-    /// Starts building a [`IntoIterator`]; see [`builders::IntoIterator`].
-    pub fn builder() -> crate::models::builders::IntoIterator {
+impl IntoIteratorModel {
+    /// Starts building a [`IntoIteratorModel`]; see [`builders::IntoIteratorModel`].
+    pub fn builder() -> crate::models::builders::IntoIteratorModel {
         ::std::default::Default::default()
     }
 }
 
-impl rt::serde::Serialize for IntoIterator {
+impl rt::serde::Serialize for IntoIteratorModel {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.items.is_some());
-        let mut state = serializer.serialize_struct("IntoIterator", len)?;
+        let mut state = serializer.serialize_struct("IntoIteratorModel", len)?;
         if let Some(value) = &self.items {
             state.serialize_field("items", value)?;
         }
@@ -132,25 +132,25 @@ impl rt::serde::Serialize for IntoIterator {
 }
 
 #[cfg(feature = "serde")]
-impl<'de> rt::serde::Deserialize<'de> for IntoIterator {
+impl<'de> rt::serde::Deserialize<'de> for IntoIteratorModel {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["items"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = IntoIterator;
+            type Value = IntoIteratorModel;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct IntoIterator")
+                formatter.write_str("struct IntoIteratorModel")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<IntoIterator, __A::Error> {
-                fn __field(name: &str) -> ::std::option::Option<usize> {
+            ) -> Result<IntoIteratorModel, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
                     match name {
                         "items" => Some(0),
                         _ => None,
@@ -169,10 +169,10 @@ impl<'de> rt::serde::Deserialize<'de> for IntoIterator {
                         }
                     }
                 }
-                Ok(IntoIterator { items })
+                Ok(IntoIteratorModel { items })
             }
         }
-        deserializer.deserialize_struct("IntoIterator", FIELDS, __Visitor)
+        deserializer.deserialize_struct("IntoIteratorModel", FIELDS, __Visitor)
     }
 }
 
@@ -182,33 +182,33 @@ impl<'de> rt::serde::Deserialize<'de> for IntoIterator {
 #[non_exhaustive]
 pub struct Visitor {
     #[allow(missing_docs)]
-    pub map: ::std::string::String,
+    pub map: String,
     #[allow(missing_docs)]
     pub seed: i64,
     #[allow(missing_docs)]
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: Option<String>,
     #[allow(missing_docs)]
-    pub field: ::std::option::Option<::std::string::String>,
+    pub field: Option<String>,
     #[allow(missing_docs)]
-    pub fields: ::std::option::Option<::std::string::String>,
+    pub fields: Option<String>,
     #[allow(missing_docs)]
-    pub state: ::std::option::Option<::std::string::String>,
+    pub state: Option<String>,
     #[allow(missing_docs)]
     pub value: crate::models::FieldsVisitor,
     #[allow(missing_docs)]
-    pub len: ::std::option::Option<i64>,
+    pub len: Option<i64>,
     #[allow(missing_docs)]
-    pub serializer: ::std::option::Option<::std::string::String>,
+    pub serializer: Option<String>,
     #[allow(missing_docs)]
-    pub deserializer: ::std::option::Option<::std::string::String>,
+    pub deserializer: Option<String>,
     #[allow(missing_docs)]
-    pub formatter: ::std::option::Option<::std::string::String>,
+    pub formatter: Option<String>,
     #[allow(missing_docs)]
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     #[allow(missing_docs)]
-    pub option: ::std::option::Option<crate::models::Option>,
+    pub option: Option<crate::models::OptionModel>,
     #[allow(missing_docs)]
-    pub empty: ::std::option::Option<crate::models::Empty>,
+    pub empty: Option<crate::models::Empty>,
 }
 
 impl Visitor {
@@ -222,7 +222,7 @@ impl rt::serde::Serialize for Visitor {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = 1 + 1 + usize::from(self.key.is_some())
             + usize::from(self.field.is_some()) + usize::from(self.fields.is_some())
@@ -275,7 +275,7 @@ impl rt::serde::Serialize for Visitor {
 impl<'de> rt::serde::Deserialize<'de> for Visitor {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &[
             "map",
             "seed",
@@ -304,8 +304,8 @@ impl<'de> rt::serde::Deserialize<'de> for Visitor {
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<Visitor, __A::Error> {
-                fn __field(name: &str) -> ::std::option::Option<usize> {
+            ) -> Result<Visitor, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
                     match name {
                         "map" => Some(0),
                         "seed" => Some(1),
@@ -391,7 +391,7 @@ impl<'de> rt::serde::Deserialize<'de> for Visitor {
 #[non_exhaustive]
 pub struct FieldsVisitor {
     #[allow(missing_docs)]
-    pub a: ::std::option::Option<crate::models::A>,
+    pub a: Option<crate::models::A>,
 }
 
 impl FieldsVisitor {
@@ -405,7 +405,7 @@ impl rt::serde::Serialize for FieldsVisitor {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.a.is_some());
         let mut state = serializer.serialize_struct("FieldsVisitor", len)?;
@@ -419,7 +419,7 @@ impl rt::serde::Serialize for FieldsVisitor {
 impl<'de> rt::serde::Deserialize<'de> for FieldsVisitor {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["a"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
@@ -433,8 +433,8 @@ impl<'de> rt::serde::Deserialize<'de> for FieldsVisitor {
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<FieldsVisitor, __A::Error> {
-                fn __field(name: &str) -> ::std::option::Option<usize> {
+            ) -> Result<FieldsVisitor, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
                     match name {
                         "a" => Some(0),
                         _ => None,
@@ -466,7 +466,7 @@ impl<'de> rt::serde::Deserialize<'de> for FieldsVisitor {
 #[non_exhaustive]
 pub struct A {
     #[allow(missing_docs)]
-    pub d: ::std::option::Option<crate::models::D>,
+    pub d: Option<crate::models::D>,
 }
 
 impl A {
@@ -480,7 +480,7 @@ impl rt::serde::Serialize for A {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.d.is_some());
         let mut state = serializer.serialize_struct("A", len)?;
@@ -494,7 +494,7 @@ impl rt::serde::Serialize for A {
 impl<'de> rt::serde::Deserialize<'de> for A {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["d"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
@@ -508,8 +508,8 @@ impl<'de> rt::serde::Deserialize<'de> for A {
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<A, __A::Error> {
-                fn __field(name: &str) -> ::std::option::Option<usize> {
+            ) -> Result<A, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
                     match name {
                         "d" => Some(0),
                         _ => None,
@@ -541,7 +541,7 @@ impl<'de> rt::serde::Deserialize<'de> for A {
 #[non_exhaustive]
 pub struct D {
     #[allow(missing_docs)]
-    pub s: ::std::option::Option<crate::models::S>,
+    pub s: Option<crate::models::S>,
 }
 
 impl D {
@@ -555,7 +555,7 @@ impl rt::serde::Serialize for D {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.s.is_some());
         let mut state = serializer.serialize_struct("D", len)?;
@@ -569,7 +569,7 @@ impl rt::serde::Serialize for D {
 impl<'de> rt::serde::Deserialize<'de> for D {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["s"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
@@ -583,8 +583,8 @@ impl<'de> rt::serde::Deserialize<'de> for D {
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<D, __A::Error> {
-                fn __field(name: &str) -> ::std::option::Option<usize> {
+            ) -> Result<D, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
                     match name {
                         "s" => Some(0),
                         _ => None,
@@ -616,7 +616,7 @@ impl<'de> rt::serde::Deserialize<'de> for D {
 #[non_exhaustive]
 pub struct S {
     #[allow(missing_docs)]
-    pub text: ::std::string::String,
+    pub text: String,
 }
 
 impl S {
@@ -630,7 +630,7 @@ impl rt::serde::Serialize for S {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = 1;
         let mut state = serializer.serialize_struct("S", len)?;
@@ -642,7 +642,7 @@ impl rt::serde::Serialize for S {
 impl<'de> rt::serde::Deserialize<'de> for S {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["text"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
@@ -656,8 +656,8 @@ impl<'de> rt::serde::Deserialize<'de> for S {
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<S, __A::Error> {
-                fn __field(name: &str) -> ::std::option::Option<usize> {
+            ) -> Result<S, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
                     match name {
                         "text" => Some(0),
                         _ => None,
@@ -689,26 +689,26 @@ impl<'de> rt::serde::Deserialize<'de> for S {
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct Option {
+pub struct OptionModel {
     #[allow(missing_docs)]
-    pub some: ::std::option::Option<crate::models::Some>,
+    pub some: Option<crate::models::Some>,
 }
 
-impl Option {
-    /// Starts building a [`Option`]; see [`builders::Option`].
-    pub fn builder() -> crate::models::builders::Option {
+impl OptionModel {
+    /// Starts building a [`OptionModel`]; see [`builders::OptionModel`].
+    pub fn builder() -> crate::models::builders::OptionModel {
         ::std::default::Default::default()
     }
 }
 
-impl rt::serde::Serialize for Option {
+impl rt::serde::Serialize for OptionModel {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.some.is_some());
-        let mut state = serializer.serialize_struct("Option", len)?;
+        let mut state = serializer.serialize_struct("OptionModel", len)?;
         if let Some(value) = &self.some {
             state.serialize_field("some", value)?;
         }
@@ -716,25 +716,25 @@ impl rt::serde::Serialize for Option {
     }
 }
 
-impl<'de> rt::serde::Deserialize<'de> for Option {
+impl<'de> rt::serde::Deserialize<'de> for OptionModel {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["some"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = Option;
+            type Value = OptionModel;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct Option")
+                formatter.write_str("struct OptionModel")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<Option, __A::Error> {
-                fn __field(name: &str) -> ::std::option::Option<usize> {
+            ) -> Result<OptionModel, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
                     match name {
                         "some" => Some(0),
                         _ => None,
@@ -753,10 +753,10 @@ impl<'de> rt::serde::Deserialize<'de> for Option {
                         }
                     }
                 }
-                Ok(Option { some })
+                Ok(OptionModel { some })
             }
         }
-        deserializer.deserialize_struct("Option", FIELDS, __Visitor)
+        deserializer.deserialize_struct("OptionModel", FIELDS, __Visitor)
     }
 }
 
@@ -766,7 +766,7 @@ impl<'de> rt::serde::Deserialize<'de> for Option {
 #[non_exhaustive]
 pub struct Some {
     #[allow(missing_docs)]
-    pub none: ::std::option::Option<crate::models::None>,
+    pub none: Option<crate::models::None>,
 }
 
 impl Some {
@@ -780,7 +780,7 @@ impl rt::serde::Serialize for Some {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.none.is_some());
         let mut state = serializer.serialize_struct("Some", len)?;
@@ -794,7 +794,7 @@ impl rt::serde::Serialize for Some {
 impl<'de> rt::serde::Deserialize<'de> for Some {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["none"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
@@ -808,8 +808,8 @@ impl<'de> rt::serde::Deserialize<'de> for Some {
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<Some, __A::Error> {
-                fn __field(name: &str) -> ::std::option::Option<usize> {
+            ) -> Result<Some, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
                     match name {
                         "none" => Some(0),
                         _ => None,
@@ -841,7 +841,7 @@ impl<'de> rt::serde::Deserialize<'de> for Some {
 #[non_exhaustive]
 pub struct None {
     #[allow(missing_docs)]
-    pub ok: ::std::option::Option<crate::models::Ok>,
+    pub ok: Option<crate::models::Ok>,
 }
 
 impl None {
@@ -855,7 +855,7 @@ impl rt::serde::Serialize for None {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.ok.is_some());
         let mut state = serializer.serialize_struct("None", len)?;
@@ -869,7 +869,7 @@ impl rt::serde::Serialize for None {
 impl<'de> rt::serde::Deserialize<'de> for None {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["ok"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
@@ -883,8 +883,8 @@ impl<'de> rt::serde::Deserialize<'de> for None {
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<None, __A::Error> {
-                fn __field(name: &str) -> ::std::option::Option<usize> {
+            ) -> Result<None, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
                     match name {
                         "ok" => Some(0),
                         _ => None,
@@ -916,7 +916,7 @@ impl<'de> rt::serde::Deserialize<'de> for None {
 #[non_exhaustive]
 pub struct Ok {
     #[allow(missing_docs)]
-    pub result: ::std::option::Option<crate::models::Result>,
+    pub result: Option<crate::models::ResultModel>,
 }
 
 impl Ok {
@@ -930,7 +930,7 @@ impl rt::serde::Serialize for Ok {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some());
         let mut state = serializer.serialize_struct("Ok", len)?;
@@ -944,7 +944,7 @@ impl rt::serde::Serialize for Ok {
 impl<'de> rt::serde::Deserialize<'de> for Ok {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
@@ -958,8 +958,8 @@ impl<'de> rt::serde::Deserialize<'de> for Ok {
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<Ok, __A::Error> {
-                fn __field(name: &str) -> ::std::option::Option<usize> {
+            ) -> Result<Ok, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
                         _ => None,
@@ -989,26 +989,26 @@ impl<'de> rt::serde::Deserialize<'de> for Ok {
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct Result {
+pub struct ResultModel {
     #[allow(missing_docs)]
-    pub into: ::std::option::Option<crate::models::Into>,
+    pub into: Option<crate::models::IntoModel>,
 }
 
-impl Result {
-    /// Starts building a [`Result`]; see [`builders::Result`].
-    pub fn builder() -> crate::models::builders::Result {
+impl ResultModel {
+    /// Starts building a [`ResultModel`]; see [`builders::ResultModel`].
+    pub fn builder() -> crate::models::builders::ResultModel {
         ::std::default::Default::default()
     }
 }
 
-impl rt::serde::Serialize for Result {
+impl rt::serde::Serialize for ResultModel {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.into.is_some());
-        let mut state = serializer.serialize_struct("Result", len)?;
+        let mut state = serializer.serialize_struct("ResultModel", len)?;
         if let Some(value) = &self.into {
             state.serialize_field("into", value)?;
         }
@@ -1016,25 +1016,25 @@ impl rt::serde::Serialize for Result {
     }
 }
 
-impl<'de> rt::serde::Deserialize<'de> for Result {
+impl<'de> rt::serde::Deserialize<'de> for ResultModel {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["into"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = Result;
+            type Value = ResultModel;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct Result")
+                formatter.write_str("struct ResultModel")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<Result, __A::Error> {
-                fn __field(name: &str) -> ::std::option::Option<usize> {
+            ) -> Result<ResultModel, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
                     match name {
                         "into" => Some(0),
                         _ => None,
@@ -1053,10 +1053,10 @@ impl<'de> rt::serde::Deserialize<'de> for Result {
                         }
                     }
                 }
-                Ok(Result { into })
+                Ok(ResultModel { into })
             }
         }
-        deserializer.deserialize_struct("Result", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ResultModel", FIELDS, __Visitor)
     }
 }
 
@@ -1064,26 +1064,26 @@ impl<'de> rt::serde::Deserialize<'de> for Result {
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct Into {
+pub struct IntoModel {
     #[allow(missing_docs)]
-    pub from: ::std::option::Option<crate::models::From>,
+    pub from: Option<crate::models::FromModel>,
 }
 
-impl Into {
-    /// Starts building a [`Into`]; see [`builders::Into`].
-    pub fn builder() -> crate::models::builders::Into {
+impl IntoModel {
+    /// Starts building a [`IntoModel`]; see [`builders::IntoModel`].
+    pub fn builder() -> crate::models::builders::IntoModel {
         ::std::default::Default::default()
     }
 }
 
-impl rt::serde::Serialize for Into {
+impl rt::serde::Serialize for IntoModel {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.from.is_some());
-        let mut state = serializer.serialize_struct("Into", len)?;
+        let mut state = serializer.serialize_struct("IntoModel", len)?;
         if let Some(value) = &self.from {
             state.serialize_field("from", value)?;
         }
@@ -1091,25 +1091,25 @@ impl rt::serde::Serialize for Into {
     }
 }
 
-impl<'de> rt::serde::Deserialize<'de> for Into {
+impl<'de> rt::serde::Deserialize<'de> for IntoModel {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["from"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = Into;
+            type Value = IntoModel;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct Into")
+                formatter.write_str("struct IntoModel")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<Into, __A::Error> {
-                fn __field(name: &str) -> ::std::option::Option<usize> {
+            ) -> Result<IntoModel, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
                     match name {
                         "from" => Some(0),
                         _ => None,
@@ -1128,10 +1128,10 @@ impl<'de> rt::serde::Deserialize<'de> for Into {
                         }
                     }
                 }
-                Ok(Into { from })
+                Ok(IntoModel { from })
             }
         }
-        deserializer.deserialize_struct("Into", FIELDS, __Visitor)
+        deserializer.deserialize_struct("IntoModel", FIELDS, __Visitor)
     }
 }
 
@@ -1139,26 +1139,26 @@ impl<'de> rt::serde::Deserialize<'de> for Into {
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct From {
+pub struct FromModel {
     #[allow(missing_docs)]
-    pub default: ::std::option::Option<crate::models::Default>,
+    pub default: Option<crate::models::DefaultModel>,
 }
 
-impl From {
-    /// Starts building a [`From`]; see [`builders::From`].
-    pub fn builder() -> crate::models::builders::From {
+impl FromModel {
+    /// Starts building a [`FromModel`]; see [`builders::FromModel`].
+    pub fn builder() -> crate::models::builders::FromModel {
         ::std::default::Default::default()
     }
 }
 
-impl rt::serde::Serialize for From {
+impl rt::serde::Serialize for FromModel {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.default.is_some());
-        let mut state = serializer.serialize_struct("From", len)?;
+        let mut state = serializer.serialize_struct("FromModel", len)?;
         if let Some(value) = &self.default {
             state.serialize_field("default", value)?;
         }
@@ -1166,25 +1166,25 @@ impl rt::serde::Serialize for From {
     }
 }
 
-impl<'de> rt::serde::Deserialize<'de> for From {
+impl<'de> rt::serde::Deserialize<'de> for FromModel {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["default"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = From;
+            type Value = FromModel;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct From")
+                formatter.write_str("struct FromModel")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<From, __A::Error> {
-                fn __field(name: &str) -> ::std::option::Option<usize> {
+            ) -> Result<FromModel, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
                     match name {
                         "default" => Some(0),
                         _ => None,
@@ -1203,10 +1203,10 @@ impl<'de> rt::serde::Deserialize<'de> for From {
                         }
                     }
                 }
-                Ok(From { default })
+                Ok(FromModel { default })
             }
         }
-        deserializer.deserialize_struct("From", FIELDS, __Visitor)
+        deserializer.deserialize_struct("FromModel", FIELDS, __Visitor)
     }
 }
 
@@ -1214,26 +1214,26 @@ impl<'de> rt::serde::Deserialize<'de> for From {
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct Default {
+pub struct DefaultModel {
     #[allow(missing_docs)]
-    pub formatter: ::std::option::Option<crate::models::Formatter>,
+    pub formatter: Option<crate::models::Formatter>,
 }
 
-impl Default {
-    /// Starts building a [`Default`]; see [`builders::Default`].
-    pub fn builder() -> crate::models::builders::Default {
+impl DefaultModel {
+    /// Starts building a [`DefaultModel`]; see [`builders::DefaultModel`].
+    pub fn builder() -> crate::models::builders::DefaultModel {
         ::std::default::Default::default()
     }
 }
 
-impl rt::serde::Serialize for Default {
+impl rt::serde::Serialize for DefaultModel {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.formatter.is_some());
-        let mut state = serializer.serialize_struct("Default", len)?;
+        let mut state = serializer.serialize_struct("DefaultModel", len)?;
         if let Some(value) = &self.formatter {
             state.serialize_field("formatter", value)?;
         }
@@ -1241,25 +1241,25 @@ impl rt::serde::Serialize for Default {
     }
 }
 
-impl<'de> rt::serde::Deserialize<'de> for Default {
+impl<'de> rt::serde::Deserialize<'de> for DefaultModel {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["formatter"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = Default;
+            type Value = DefaultModel;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct Default")
+                formatter.write_str("struct DefaultModel")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<Default, __A::Error> {
-                fn __field(name: &str) -> ::std::option::Option<usize> {
+            ) -> Result<DefaultModel, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
                     match name {
                         "formatter" => Some(0),
                         _ => None,
@@ -1278,10 +1278,10 @@ impl<'de> rt::serde::Deserialize<'de> for Default {
                         }
                     }
                 }
-                Ok(Default { formatter })
+                Ok(DefaultModel { formatter })
             }
         }
-        deserializer.deserialize_struct("Default", FIELDS, __Visitor)
+        deserializer.deserialize_struct("DefaultModel", FIELDS, __Visitor)
     }
 }
 
@@ -1291,7 +1291,7 @@ impl<'de> rt::serde::Deserialize<'de> for Default {
 #[non_exhaustive]
 pub struct Formatter {
     #[allow(missing_docs)]
-    pub r#box: ::std::option::Option<crate::models::Box>,
+    pub r#box: Option<crate::models::BoxModel>,
 }
 
 impl Formatter {
@@ -1305,7 +1305,7 @@ impl rt::serde::Serialize for Formatter {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.r#box.is_some());
         let mut state = serializer.serialize_struct("Formatter", len)?;
@@ -1319,7 +1319,7 @@ impl rt::serde::Serialize for Formatter {
 impl<'de> rt::serde::Deserialize<'de> for Formatter {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["box"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
@@ -1333,8 +1333,8 @@ impl<'de> rt::serde::Deserialize<'de> for Formatter {
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<Formatter, __A::Error> {
-                fn __field(name: &str) -> ::std::option::Option<usize> {
+            ) -> Result<Formatter, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
                     match name {
                         "box" => Some(0),
                         _ => None,
@@ -1364,31 +1364,31 @@ impl<'de> rt::serde::Deserialize<'de> for Formatter {
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct Box {
+pub struct BoxModel {
     #[allow(missing_docs)]
-    pub next: ::std::option::Option<::std::boxed::Box<crate::models::Box>>,
+    pub next: Option<Box<crate::models::BoxModel>>,
     #[allow(missing_docs)]
-    pub text: ::std::option::Option<crate::models::String>,
+    pub text: Option<crate::models::StringModel>,
     #[allow(missing_docs)]
-    pub items: ::std::option::Option<crate::models::Vec>,
+    pub items: Option<crate::models::VecModel>,
 }
 
-impl Box {
-    /// Starts building a [`Box`]; see [`builders::Box`].
-    pub fn builder() -> crate::models::builders::Box {
+impl BoxModel {
+    /// Starts building a [`BoxModel`]; see [`builders::BoxModel`].
+    pub fn builder() -> crate::models::builders::BoxModel {
         ::std::default::Default::default()
     }
 }
 
-impl rt::serde::Serialize for Box {
+impl rt::serde::Serialize for BoxModel {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.next.is_some()) + usize::from(self.text.is_some())
             + usize::from(self.items.is_some());
-        let mut state = serializer.serialize_struct("Box", len)?;
+        let mut state = serializer.serialize_struct("BoxModel", len)?;
         if let Some(value) = &self.next {
             state.serialize_field("next", value)?;
         }
@@ -1402,25 +1402,25 @@ impl rt::serde::Serialize for Box {
     }
 }
 
-impl<'de> rt::serde::Deserialize<'de> for Box {
+impl<'de> rt::serde::Deserialize<'de> for BoxModel {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["next", "text", "items"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = Box;
+            type Value = BoxModel;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct Box")
+                formatter.write_str("struct BoxModel")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<Box, __A::Error> {
-                fn __field(name: &str) -> ::std::option::Option<usize> {
+            ) -> Result<BoxModel, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
                     match name {
                         "next" => Some(0),
                         "text" => Some(1),
@@ -1445,21 +1445,21 @@ impl<'de> rt::serde::Deserialize<'de> for Box {
                         }
                     }
                 }
-                Ok(Box { next, text, items })
+                Ok(BoxModel { next, text, items })
             }
         }
-        deserializer.deserialize_struct("Box", FIELDS, __Visitor)
+        deserializer.deserialize_struct("BoxModel", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
-pub type String = ::std::string::String;
+pub type StringModel = String;
 
 #[allow(missing_docs)]
-pub type Vec = ::std::vec::Vec<::std::string::String>;
+pub type VecModel = Vec<String>;
 
 #[allow(missing_docs)]
-pub type Empty = rt::serde_json::Map<::std::string::String, rt::serde_json::Value>;
+pub type Empty = rt::serde_json::Map<String, rt::serde_json::Value>;
 
 /// Properties that become escaped Rust names keep their JSON names.
 #[derive(Debug, Clone, Default)]
@@ -1467,13 +1467,13 @@ pub type Empty = rt::serde_json::Map<::std::string::String, rt::serde_json::Valu
 #[non_exhaustive]
 pub struct Keywords {
     #[allow(missing_docs)]
-    pub self_: ::std::option::Option<::std::string::String>,
+    pub self_: Option<String>,
     #[allow(missing_docs)]
-    pub crate_: ::std::option::Option<::std::string::String>,
+    pub crate_: Option<String>,
     #[allow(missing_docs)]
-    pub super_: ::std::option::Option<::std::string::String>,
+    pub super_: Option<String>,
     #[allow(missing_docs)]
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
 }
 
 impl Keywords {
@@ -1487,7 +1487,7 @@ impl rt::serde::Serialize for Keywords {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.self_.is_some()) + usize::from(self.crate_.is_some())
             + usize::from(self.super_.is_some()) + usize::from(self.r#type.is_some());
@@ -1512,7 +1512,7 @@ impl rt::serde::Serialize for Keywords {
 impl<'de> rt::serde::Deserialize<'de> for Keywords {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["self", "crate", "super", "type"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
@@ -1526,8 +1526,8 @@ impl<'de> rt::serde::Deserialize<'de> for Keywords {
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<Keywords, __A::Error> {
-                fn __field(name: &str) -> ::std::option::Option<usize> {
+            ) -> Result<Keywords, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
                     match name {
                         "self" => Some(0),
                         "crate" => Some(1),
@@ -1572,7 +1572,7 @@ impl<'de> rt::serde::Deserialize<'de> for Keywords {
 /// Values the spec does not list are kept, unchanged, in [`Unknown`](Self::Unknown).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum Outcome {
+pub enum OutcomeModel {
     /// `Unknown`
     Unknown_,
     /// `UnknownValue`
@@ -1585,7 +1585,7 @@ pub enum Outcome {
     Unknown(crate::UnknownValue),
 }
 
-impl Outcome {
+impl OutcomeModel {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1598,7 +1598,7 @@ impl Outcome {
     }
 }
 
-impl ::std::convert::From<&str> for Outcome {
+impl ::std::convert::From<&str> for OutcomeModel {
     fn from(value: &str) -> Self {
         match value {
             "Unknown" => Self::Unknown_,
@@ -1610,7 +1610,7 @@ impl ::std::convert::From<&str> for Outcome {
     }
 }
 
-impl ::std::convert::From<::std::string::String> for Outcome {
+impl ::std::convert::From<::std::string::String> for OutcomeModel {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Unknown" => Self::Unknown_,
@@ -1622,13 +1622,13 @@ impl ::std::convert::From<::std::string::String> for Outcome {
     }
 }
 
-impl ::std::fmt::Display for Outcome {
+impl ::std::fmt::Display for OutcomeModel {
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
 
-impl rt::serde::Serialize for Outcome {
+impl rt::serde::Serialize for OutcomeModel {
     fn serialize<S: rt::serde::Serializer>(
         &self,
         serializer: S,
@@ -1637,7 +1637,7 @@ impl rt::serde::Serialize for Outcome {
     }
 }
 
-impl<'de> rt::serde::Deserialize<'de> for Outcome {
+impl<'de> rt::serde::Deserialize<'de> for OutcomeModel {
     fn deserialize<D: rt::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -1651,57 +1651,57 @@ impl<'de> rt::serde::Deserialize<'de> for Outcome {
 #[non_exhaustive]
 pub struct Hygiene {
     #[allow(missing_docs)]
-    pub rt: ::std::string::String,
+    pub rt: String,
     #[allow(missing_docs)]
-    pub serde: ::std::string::String,
+    pub serde: String,
     #[allow(missing_docs)]
-    pub core: ::std::option::Option<i64>,
+    pub core: Option<i64>,
     #[allow(missing_docs)]
-    pub std: ::std::option::Option<::std::string::String>,
+    pub std: Option<String>,
     #[allow(missing_docs)]
-    pub ok: ::std::option::Option<bool>,
+    pub ok: Option<bool>,
     #[allow(missing_docs)]
-    pub err: ::std::option::Option<crate::models::Err>,
+    pub err: Option<crate::models::Err>,
     #[allow(missing_docs)]
-    pub some: ::std::option::Option<::std::string::String>,
+    pub some: Option<String>,
     #[allow(missing_docs)]
-    pub none: ::std::option::Option<::std::string::String>,
+    pub none: Option<String>,
     #[allow(missing_docs)]
-    pub result: ::std::option::Option<::std::string::String>,
+    pub result: Option<String>,
     #[allow(missing_docs)]
-    pub option: ::std::option::Option<::std::string::String>,
+    pub option: Option<String>,
     #[allow(missing_docs)]
-    pub vec: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub vec: Option<Vec<String>>,
     #[allow(missing_docs)]
-    pub string: ::std::option::Option<::std::string::String>,
+    pub string: Option<String>,
     #[allow(missing_docs)]
-    pub r#box: ::std::option::Option<::std::string::String>,
+    pub r#box: Option<String>,
     #[allow(missing_docs)]
-    pub self_: ::std::option::Option<::std::string::String>,
+    pub self_: Option<String>,
     #[allow(missing_docs)]
-    pub a: ::std::option::Option<::std::string::String>,
+    pub a: Option<String>,
     #[allow(missing_docs)]
-    pub d: ::std::option::Option<::std::string::String>,
+    pub d: Option<String>,
     #[allow(missing_docs)]
     pub e: crate::models::E,
     #[allow(missing_docs)]
-    pub s: ::std::option::Option<::std::string::String>,
+    pub s: Option<String>,
     #[allow(missing_docs)]
-    pub t: ::std::option::Option<crate::models::T>,
+    pub t: Option<crate::models::T>,
     #[allow(missing_docs)]
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: Option<String>,
     #[allow(missing_docs)]
-    pub field_seed: ::std::option::Option<crate::models::FieldSeed>,
+    pub field_seed: Option<crate::models::FieldSeed>,
     #[allow(missing_docs)]
-    pub visitor: ::std::option::Option<::std::string::String>,
+    pub visitor: Option<String>,
     #[allow(missing_docs)]
-    pub deserialize: ::std::option::Option<::std::string::String>,
+    pub deserialize: Option<String>,
     #[allow(missing_docs)]
-    pub serialize: ::std::option::Option<::std::string::String>,
+    pub serialize: Option<String>,
     #[allow(missing_docs)]
-    pub builder: ::std::option::Option<::std::string::String>,
+    pub builder: Option<String>,
     #[allow(missing_docs)]
-    pub fields: ::std::option::Option<::std::string::String>,
+    pub fields: Option<String>,
 }
 
 impl Hygiene {
@@ -1715,7 +1715,7 @@ impl rt::serde::Serialize for Hygiene {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = 1 + 1 + usize::from(self.core.is_some())
             + usize::from(self.std.is_some()) + usize::from(self.ok.is_some())
@@ -1811,7 +1811,7 @@ impl rt::serde::Serialize for Hygiene {
 impl<'de> rt::serde::Deserialize<'de> for Hygiene {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &[
             "rt",
             "serde",
@@ -1852,8 +1852,8 @@ impl<'de> rt::serde::Deserialize<'de> for Hygiene {
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<Hygiene, __A::Error> {
-                fn __field(name: &str) -> ::std::option::Option<usize> {
+            ) -> Result<Hygiene, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
                     match name {
                         "rt" => Some(0),
                         "serde" => Some(1),
@@ -1989,7 +1989,7 @@ pub struct E {
     #[allow(missing_docs)]
     pub t: crate::models::T,
     #[allow(missing_docs)]
-    pub self_: ::std::option::Option<crate::models::Self_>,
+    pub self_: Option<crate::models::Self_>,
 }
 
 impl E {
@@ -2003,7 +2003,7 @@ impl rt::serde::Serialize for E {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = 1 + usize::from(self.self_.is_some());
         let mut state = serializer.serialize_struct("E", len)?;
@@ -2018,7 +2018,7 @@ impl rt::serde::Serialize for E {
 impl<'de> rt::serde::Deserialize<'de> for E {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["t", "self"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
@@ -2032,8 +2032,8 @@ impl<'de> rt::serde::Deserialize<'de> for E {
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<E, __A::Error> {
-                fn __field(name: &str) -> ::std::option::Option<usize> {
+            ) -> Result<E, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
                     match name {
                         "t" => Some(0),
                         "self" => Some(1),
@@ -2233,7 +2233,7 @@ impl<'de> rt::serde::Deserialize<'de> for Err {
 #[non_exhaustive]
 pub struct Self_ {
     #[allow(missing_docs)]
-    pub core: ::std::option::Option<crate::models::Core>,
+    pub core: Option<crate::models::Core>,
 }
 
 impl Self_ {
@@ -2247,7 +2247,7 @@ impl rt::serde::Serialize for Self_ {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.core.is_some());
         let mut state = serializer.serialize_struct("Self_", len)?;
@@ -2261,7 +2261,7 @@ impl rt::serde::Serialize for Self_ {
 impl<'de> rt::serde::Deserialize<'de> for Self_ {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["core"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
@@ -2275,8 +2275,8 @@ impl<'de> rt::serde::Deserialize<'de> for Self_ {
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<Self_, __A::Error> {
-                fn __field(name: &str) -> ::std::option::Option<usize> {
+            ) -> Result<Self_, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
                     match name {
                         "core" => Some(0),
                         _ => None,
@@ -2308,7 +2308,7 @@ impl<'de> rt::serde::Deserialize<'de> for Self_ {
 #[non_exhaustive]
 pub struct Core {
     #[allow(missing_docs)]
-    pub std: ::std::option::Option<crate::models::Std>,
+    pub std: Option<crate::models::Std>,
 }
 
 impl Core {
@@ -2322,7 +2322,7 @@ impl rt::serde::Serialize for Core {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.std.is_some());
         let mut state = serializer.serialize_struct("Core", len)?;
@@ -2336,7 +2336,7 @@ impl rt::serde::Serialize for Core {
 impl<'de> rt::serde::Deserialize<'de> for Core {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["std"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
@@ -2350,8 +2350,8 @@ impl<'de> rt::serde::Deserialize<'de> for Core {
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<Core, __A::Error> {
-                fn __field(name: &str) -> ::std::option::Option<usize> {
+            ) -> Result<Core, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
                     match name {
                         "std" => Some(0),
                         _ => None,
@@ -2383,7 +2383,7 @@ impl<'de> rt::serde::Deserialize<'de> for Core {
 #[non_exhaustive]
 pub struct Std {
     #[allow(missing_docs)]
-    pub serde: ::std::option::Option<crate::models::Serde>,
+    pub serde: Option<crate::models::Serde>,
 }
 
 impl Std {
@@ -2397,7 +2397,7 @@ impl rt::serde::Serialize for Std {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.serde.is_some());
         let mut state = serializer.serialize_struct("Std", len)?;
@@ -2411,7 +2411,7 @@ impl rt::serde::Serialize for Std {
 impl<'de> rt::serde::Deserialize<'de> for Std {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["serde"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
@@ -2425,8 +2425,8 @@ impl<'de> rt::serde::Deserialize<'de> for Std {
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<Std, __A::Error> {
-                fn __field(name: &str) -> ::std::option::Option<usize> {
+            ) -> Result<Std, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
                     match name {
                         "serde" => Some(0),
                         _ => None,
@@ -2458,7 +2458,7 @@ impl<'de> rt::serde::Deserialize<'de> for Std {
 #[non_exhaustive]
 pub struct Serde {
     #[allow(missing_docs)]
-    pub rt: ::std::option::Option<crate::models::Rt>,
+    pub rt: Option<crate::models::Rt>,
 }
 
 impl Serde {
@@ -2472,7 +2472,7 @@ impl rt::serde::Serialize for Serde {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.rt.is_some());
         let mut state = serializer.serialize_struct("Serde", len)?;
@@ -2486,7 +2486,7 @@ impl rt::serde::Serialize for Serde {
 impl<'de> rt::serde::Deserialize<'de> for Serde {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["rt"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
@@ -2500,8 +2500,8 @@ impl<'de> rt::serde::Deserialize<'de> for Serde {
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<Serde, __A::Error> {
-                fn __field(name: &str) -> ::std::option::Option<usize> {
+            ) -> Result<Serde, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
                     match name {
                         "rt" => Some(0),
                         _ => None,
@@ -2533,7 +2533,7 @@ impl<'de> rt::serde::Deserialize<'de> for Serde {
 #[non_exhaustive]
 pub struct Rt {
     #[allow(missing_docs)]
-    pub error: ::std::option::Option<crate::models::Error>,
+    pub error: Option<crate::models::ErrorModel>,
 }
 
 impl Rt {
@@ -2547,7 +2547,7 @@ impl rt::serde::Serialize for Rt {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.error.is_some());
         let mut state = serializer.serialize_struct("Rt", len)?;
@@ -2561,7 +2561,7 @@ impl rt::serde::Serialize for Rt {
 impl<'de> rt::serde::Deserialize<'de> for Rt {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["error"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
@@ -2575,8 +2575,8 @@ impl<'de> rt::serde::Deserialize<'de> for Rt {
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<Rt, __A::Error> {
-                fn __field(name: &str) -> ::std::option::Option<usize> {
+            ) -> Result<Rt, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
                     match name {
                         "error" => Some(0),
                         _ => None,
@@ -2606,26 +2606,26 @@ impl<'de> rt::serde::Deserialize<'de> for Rt {
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct Error {
+pub struct ErrorModel {
     #[allow(missing_docs)]
-    pub value: ::std::option::Option<crate::models::Value>,
+    pub value: Option<crate::models::Value>,
 }
 
-impl Error {
-    /// Starts building a [`Error`]; see [`builders::Error`].
-    pub fn builder() -> crate::models::builders::Error {
+impl ErrorModel {
+    /// Starts building a [`ErrorModel`]; see [`builders::ErrorModel`].
+    pub fn builder() -> crate::models::builders::ErrorModel {
         ::std::default::Default::default()
     }
 }
 
-impl rt::serde::Serialize for Error {
+impl rt::serde::Serialize for ErrorModel {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.value.is_some());
-        let mut state = serializer.serialize_struct("Error", len)?;
+        let mut state = serializer.serialize_struct("ErrorModel", len)?;
         if let Some(value) = &self.value {
             state.serialize_field("value", value)?;
         }
@@ -2633,25 +2633,25 @@ impl rt::serde::Serialize for Error {
     }
 }
 
-impl<'de> rt::serde::Deserialize<'de> for Error {
+impl<'de> rt::serde::Deserialize<'de> for ErrorModel {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["value"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = Error;
+            type Value = ErrorModel;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct Error")
+                formatter.write_str("struct ErrorModel")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<Error, __A::Error> {
-                fn __field(name: &str) -> ::std::option::Option<usize> {
+            ) -> Result<ErrorModel, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
                     match name {
                         "value" => Some(0),
                         _ => None,
@@ -2670,10 +2670,10 @@ impl<'de> rt::serde::Deserialize<'de> for Error {
                         }
                     }
                 }
-                Ok(Error { value })
+                Ok(ErrorModel { value })
             }
         }
-        deserializer.deserialize_struct("Error", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ErrorModel", FIELDS, __Visitor)
     }
 }
 
@@ -2683,7 +2683,7 @@ impl<'de> rt::serde::Deserialize<'de> for Error {
 #[non_exhaustive]
 pub struct Value {
     #[allow(missing_docs)]
-    pub deserializer: ::std::option::Option<crate::models::Deserializer>,
+    pub deserializer: Option<crate::models::Deserializer>,
 }
 
 impl Value {
@@ -2697,7 +2697,7 @@ impl rt::serde::Serialize for Value {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.deserializer.is_some());
         let mut state = serializer.serialize_struct("Value", len)?;
@@ -2711,7 +2711,7 @@ impl rt::serde::Serialize for Value {
 impl<'de> rt::serde::Deserialize<'de> for Value {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["deserializer"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
@@ -2725,8 +2725,8 @@ impl<'de> rt::serde::Deserialize<'de> for Value {
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<Value, __A::Error> {
-                fn __field(name: &str) -> ::std::option::Option<usize> {
+            ) -> Result<Value, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
                     match name {
                         "deserializer" => Some(0),
                         _ => None,
@@ -2758,7 +2758,7 @@ impl<'de> rt::serde::Deserialize<'de> for Value {
 #[non_exhaustive]
 pub struct Deserializer {
     #[allow(missing_docs)]
-    pub serializer: ::std::option::Option<crate::models::Serializer>,
+    pub serializer: Option<crate::models::Serializer>,
 }
 
 impl Deserializer {
@@ -2772,7 +2772,7 @@ impl rt::serde::Serialize for Deserializer {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.serializer.is_some());
         let mut state = serializer.serialize_struct("Deserializer", len)?;
@@ -2786,7 +2786,7 @@ impl rt::serde::Serialize for Deserializer {
 impl<'de> rt::serde::Deserialize<'de> for Deserializer {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["serializer"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
@@ -2800,8 +2800,8 @@ impl<'de> rt::serde::Deserialize<'de> for Deserializer {
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<Deserializer, __A::Error> {
-                fn __field(name: &str) -> ::std::option::Option<usize> {
+            ) -> Result<Deserializer, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
                     match name {
                         "serializer" => Some(0),
                         _ => None,
@@ -2833,7 +2833,7 @@ impl<'de> rt::serde::Deserialize<'de> for Deserializer {
 #[non_exhaustive]
 pub struct Serializer {
     #[allow(missing_docs)]
-    pub map_access: ::std::option::Option<crate::models::MapAccess>,
+    pub map_access: Option<crate::models::MapAccess>,
 }
 
 impl Serializer {
@@ -2847,7 +2847,7 @@ impl rt::serde::Serialize for Serializer {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.map_access.is_some());
         let mut state = serializer.serialize_struct("Serializer", len)?;
@@ -2861,7 +2861,7 @@ impl rt::serde::Serialize for Serializer {
 impl<'de> rt::serde::Deserialize<'de> for Serializer {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["map_access"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
@@ -2875,8 +2875,8 @@ impl<'de> rt::serde::Deserialize<'de> for Serializer {
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<Serializer, __A::Error> {
-                fn __field(name: &str) -> ::std::option::Option<usize> {
+            ) -> Result<Serializer, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
                     match name {
                         "map_access" => Some(0),
                         _ => None,
@@ -2908,7 +2908,7 @@ impl<'de> rt::serde::Deserialize<'de> for Serializer {
 #[non_exhaustive]
 pub struct MapAccess {
     #[allow(missing_docs)]
-    pub ignored_any: ::std::option::Option<crate::models::IgnoredAny>,
+    pub ignored_any: Option<crate::models::IgnoredAny>,
 }
 
 impl MapAccess {
@@ -2922,7 +2922,7 @@ impl rt::serde::Serialize for MapAccess {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.ignored_any.is_some());
         let mut state = serializer.serialize_struct("MapAccess", len)?;
@@ -2936,7 +2936,7 @@ impl rt::serde::Serialize for MapAccess {
 impl<'de> rt::serde::Deserialize<'de> for MapAccess {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["ignored_any"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
@@ -2950,8 +2950,8 @@ impl<'de> rt::serde::Deserialize<'de> for MapAccess {
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<MapAccess, __A::Error> {
-                fn __field(name: &str) -> ::std::option::Option<usize> {
+            ) -> Result<MapAccess, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
                     match name {
                         "ignored_any" => Some(0),
                         _ => None,
@@ -2983,7 +2983,7 @@ impl<'de> rt::serde::Deserialize<'de> for MapAccess {
 #[non_exhaustive]
 pub struct IgnoredAny {
     #[allow(missing_docs)]
-    pub build_error: ::std::option::Option<crate::models::BuildError>,
+    pub build_error: Option<crate::models::BuildError>,
 }
 
 impl IgnoredAny {
@@ -2997,7 +2997,7 @@ impl rt::serde::Serialize for IgnoredAny {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.build_error.is_some());
         let mut state = serializer.serialize_struct("IgnoredAny", len)?;
@@ -3011,7 +3011,7 @@ impl rt::serde::Serialize for IgnoredAny {
 impl<'de> rt::serde::Deserialize<'de> for IgnoredAny {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["build_error"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
@@ -3025,8 +3025,8 @@ impl<'de> rt::serde::Deserialize<'de> for IgnoredAny {
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<IgnoredAny, __A::Error> {
-                fn __field(name: &str) -> ::std::option::Option<usize> {
+            ) -> Result<IgnoredAny, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
                     match name {
                         "build_error" => Some(0),
                         _ => None,
@@ -3058,7 +3058,7 @@ impl<'de> rt::serde::Deserialize<'de> for IgnoredAny {
 #[non_exhaustive]
 pub struct BuildError {
     #[allow(missing_docs)]
-    pub builders: ::std::option::Option<crate::models::Builders>,
+    pub builders: Option<crate::models::Builders>,
 }
 
 impl BuildError {
@@ -3072,7 +3072,7 @@ impl rt::serde::Serialize for BuildError {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.builders.is_some());
         let mut state = serializer.serialize_struct("BuildError", len)?;
@@ -3086,7 +3086,7 @@ impl rt::serde::Serialize for BuildError {
 impl<'de> rt::serde::Deserialize<'de> for BuildError {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["builders"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
@@ -3100,8 +3100,8 @@ impl<'de> rt::serde::Deserialize<'de> for BuildError {
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<BuildError, __A::Error> {
-                fn __field(name: &str) -> ::std::option::Option<usize> {
+            ) -> Result<BuildError, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
                     match name {
                         "builders" => Some(0),
                         _ => None,
@@ -3133,7 +3133,7 @@ impl<'de> rt::serde::Deserialize<'de> for BuildError {
 #[non_exhaustive]
 pub struct Builders {
     #[allow(missing_docs)]
-    pub serialize_struct: ::std::option::Option<crate::models::SerializeStruct>,
+    pub serialize_struct: Option<crate::models::SerializeStruct>,
 }
 
 impl Builders {
@@ -3147,7 +3147,7 @@ impl rt::serde::Serialize for Builders {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.serialize_struct.is_some());
         let mut state = serializer.serialize_struct("Builders", len)?;
@@ -3161,7 +3161,7 @@ impl rt::serde::Serialize for Builders {
 impl<'de> rt::serde::Deserialize<'de> for Builders {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["serialize_struct"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
@@ -3175,8 +3175,8 @@ impl<'de> rt::serde::Deserialize<'de> for Builders {
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<Builders, __A::Error> {
-                fn __field(name: &str) -> ::std::option::Option<usize> {
+            ) -> Result<Builders, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
                     match name {
                         "serialize_struct" => Some(0),
                         _ => None,
@@ -3208,7 +3208,7 @@ impl<'de> rt::serde::Deserialize<'de> for Builders {
 #[non_exhaustive]
 pub struct SerializeStruct {
     #[allow(missing_docs)]
-    pub text: ::std::option::Option<::std::string::String>,
+    pub text: Option<String>,
 }
 
 impl SerializeStruct {
@@ -3222,7 +3222,7 @@ impl rt::serde::Serialize for SerializeStruct {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.text.is_some());
         let mut state = serializer.serialize_struct("SerializeStruct", len)?;
@@ -3236,7 +3236,7 @@ impl rt::serde::Serialize for SerializeStruct {
 impl<'de> rt::serde::Deserialize<'de> for SerializeStruct {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["text"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
@@ -3250,8 +3250,8 @@ impl<'de> rt::serde::Deserialize<'de> for SerializeStruct {
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<SerializeStruct, __A::Error> {
-                fn __field(name: &str) -> ::std::option::Option<usize> {
+            ) -> Result<SerializeStruct, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
                     match name {
                         "text" => Some(0),
                         _ => None,
@@ -3283,9 +3283,9 @@ impl<'de> rt::serde::Deserialize<'de> for SerializeStruct {
 #[non_exhaustive]
 pub struct FieldSeed {
     #[allow(missing_docs)]
-    pub find: ::std::option::Option<::std::string::String>,
+    pub find: Option<String>,
     #[allow(missing_docs)]
-    pub count: ::std::option::Option<i64>,
+    pub count: Option<i64>,
 }
 
 impl FieldSeed {
@@ -3299,7 +3299,7 @@ impl rt::serde::Serialize for FieldSeed {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.find.is_some()) + usize::from(self.count.is_some());
         let mut state = serializer.serialize_struct("FieldSeed", len)?;
@@ -3316,7 +3316,7 @@ impl rt::serde::Serialize for FieldSeed {
 impl<'de> rt::serde::Deserialize<'de> for FieldSeed {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["find", "count"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
@@ -3330,8 +3330,8 @@ impl<'de> rt::serde::Deserialize<'de> for FieldSeed {
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<FieldSeed, __A::Error> {
-                fn __field(name: &str) -> ::std::option::Option<usize> {
+            ) -> Result<FieldSeed, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
                     match name {
                         "find" => Some(0),
                         "count" => Some(1),
@@ -3368,47 +3368,35 @@ pub mod builders {
     /// Builds a [`SetterNames`](super::SetterNames).
     #[derive(Debug, Clone, Default)]
     pub struct SetterNames {
-        color: ::std::option::Option<::std::string::String>,
-        set_color: ::std::option::Option<::std::string::String>,
-        iterable: ::std::option::Option<crate::models::IntoIterator>,
+        color: Option<String>,
+        set_color: Option<String>,
+        iterable: Option<crate::models::IntoIteratorModel>,
     }
     impl SetterNames {
         /// Sets [`SetterNames::color`](super::SetterNames).
-        pub fn color(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn color(mut self, value: impl Into<String>) -> Self {
             self.color = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`color`](Self::color()) sets.
-        pub fn set_color_(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_color_(mut self, value: Option<String>) -> Self {
             self.color = value;
             self
         }
         /// Sets [`SetterNames::setColor`](super::SetterNames).
-        pub fn set_color(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn set_color(mut self, value: impl Into<String>) -> Self {
             self.set_color = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`set_color`](Self::set_color()) sets.
-        pub fn set_set_color(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_set_color(mut self, value: Option<String>) -> Self {
             self.set_color = value;
             self
         }
         /// Sets [`SetterNames::iterable`](super::SetterNames).
         pub fn iterable(
             mut self,
-            value: impl ::std::convert::Into<crate::models::IntoIterator>,
+            value: impl Into<crate::models::IntoIteratorModel>,
         ) -> Self {
             self.iterable = Some(value.into());
             self
@@ -3416,13 +3404,13 @@ pub mod builders {
         /// Sets or, with `None`, clears what [`iterable`](Self::iterable()) sets.
         pub fn set_iterable(
             mut self,
-            value: ::std::option::Option<crate::models::IntoIterator>,
+            value: Option<crate::models::IntoIteratorModel>,
         ) -> Self {
             self.iterable = value;
             self
         }
         /// Builds the [`SetterNames`](super::SetterNames); fails when a required field is not set.
-        pub fn build(self) -> ::std::result::Result<super::SetterNames, rt::BuildError> {
+        pub fn build(self) -> Result<super::SetterNames, rt::BuildError> {
             Ok(super::SetterNames {
                 color: self.color,
                 set_color: self.set_color,
@@ -3430,37 +3418,28 @@ pub mod builders {
             })
         }
     }
-    /// Builds a [`IntoIterator`](super::IntoIterator).
+    /// Builds a [`IntoIteratorModel`](super::IntoIteratorModel).
     #[derive(Debug, Clone, Default)]
-    pub struct IntoIterator {
-        items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub struct IntoIteratorModel {
+        items: Option<Vec<String>>,
     }
-    impl IntoIterator {
-        /// Sets [`IntoIterator::items`](super::IntoIterator).
+    impl IntoIteratorModel {
+        /// Sets [`IntoIteratorModel::items`](super::IntoIteratorModel).
         pub fn items(
             mut self,
-            value: impl ::std::iter::IntoIterator<
-                Item = impl ::std::convert::Into<::std::string::String>,
-            >,
+            value: impl IntoIterator<Item = impl Into<String>>,
         ) -> Self {
-            self.items = Some(
-                value.into_iter().map(::std::convert::Into::into).collect(),
-            );
+            self.items = Some(value.into_iter().map(Into::into).collect());
             self
         }
         /// Sets or, with `None`, clears what [`items`](Self::items()) sets.
-        pub fn set_items(
-            mut self,
-            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_items(mut self, value: Option<Vec<String>>) -> Self {
             self.items = value;
             self
         }
-        /// Builds the [`IntoIterator`](super::IntoIterator); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<super::IntoIterator, rt::BuildError> {
-            Ok(super::IntoIterator {
+        /// Builds the [`IntoIteratorModel`](super::IntoIteratorModel); fails when a required field is not set.
+        pub fn build(self) -> Result<super::IntoIteratorModel, rt::BuildError> {
+            Ok(super::IntoIteratorModel {
                 items: self.items,
             })
         }
@@ -3468,236 +3447,164 @@ pub mod builders {
     /// Builds a [`Visitor`](super::Visitor).
     #[derive(Debug, Clone, Default)]
     pub struct Visitor {
-        map: ::std::option::Option<::std::string::String>,
-        seed: ::std::option::Option<i64>,
-        key: ::std::option::Option<::std::string::String>,
-        field: ::std::option::Option<::std::string::String>,
-        fields: ::std::option::Option<::std::string::String>,
-        state: ::std::option::Option<::std::string::String>,
-        value: ::std::option::Option<crate::models::FieldsVisitor>,
-        len: ::std::option::Option<i64>,
-        serializer: ::std::option::Option<::std::string::String>,
-        deserializer: ::std::option::Option<::std::string::String>,
-        formatter: ::std::option::Option<::std::string::String>,
-        name: ::std::option::Option<::std::string::String>,
-        option: ::std::option::Option<crate::models::Option>,
-        empty: ::std::option::Option<crate::models::Empty>,
+        map: Option<String>,
+        seed: Option<i64>,
+        key: Option<String>,
+        field: Option<String>,
+        fields: Option<String>,
+        state: Option<String>,
+        value: Option<crate::models::FieldsVisitor>,
+        len: Option<i64>,
+        serializer: Option<String>,
+        deserializer: Option<String>,
+        formatter: Option<String>,
+        name: Option<String>,
+        option: Option<crate::models::OptionModel>,
+        empty: Option<crate::models::Empty>,
     }
     impl Visitor {
         /// Sets [`Visitor::map`](super::Visitor).
-        pub fn map(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn map(mut self, value: impl Into<String>) -> Self {
             self.map = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`map`](Self::map()) sets.
-        pub fn set_map(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_map(mut self, value: Option<String>) -> Self {
             self.map = value;
             self
         }
         /// Sets [`Visitor::seed`](super::Visitor).
-        pub fn seed(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        pub fn seed(mut self, value: impl Into<i64>) -> Self {
             self.seed = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`seed`](Self::seed()) sets.
-        pub fn set_seed(mut self, value: ::std::option::Option<i64>) -> Self {
+        pub fn set_seed(mut self, value: Option<i64>) -> Self {
             self.seed = value;
             self
         }
         /// Sets [`Visitor::key`](super::Visitor).
-        pub fn key(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn key(mut self, value: impl Into<String>) -> Self {
             self.key = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`key`](Self::key()) sets.
-        pub fn set_key(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_key(mut self, value: Option<String>) -> Self {
             self.key = value;
             self
         }
         /// Sets [`Visitor::field`](super::Visitor).
-        pub fn field(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn field(mut self, value: impl Into<String>) -> Self {
             self.field = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`field`](Self::field()) sets.
-        pub fn set_field(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_field(mut self, value: Option<String>) -> Self {
             self.field = value;
             self
         }
         /// Sets [`Visitor::fields`](super::Visitor).
-        pub fn fields(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn fields(mut self, value: impl Into<String>) -> Self {
             self.fields = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`fields`](Self::fields()) sets.
-        pub fn set_fields(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_fields(mut self, value: Option<String>) -> Self {
             self.fields = value;
             self
         }
         /// Sets [`Visitor::state`](super::Visitor).
-        pub fn state(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn state(mut self, value: impl Into<String>) -> Self {
             self.state = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`state`](Self::state()) sets.
-        pub fn set_state(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_state(mut self, value: Option<String>) -> Self {
             self.state = value;
             self
         }
         /// Sets [`Visitor::value`](super::Visitor).
-        pub fn value(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::FieldsVisitor>,
-        ) -> Self {
+        pub fn value(mut self, value: impl Into<crate::models::FieldsVisitor>) -> Self {
             self.value = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`value`](Self::value()) sets.
-        pub fn set_value(
-            mut self,
-            value: ::std::option::Option<crate::models::FieldsVisitor>,
-        ) -> Self {
+        pub fn set_value(mut self, value: Option<crate::models::FieldsVisitor>) -> Self {
             self.value = value;
             self
         }
         /// Sets [`Visitor::len`](super::Visitor).
-        pub fn len(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        pub fn len(mut self, value: impl Into<i64>) -> Self {
             self.len = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`len`](Self::len()) sets.
-        pub fn set_len(mut self, value: ::std::option::Option<i64>) -> Self {
+        pub fn set_len(mut self, value: Option<i64>) -> Self {
             self.len = value;
             self
         }
         /// Sets [`Visitor::serializer`](super::Visitor).
-        pub fn serializer(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn serializer(mut self, value: impl Into<String>) -> Self {
             self.serializer = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`serializer`](Self::serializer()) sets.
-        pub fn set_serializer(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_serializer(mut self, value: Option<String>) -> Self {
             self.serializer = value;
             self
         }
         /// Sets [`Visitor::deserializer`](super::Visitor).
-        pub fn deserializer(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn deserializer(mut self, value: impl Into<String>) -> Self {
             self.deserializer = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`deserializer`](Self::deserializer()) sets.
-        pub fn set_deserializer(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_deserializer(mut self, value: Option<String>) -> Self {
             self.deserializer = value;
             self
         }
         /// Sets [`Visitor::formatter`](super::Visitor).
-        pub fn formatter(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn formatter(mut self, value: impl Into<String>) -> Self {
             self.formatter = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`formatter`](Self::formatter()) sets.
-        pub fn set_formatter(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_formatter(mut self, value: Option<String>) -> Self {
             self.formatter = value;
             self
         }
         /// Sets [`Visitor::name`](super::Visitor).
-        pub fn name(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn name(mut self, value: impl Into<String>) -> Self {
             self.name = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`name`](Self::name()) sets.
-        pub fn set_name(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_name(mut self, value: Option<String>) -> Self {
             self.name = value;
             self
         }
         /// Sets [`Visitor::option`](super::Visitor).
-        pub fn option(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::Option>,
-        ) -> Self {
+        pub fn option(mut self, value: impl Into<crate::models::OptionModel>) -> Self {
             self.option = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`option`](Self::option()) sets.
-        pub fn set_option(
-            mut self,
-            value: ::std::option::Option<crate::models::Option>,
-        ) -> Self {
+        pub fn set_option(mut self, value: Option<crate::models::OptionModel>) -> Self {
             self.option = value;
             self
         }
         /// Sets [`Visitor::empty`](super::Visitor).
-        pub fn empty(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::Empty>,
-        ) -> Self {
+        pub fn empty(mut self, value: impl Into<crate::models::Empty>) -> Self {
             self.empty = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`empty`](Self::empty()) sets.
-        pub fn set_empty(
-            mut self,
-            value: ::std::option::Option<crate::models::Empty>,
-        ) -> Self {
+        pub fn set_empty(mut self, value: Option<crate::models::Empty>) -> Self {
             self.empty = value;
             self
         }
         /// Builds the [`Visitor`](super::Visitor); fails when a required field is not set.
-        pub fn build(self) -> ::std::result::Result<super::Visitor, rt::BuildError> {
+        pub fn build(self) -> Result<super::Visitor, rt::BuildError> {
             Ok(super::Visitor {
                 map: self.map.ok_or_else(|| rt::BuildError::missing("Visitor", "map"))?,
                 seed: self
@@ -3723,313 +3630,266 @@ pub mod builders {
     /// Builds a [`FieldsVisitor`](super::FieldsVisitor).
     #[derive(Debug, Clone, Default)]
     pub struct FieldsVisitor {
-        a: ::std::option::Option<crate::models::A>,
+        a: Option<crate::models::A>,
     }
     impl FieldsVisitor {
         /// Sets [`FieldsVisitor::a`](super::FieldsVisitor).
-        pub fn a(mut self, value: impl ::std::convert::Into<crate::models::A>) -> Self {
+        pub fn a(mut self, value: impl Into<crate::models::A>) -> Self {
             self.a = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`a`](Self::a()) sets.
-        pub fn set_a(mut self, value: ::std::option::Option<crate::models::A>) -> Self {
+        pub fn set_a(mut self, value: Option<crate::models::A>) -> Self {
             self.a = value;
             self
         }
         /// Builds the [`FieldsVisitor`](super::FieldsVisitor); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<super::FieldsVisitor, rt::BuildError> {
+        pub fn build(self) -> Result<super::FieldsVisitor, rt::BuildError> {
             Ok(super::FieldsVisitor { a: self.a })
         }
     }
     /// Builds a [`A`](super::A).
     #[derive(Debug, Clone, Default)]
     pub struct A {
-        d: ::std::option::Option<crate::models::D>,
+        d: Option<crate::models::D>,
     }
     impl A {
         /// Sets [`A::d`](super::A).
-        pub fn d(mut self, value: impl ::std::convert::Into<crate::models::D>) -> Self {
+        pub fn d(mut self, value: impl Into<crate::models::D>) -> Self {
             self.d = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`d`](Self::d()) sets.
-        pub fn set_d(mut self, value: ::std::option::Option<crate::models::D>) -> Self {
+        pub fn set_d(mut self, value: Option<crate::models::D>) -> Self {
             self.d = value;
             self
         }
         /// Builds the [`A`](super::A); fails when a required field is not set.
-        pub fn build(self) -> ::std::result::Result<super::A, rt::BuildError> {
+        pub fn build(self) -> Result<super::A, rt::BuildError> {
             Ok(super::A { d: self.d })
         }
     }
     /// Builds a [`D`](super::D).
     #[derive(Debug, Clone, Default)]
     pub struct D {
-        s: ::std::option::Option<crate::models::S>,
+        s: Option<crate::models::S>,
     }
     impl D {
         /// Sets [`D::s`](super::D).
-        pub fn s(mut self, value: impl ::std::convert::Into<crate::models::S>) -> Self {
+        pub fn s(mut self, value: impl Into<crate::models::S>) -> Self {
             self.s = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`s`](Self::s()) sets.
-        pub fn set_s(mut self, value: ::std::option::Option<crate::models::S>) -> Self {
+        pub fn set_s(mut self, value: Option<crate::models::S>) -> Self {
             self.s = value;
             self
         }
         /// Builds the [`D`](super::D); fails when a required field is not set.
-        pub fn build(self) -> ::std::result::Result<super::D, rt::BuildError> {
+        pub fn build(self) -> Result<super::D, rt::BuildError> {
             Ok(super::D { s: self.s })
         }
     }
     /// Builds a [`S`](super::S).
     #[derive(Debug, Clone, Default)]
     pub struct S {
-        text: ::std::option::Option<::std::string::String>,
+        text: Option<String>,
     }
     impl S {
         /// Sets [`S::text`](super::S).
-        pub fn text(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn text(mut self, value: impl Into<String>) -> Self {
             self.text = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`text`](Self::text()) sets.
-        pub fn set_text(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_text(mut self, value: Option<String>) -> Self {
             self.text = value;
             self
         }
         /// Builds the [`S`](super::S); fails when a required field is not set.
-        pub fn build(self) -> ::std::result::Result<super::S, rt::BuildError> {
+        pub fn build(self) -> Result<super::S, rt::BuildError> {
             Ok(super::S {
                 text: self.text.ok_or_else(|| rt::BuildError::missing("S", "text"))?,
             })
         }
     }
-    /// Builds a [`Option`](super::Option).
+    /// Builds a [`OptionModel`](super::OptionModel).
     #[derive(Debug, Clone, Default)]
-    pub struct Option {
-        some: ::std::option::Option<crate::models::Some>,
+    pub struct OptionModel {
+        some: Option<crate::models::Some>,
     }
-    impl Option {
-        /// Sets [`Option::some`](super::Option).
-        pub fn some(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::Some>,
-        ) -> Self {
+    impl OptionModel {
+        /// Sets [`OptionModel::some`](super::OptionModel).
+        pub fn some(mut self, value: impl Into<crate::models::Some>) -> Self {
             self.some = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`some`](Self::some()) sets.
-        pub fn set_some(
-            mut self,
-            value: ::std::option::Option<crate::models::Some>,
-        ) -> Self {
+        pub fn set_some(mut self, value: Option<crate::models::Some>) -> Self {
             self.some = value;
             self
         }
-        /// Builds the [`Option`](super::Option); fails when a required field is not set.
-        pub fn build(self) -> ::std::result::Result<super::Option, rt::BuildError> {
-            Ok(super::Option { some: self.some })
+        /// Builds the [`OptionModel`](super::OptionModel); fails when a required field is not set.
+        pub fn build(self) -> Result<super::OptionModel, rt::BuildError> {
+            Ok(super::OptionModel {
+                some: self.some,
+            })
         }
     }
     /// Builds a [`Some`](super::Some).
     #[derive(Debug, Clone, Default)]
     pub struct Some {
-        none: ::std::option::Option<crate::models::None>,
+        none: Option<crate::models::None>,
     }
     impl Some {
         /// Sets [`Some::none`](super::Some).
-        pub fn none(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::None>,
-        ) -> Self {
+        pub fn none(mut self, value: impl Into<crate::models::None>) -> Self {
             self.none = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`none`](Self::none()) sets.
-        pub fn set_none(
-            mut self,
-            value: ::std::option::Option<crate::models::None>,
-        ) -> Self {
+        pub fn set_none(mut self, value: Option<crate::models::None>) -> Self {
             self.none = value;
             self
         }
         /// Builds the [`Some`](super::Some); fails when a required field is not set.
-        pub fn build(self) -> ::std::result::Result<super::Some, rt::BuildError> {
+        pub fn build(self) -> Result<super::Some, rt::BuildError> {
             Ok(super::Some { none: self.none })
         }
     }
     /// Builds a [`None`](super::None).
     #[derive(Debug, Clone, Default)]
     pub struct None {
-        ok: ::std::option::Option<crate::models::Ok>,
+        ok: Option<crate::models::Ok>,
     }
     impl None {
         /// Sets [`None::ok`](super::None).
-        pub fn ok(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::Ok>,
-        ) -> Self {
+        pub fn ok(mut self, value: impl Into<crate::models::Ok>) -> Self {
             self.ok = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`ok`](Self::ok()) sets.
-        pub fn set_ok(
-            mut self,
-            value: ::std::option::Option<crate::models::Ok>,
-        ) -> Self {
+        pub fn set_ok(mut self, value: Option<crate::models::Ok>) -> Self {
             self.ok = value;
             self
         }
         /// Builds the [`None`](super::None); fails when a required field is not set.
-        pub fn build(self) -> ::std::result::Result<super::None, rt::BuildError> {
+        pub fn build(self) -> Result<super::None, rt::BuildError> {
             Ok(super::None { ok: self.ok })
         }
     }
     /// Builds a [`Ok`](super::Ok).
     #[derive(Debug, Clone, Default)]
     pub struct Ok {
-        result: ::std::option::Option<crate::models::Result>,
+        result: Option<crate::models::ResultModel>,
     }
     impl Ok {
         /// Sets [`Ok::result`](super::Ok).
-        pub fn result(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::Result>,
-        ) -> Self {
+        pub fn result(mut self, value: impl Into<crate::models::ResultModel>) -> Self {
             self.result = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`result`](Self::result()) sets.
-        pub fn set_result(
-            mut self,
-            value: ::std::option::Option<crate::models::Result>,
-        ) -> Self {
+        pub fn set_result(mut self, value: Option<crate::models::ResultModel>) -> Self {
             self.result = value;
             self
         }
         /// Builds the [`Ok`](super::Ok); fails when a required field is not set.
-        pub fn build(self) -> ::std::result::Result<super::Ok, rt::BuildError> {
+        pub fn build(self) -> Result<super::Ok, rt::BuildError> {
             Ok(super::Ok { result: self.result })
         }
     }
-    /// Builds a [`Result`](super::Result).
+    /// Builds a [`ResultModel`](super::ResultModel).
     #[derive(Debug, Clone, Default)]
-    pub struct Result {
-        into: ::std::option::Option<crate::models::Into>,
+    pub struct ResultModel {
+        into: Option<crate::models::IntoModel>,
     }
-    impl Result {
-        /// Sets [`Result::into`](super::Result).
-        pub fn into(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::Into>,
-        ) -> Self {
+    impl ResultModel {
+        /// Sets [`ResultModel::into`](super::ResultModel).
+        pub fn into(mut self, value: impl Into<crate::models::IntoModel>) -> Self {
             self.into = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`into`](Self::into()) sets.
-        pub fn set_into(
-            mut self,
-            value: ::std::option::Option<crate::models::Into>,
-        ) -> Self {
+        pub fn set_into(mut self, value: Option<crate::models::IntoModel>) -> Self {
             self.into = value;
             self
         }
-        /// Builds the [`Result`](super::Result); fails when a required field is not set.
-        pub fn build(self) -> ::std::result::Result<super::Result, rt::BuildError> {
-            Ok(super::Result { into: self.into })
+        /// Builds the [`ResultModel`](super::ResultModel); fails when a required field is not set.
+        pub fn build(self) -> Result<super::ResultModel, rt::BuildError> {
+            Ok(super::ResultModel {
+                into: self.into,
+            })
         }
     }
-    /// Builds a [`Into`](super::Into).
+    /// Builds a [`IntoModel`](super::IntoModel).
     #[derive(Debug, Clone, Default)]
-    pub struct Into {
-        from: ::std::option::Option<crate::models::From>,
+    pub struct IntoModel {
+        from: Option<crate::models::FromModel>,
     }
-    impl Into {
-        /// Sets [`Into::from`](super::Into).
-        pub fn from(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::From>,
-        ) -> Self {
+    impl IntoModel {
+        /// Sets [`IntoModel::from`](super::IntoModel).
+        pub fn from(mut self, value: impl Into<crate::models::FromModel>) -> Self {
             self.from = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`from`](Self::from()) sets.
-        pub fn set_from(
-            mut self,
-            value: ::std::option::Option<crate::models::From>,
-        ) -> Self {
+        pub fn set_from(mut self, value: Option<crate::models::FromModel>) -> Self {
             self.from = value;
             self
         }
-        /// Builds the [`Into`](super::Into); fails when a required field is not set.
-        pub fn build(self) -> ::std::result::Result<super::Into, rt::BuildError> {
-            Ok(super::Into { from: self.from })
+        /// Builds the [`IntoModel`](super::IntoModel); fails when a required field is not set.
+        pub fn build(self) -> Result<super::IntoModel, rt::BuildError> {
+            Ok(super::IntoModel {
+                from: self.from,
+            })
         }
     }
-    /// Builds a [`From`](super::From).
+    /// Builds a [`FromModel`](super::FromModel).
     #[derive(Debug, Clone, Default)]
-    pub struct From {
-        default: ::std::option::Option<crate::models::Default>,
+    pub struct FromModel {
+        default: Option<crate::models::DefaultModel>,
     }
-    impl From {
-        /// Sets [`From::default`](super::From).
-        pub fn default(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::Default>,
-        ) -> Self {
+    impl FromModel {
+        /// Sets [`FromModel::default`](super::FromModel).
+        pub fn default(mut self, value: impl Into<crate::models::DefaultModel>) -> Self {
             self.default = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`default`](Self::default()) sets.
         pub fn set_default(
             mut self,
-            value: ::std::option::Option<crate::models::Default>,
+            value: Option<crate::models::DefaultModel>,
         ) -> Self {
             self.default = value;
             self
         }
-        /// Builds the [`From`](super::From); fails when a required field is not set.
-        pub fn build(self) -> ::std::result::Result<super::From, rt::BuildError> {
-            Ok(super::From {
+        /// Builds the [`FromModel`](super::FromModel); fails when a required field is not set.
+        pub fn build(self) -> Result<super::FromModel, rt::BuildError> {
+            Ok(super::FromModel {
                 default: self.default,
             })
         }
     }
-    /// Builds a [`Default`](super::Default).
+    /// Builds a [`DefaultModel`](super::DefaultModel).
     #[derive(Debug, Clone, Default)]
-    pub struct Default {
-        formatter: ::std::option::Option<crate::models::Formatter>,
+    pub struct DefaultModel {
+        formatter: Option<crate::models::Formatter>,
     }
-    impl Default {
-        /// Sets [`Default::formatter`](super::Default).
-        pub fn formatter(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::Formatter>,
-        ) -> Self {
+    impl DefaultModel {
+        /// Sets [`DefaultModel::formatter`](super::DefaultModel).
+        pub fn formatter(mut self, value: impl Into<crate::models::Formatter>) -> Self {
             self.formatter = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`formatter`](Self::formatter()) sets.
-        pub fn set_formatter(
-            mut self,
-            value: ::std::option::Option<crate::models::Formatter>,
-        ) -> Self {
+        pub fn set_formatter(mut self, value: Option<crate::models::Formatter>) -> Self {
             self.formatter = value;
             self
         }
-        /// Builds the [`Default`](super::Default); fails when a required field is not set.
-        pub fn build(self) -> ::std::result::Result<super::Default, rt::BuildError> {
-            Ok(super::Default {
+        /// Builds the [`DefaultModel`](super::DefaultModel); fails when a required field is not set.
+        pub fn build(self) -> Result<super::DefaultModel, rt::BuildError> {
+            Ok(super::DefaultModel {
                 formatter: self.formatter,
             })
         }
@@ -4037,96 +3897,71 @@ pub mod builders {
     /// Builds a [`Formatter`](super::Formatter).
     #[derive(Debug, Clone, Default)]
     pub struct Formatter {
-        r#box: ::std::option::Option<crate::models::Box>,
+        r#box: Option<crate::models::BoxModel>,
     }
     impl Formatter {
         /// Sets [`Formatter::box`](super::Formatter).
-        pub fn r#box(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::Box>,
-        ) -> Self {
+        pub fn r#box(mut self, value: impl Into<crate::models::BoxModel>) -> Self {
             self.r#box = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`box`](Self::box()) sets.
-        pub fn set_box(
-            mut self,
-            value: ::std::option::Option<crate::models::Box>,
-        ) -> Self {
+        pub fn set_box(mut self, value: Option<crate::models::BoxModel>) -> Self {
             self.r#box = value;
             self
         }
         /// Builds the [`Formatter`](super::Formatter); fails when a required field is not set.
-        pub fn build(self) -> ::std::result::Result<super::Formatter, rt::BuildError> {
+        pub fn build(self) -> Result<super::Formatter, rt::BuildError> {
             Ok(super::Formatter {
                 r#box: self.r#box,
             })
         }
     }
-    /// Builds a [`Box`](super::Box).
+    /// Builds a [`BoxModel`](super::BoxModel).
     #[derive(Debug, Clone, Default)]
-    pub struct Box {
-        next: ::std::option::Option<crate::models::Box>,
-        text: ::std::option::Option<crate::models::String>,
-        items: ::std::option::Option<crate::models::Vec>,
+    pub struct BoxModel {
+        next: Option<crate::models::BoxModel>,
+        text: Option<crate::models::StringModel>,
+        items: Option<crate::models::VecModel>,
     }
-    impl Box {
-        /// Sets [`Box::next`](super::Box).
-        pub fn next(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::Box>,
-        ) -> Self {
+    impl BoxModel {
+        /// Sets [`BoxModel::next`](super::BoxModel).
+        pub fn next(mut self, value: impl Into<crate::models::BoxModel>) -> Self {
             self.next = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`next`](Self::next()) sets.
-        pub fn set_next(
-            mut self,
-            value: ::std::option::Option<crate::models::Box>,
-        ) -> Self {
+        pub fn set_next(mut self, value: Option<crate::models::BoxModel>) -> Self {
             self.next = value;
             self
         }
-        /// Sets [`Box::text`](super::Box).
-        pub fn text(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::String>,
-        ) -> Self {
+        /// Sets [`BoxModel::text`](super::BoxModel).
+        pub fn text(mut self, value: impl Into<crate::models::StringModel>) -> Self {
             self.text = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`text`](Self::text()) sets.
-        pub fn set_text(
-            mut self,
-            value: ::std::option::Option<crate::models::String>,
-        ) -> Self {
+        pub fn set_text(mut self, value: Option<crate::models::StringModel>) -> Self {
             self.text = value;
             self
         }
-        /// Sets [`Box::items`](super::Box).
+        /// Sets [`BoxModel::items`](super::BoxModel).
         pub fn items(
             mut self,
-            value: impl ::std::iter::IntoIterator<
-                Item = impl ::std::convert::Into<::std::string::String>,
-            >,
+            value: impl IntoIterator<Item = impl Into<String>>,
         ) -> Self {
-            self.items = Some(
-                value.into_iter().map(::std::convert::Into::into).collect(),
-            );
+            self.items = Some(value.into_iter().map(Into::into).collect());
             self
         }
         /// Sets or, with `None`, clears what [`items`](Self::items()) sets.
-        pub fn set_items(
-            mut self,
-            value: ::std::option::Option<crate::models::Vec>,
-        ) -> Self {
+        pub fn set_items(mut self, value: Option<crate::models::VecModel>) -> Self {
             self.items = value;
             self
         }
-        /// Builds the [`Box`](super::Box); fails when a required field is not set.
-        pub fn build(self) -> ::std::result::Result<super::Box, rt::BuildError> {
-            Ok(super::Box {
-                next: self.next.map(::std::boxed::Box::new),
+        /// Builds the [`BoxModel`](super::BoxModel); fails when a required field is not set.
+        pub fn build(self) -> Result<super::BoxModel, rt::BuildError> {
+            Ok(super::BoxModel {
+                next: self.next.map(Box::new),
                 text: self.text,
                 items: self.items,
             })
@@ -4135,78 +3970,54 @@ pub mod builders {
     /// Builds a [`Keywords`](super::Keywords).
     #[derive(Debug, Clone, Default)]
     pub struct Keywords {
-        self_: ::std::option::Option<::std::string::String>,
-        crate_: ::std::option::Option<::std::string::String>,
-        super_: ::std::option::Option<::std::string::String>,
-        r#type: ::std::option::Option<::std::string::String>,
+        self_: Option<String>,
+        crate_: Option<String>,
+        super_: Option<String>,
+        r#type: Option<String>,
     }
     impl Keywords {
         /// Sets [`Keywords::self`](super::Keywords).
-        pub fn self_(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn self_(mut self, value: impl Into<String>) -> Self {
             self.self_ = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`self_`](Self::self_()) sets.
-        pub fn set_self_(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_self_(mut self, value: Option<String>) -> Self {
             self.self_ = value;
             self
         }
         /// Sets [`Keywords::crate`](super::Keywords).
-        pub fn crate_(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn crate_(mut self, value: impl Into<String>) -> Self {
             self.crate_ = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`crate_`](Self::crate_()) sets.
-        pub fn set_crate_(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_crate_(mut self, value: Option<String>) -> Self {
             self.crate_ = value;
             self
         }
         /// Sets [`Keywords::super`](super::Keywords).
-        pub fn super_(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn super_(mut self, value: impl Into<String>) -> Self {
             self.super_ = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`super_`](Self::super_()) sets.
-        pub fn set_super_(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_super_(mut self, value: Option<String>) -> Self {
             self.super_ = value;
             self
         }
         /// Sets [`Keywords::type`](super::Keywords).
-        pub fn r#type(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn r#type(mut self, value: impl Into<String>) -> Self {
             self.r#type = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`type`](Self::type()) sets.
-        pub fn set_type(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_type(mut self, value: Option<String>) -> Self {
             self.r#type = value;
             self
         }
         /// Builds the [`Keywords`](super::Keywords); fails when a required field is not set.
-        pub fn build(self) -> ::std::result::Result<super::Keywords, rt::BuildError> {
+        pub fn build(self) -> Result<super::Keywords, rt::BuildError> {
             Ok(super::Keywords {
                 self_: self.self_,
                 crate_: self.crate_,
@@ -4218,99 +4029,81 @@ pub mod builders {
     /// Builds a [`Hygiene`](super::Hygiene).
     #[derive(Debug, Clone, Default)]
     pub struct Hygiene {
-        rt: ::std::option::Option<::std::string::String>,
-        serde: ::std::option::Option<::std::string::String>,
-        core: ::std::option::Option<i64>,
-        std: ::std::option::Option<::std::string::String>,
-        ok: ::std::option::Option<bool>,
-        err: ::std::option::Option<crate::models::Err>,
-        some: ::std::option::Option<::std::string::String>,
-        none: ::std::option::Option<::std::string::String>,
-        result: ::std::option::Option<::std::string::String>,
-        option: ::std::option::Option<::std::string::String>,
-        vec: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        string: ::std::option::Option<::std::string::String>,
-        r#box: ::std::option::Option<::std::string::String>,
-        self_: ::std::option::Option<::std::string::String>,
-        a: ::std::option::Option<::std::string::String>,
-        d: ::std::option::Option<::std::string::String>,
-        e: ::std::option::Option<crate::models::E>,
-        s: ::std::option::Option<::std::string::String>,
-        t: ::std::option::Option<crate::models::T>,
-        key: ::std::option::Option<::std::string::String>,
-        field_seed: ::std::option::Option<crate::models::FieldSeed>,
-        visitor: ::std::option::Option<::std::string::String>,
-        deserialize: ::std::option::Option<::std::string::String>,
-        serialize: ::std::option::Option<::std::string::String>,
-        builder: ::std::option::Option<::std::string::String>,
-        fields: ::std::option::Option<::std::string::String>,
+        rt: Option<String>,
+        serde: Option<String>,
+        core: Option<i64>,
+        std: Option<String>,
+        ok: Option<bool>,
+        err: Option<crate::models::Err>,
+        some: Option<String>,
+        none: Option<String>,
+        result: Option<String>,
+        option: Option<String>,
+        vec: Option<Vec<String>>,
+        string: Option<String>,
+        r#box: Option<String>,
+        self_: Option<String>,
+        a: Option<String>,
+        d: Option<String>,
+        e: Option<crate::models::E>,
+        s: Option<String>,
+        t: Option<crate::models::T>,
+        key: Option<String>,
+        field_seed: Option<crate::models::FieldSeed>,
+        visitor: Option<String>,
+        deserialize: Option<String>,
+        serialize: Option<String>,
+        builder: Option<String>,
+        fields: Option<String>,
     }
     impl Hygiene {
         /// Sets [`Hygiene::rt`](super::Hygiene).
-        pub fn rt(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn rt(mut self, value: impl Into<String>) -> Self {
             self.rt = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`rt`](Self::rt()) sets.
-        pub fn set_rt(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_rt(mut self, value: Option<String>) -> Self {
             self.rt = value;
             self
         }
         /// Sets [`Hygiene::serde`](super::Hygiene).
-        pub fn serde(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn serde(mut self, value: impl Into<String>) -> Self {
             self.serde = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`serde`](Self::serde()) sets.
-        pub fn set_serde(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_serde(mut self, value: Option<String>) -> Self {
             self.serde = value;
             self
         }
         /// Sets [`Hygiene::core`](super::Hygiene).
-        pub fn core(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        pub fn core(mut self, value: impl Into<i64>) -> Self {
             self.core = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`core`](Self::core()) sets.
-        pub fn set_core(mut self, value: ::std::option::Option<i64>) -> Self {
+        pub fn set_core(mut self, value: Option<i64>) -> Self {
             self.core = value;
             self
         }
         /// Sets [`Hygiene::std`](super::Hygiene).
-        pub fn std(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn std(mut self, value: impl Into<String>) -> Self {
             self.std = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`std`](Self::std()) sets.
-        pub fn set_std(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_std(mut self, value: Option<String>) -> Self {
             self.std = value;
             self
         }
         /// Sets [`Hygiene::ok`](super::Hygiene).
-        pub fn ok(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        pub fn ok(mut self, value: impl Into<bool>) -> Self {
             self.ok = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`ok`](Self::ok()) sets.
-        pub fn set_ok(mut self, value: ::std::option::Option<bool>) -> Self {
+        pub fn set_ok(mut self, value: Option<bool>) -> Self {
             self.ok = value;
             self
         }
@@ -4320,198 +4113,130 @@ pub mod builders {
             self
         }
         /// Sets or, with `None`, clears what [`err`](Self::err()) sets.
-        pub fn set_err(
-            mut self,
-            value: ::std::option::Option<crate::models::Err>,
-        ) -> Self {
+        pub fn set_err(mut self, value: Option<crate::models::Err>) -> Self {
             self.err = value;
             self
         }
         /// Sets [`Hygiene::some`](super::Hygiene).
-        pub fn some(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn some(mut self, value: impl Into<String>) -> Self {
             self.some = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`some`](Self::some()) sets.
-        pub fn set_some(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_some(mut self, value: Option<String>) -> Self {
             self.some = value;
             self
         }
         /// Sets [`Hygiene::none`](super::Hygiene).
-        pub fn none(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn none(mut self, value: impl Into<String>) -> Self {
             self.none = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`none`](Self::none()) sets.
-        pub fn set_none(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_none(mut self, value: Option<String>) -> Self {
             self.none = value;
             self
         }
         /// Sets [`Hygiene::result`](super::Hygiene).
-        pub fn result(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn result(mut self, value: impl Into<String>) -> Self {
             self.result = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`result`](Self::result()) sets.
-        pub fn set_result(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_result(mut self, value: Option<String>) -> Self {
             self.result = value;
             self
         }
         /// Sets [`Hygiene::option`](super::Hygiene).
-        pub fn option(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn option(mut self, value: impl Into<String>) -> Self {
             self.option = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`option`](Self::option()) sets.
-        pub fn set_option(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_option(mut self, value: Option<String>) -> Self {
             self.option = value;
             self
         }
         /// Sets [`Hygiene::vec`](super::Hygiene).
         pub fn vec(
             mut self,
-            value: impl ::std::iter::IntoIterator<
-                Item = impl ::std::convert::Into<::std::string::String>,
-            >,
+            value: impl IntoIterator<Item = impl Into<String>>,
         ) -> Self {
-            self.vec = Some(value.into_iter().map(::std::convert::Into::into).collect());
+            self.vec = Some(value.into_iter().map(Into::into).collect());
             self
         }
         /// Sets or, with `None`, clears what [`vec`](Self::vec()) sets.
-        pub fn set_vec(
-            mut self,
-            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_vec(mut self, value: Option<Vec<String>>) -> Self {
             self.vec = value;
             self
         }
         /// Sets [`Hygiene::string`](super::Hygiene).
-        pub fn string(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn string(mut self, value: impl Into<String>) -> Self {
             self.string = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`string`](Self::string()) sets.
-        pub fn set_string(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_string(mut self, value: Option<String>) -> Self {
             self.string = value;
             self
         }
         /// Sets [`Hygiene::box`](super::Hygiene).
-        pub fn r#box(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn r#box(mut self, value: impl Into<String>) -> Self {
             self.r#box = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`box`](Self::box()) sets.
-        pub fn set_box(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_box(mut self, value: Option<String>) -> Self {
             self.r#box = value;
             self
         }
         /// Sets [`Hygiene::Self`](super::Hygiene).
-        pub fn self_(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn self_(mut self, value: impl Into<String>) -> Self {
             self.self_ = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`self_`](Self::self_()) sets.
-        pub fn set_self_(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_self_(mut self, value: Option<String>) -> Self {
             self.self_ = value;
             self
         }
         /// Sets [`Hygiene::a`](super::Hygiene).
-        pub fn a(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn a(mut self, value: impl Into<String>) -> Self {
             self.a = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`a`](Self::a()) sets.
-        pub fn set_a(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_a(mut self, value: Option<String>) -> Self {
             self.a = value;
             self
         }
         /// Sets [`Hygiene::d`](super::Hygiene).
-        pub fn d(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn d(mut self, value: impl Into<String>) -> Self {
             self.d = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`d`](Self::d()) sets.
-        pub fn set_d(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_d(mut self, value: Option<String>) -> Self {
             self.d = value;
             self
         }
         /// Sets [`Hygiene::e`](super::Hygiene).
-        pub fn e(mut self, value: impl ::std::convert::Into<crate::models::E>) -> Self {
+        pub fn e(mut self, value: impl Into<crate::models::E>) -> Self {
             self.e = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`e`](Self::e()) sets.
-        pub fn set_e(mut self, value: ::std::option::Option<crate::models::E>) -> Self {
+        pub fn set_e(mut self, value: Option<crate::models::E>) -> Self {
             self.e = value;
             self
         }
         /// Sets [`Hygiene::s`](super::Hygiene).
-        pub fn s(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn s(mut self, value: impl Into<String>) -> Self {
             self.s = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`s`](Self::s()) sets.
-        pub fn set_s(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_s(mut self, value: Option<String>) -> Self {
             self.s = value;
             self
         }
@@ -4521,124 +4246,85 @@ pub mod builders {
             self
         }
         /// Sets or, with `None`, clears what [`t`](Self::t()) sets.
-        pub fn set_t(mut self, value: ::std::option::Option<crate::models::T>) -> Self {
+        pub fn set_t(mut self, value: Option<crate::models::T>) -> Self {
             self.t = value;
             self
         }
         /// Sets [`Hygiene::__key`](super::Hygiene).
-        pub fn key(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn key(mut self, value: impl Into<String>) -> Self {
             self.key = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`key`](Self::key()) sets.
-        pub fn set_key(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_key(mut self, value: Option<String>) -> Self {
             self.key = value;
             self
         }
         /// Sets [`Hygiene::field_seed`](super::Hygiene).
-        pub fn field_seed(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::FieldSeed>,
-        ) -> Self {
+        pub fn field_seed(mut self, value: impl Into<crate::models::FieldSeed>) -> Self {
             self.field_seed = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`field_seed`](Self::field_seed()) sets.
         pub fn set_field_seed(
             mut self,
-            value: ::std::option::Option<crate::models::FieldSeed>,
+            value: Option<crate::models::FieldSeed>,
         ) -> Self {
             self.field_seed = value;
             self
         }
         /// Sets [`Hygiene::visitor`](super::Hygiene).
-        pub fn visitor(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn visitor(mut self, value: impl Into<String>) -> Self {
             self.visitor = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`visitor`](Self::visitor()) sets.
-        pub fn set_visitor(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_visitor(mut self, value: Option<String>) -> Self {
             self.visitor = value;
             self
         }
         /// Sets [`Hygiene::deserialize`](super::Hygiene).
-        pub fn deserialize(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn deserialize(mut self, value: impl Into<String>) -> Self {
             self.deserialize = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`deserialize`](Self::deserialize()) sets.
-        pub fn set_deserialize(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_deserialize(mut self, value: Option<String>) -> Self {
             self.deserialize = value;
             self
         }
         /// Sets [`Hygiene::serialize`](super::Hygiene).
-        pub fn serialize(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn serialize(mut self, value: impl Into<String>) -> Self {
             self.serialize = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`serialize`](Self::serialize()) sets.
-        pub fn set_serialize(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_serialize(mut self, value: Option<String>) -> Self {
             self.serialize = value;
             self
         }
         /// Sets [`Hygiene::builder`](super::Hygiene).
-        pub fn builder(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn builder(mut self, value: impl Into<String>) -> Self {
             self.builder = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`builder`](Self::builder()) sets.
-        pub fn set_builder(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_builder(mut self, value: Option<String>) -> Self {
             self.builder = value;
             self
         }
         /// Sets [`Hygiene::FIELDS`](super::Hygiene).
-        pub fn fields(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn fields(mut self, value: impl Into<String>) -> Self {
             self.fields = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`fields`](Self::fields()) sets.
-        pub fn set_fields(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_fields(mut self, value: Option<String>) -> Self {
             self.fields = value;
             self
         }
         /// Builds the [`Hygiene`](super::Hygiene); fails when a required field is not set.
-        pub fn build(self) -> ::std::result::Result<super::Hygiene, rt::BuildError> {
+        pub fn build(self) -> Result<super::Hygiene, rt::BuildError> {
             Ok(super::Hygiene {
                 rt: self.rt.ok_or_else(|| rt::BuildError::missing("Hygiene", "rt"))?,
                 serde: self
@@ -4674,8 +4360,8 @@ pub mod builders {
     /// Builds a [`E`](super::E).
     #[derive(Debug, Clone, Default)]
     pub struct E {
-        t: ::std::option::Option<crate::models::T>,
-        self_: ::std::option::Option<crate::models::Self_>,
+        t: Option<crate::models::T>,
+        self_: Option<crate::models::Self_>,
     }
     impl E {
         /// Sets [`E::t`](super::E).
@@ -4684,28 +4370,22 @@ pub mod builders {
             self
         }
         /// Sets or, with `None`, clears what [`t`](Self::t()) sets.
-        pub fn set_t(mut self, value: ::std::option::Option<crate::models::T>) -> Self {
+        pub fn set_t(mut self, value: Option<crate::models::T>) -> Self {
             self.t = value;
             self
         }
         /// Sets [`E::self`](super::E).
-        pub fn self_(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::Self_>,
-        ) -> Self {
+        pub fn self_(mut self, value: impl Into<crate::models::Self_>) -> Self {
             self.self_ = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`self_`](Self::self_()) sets.
-        pub fn set_self_(
-            mut self,
-            value: ::std::option::Option<crate::models::Self_>,
-        ) -> Self {
+        pub fn set_self_(mut self, value: Option<crate::models::Self_>) -> Self {
             self.self_ = value;
             self
         }
         /// Builds the [`E`](super::E); fails when a required field is not set.
-        pub fn build(self) -> ::std::result::Result<super::E, rt::BuildError> {
+        pub fn build(self) -> Result<super::E, rt::BuildError> {
             Ok(super::E {
                 t: self.t.ok_or_else(|| rt::BuildError::missing("E", "t"))?,
                 self_: self.self_,
@@ -4715,175 +4395,141 @@ pub mod builders {
     /// Builds a [`Self_`](super::Self_).
     #[derive(Debug, Clone, Default)]
     pub struct Self_ {
-        core: ::std::option::Option<crate::models::Core>,
+        core: Option<crate::models::Core>,
     }
     impl Self_ {
         /// Sets [`Self_::core`](super::Self_).
-        pub fn core(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::Core>,
-        ) -> Self {
+        pub fn core(mut self, value: impl Into<crate::models::Core>) -> Self {
             self.core = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`core`](Self::core()) sets.
-        pub fn set_core(
-            mut self,
-            value: ::std::option::Option<crate::models::Core>,
-        ) -> Self {
+        pub fn set_core(mut self, value: Option<crate::models::Core>) -> Self {
             self.core = value;
             self
         }
         /// Builds the [`Self_`](super::Self_); fails when a required field is not set.
-        pub fn build(self) -> ::std::result::Result<super::Self_, rt::BuildError> {
+        pub fn build(self) -> Result<super::Self_, rt::BuildError> {
             Ok(super::Self_ { core: self.core })
         }
     }
     /// Builds a [`Core`](super::Core).
     #[derive(Debug, Clone, Default)]
     pub struct Core {
-        std: ::std::option::Option<crate::models::Std>,
+        std: Option<crate::models::Std>,
     }
     impl Core {
         /// Sets [`Core::std`](super::Core).
-        pub fn std(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::Std>,
-        ) -> Self {
+        pub fn std(mut self, value: impl Into<crate::models::Std>) -> Self {
             self.std = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`std`](Self::std()) sets.
-        pub fn set_std(
-            mut self,
-            value: ::std::option::Option<crate::models::Std>,
-        ) -> Self {
+        pub fn set_std(mut self, value: Option<crate::models::Std>) -> Self {
             self.std = value;
             self
         }
         /// Builds the [`Core`](super::Core); fails when a required field is not set.
-        pub fn build(self) -> ::std::result::Result<super::Core, rt::BuildError> {
+        pub fn build(self) -> Result<super::Core, rt::BuildError> {
             Ok(super::Core { std: self.std })
         }
     }
     /// Builds a [`Std`](super::Std).
     #[derive(Debug, Clone, Default)]
     pub struct Std {
-        serde: ::std::option::Option<crate::models::Serde>,
+        serde: Option<crate::models::Serde>,
     }
     impl Std {
         /// Sets [`Std::serde`](super::Std).
-        pub fn serde(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::Serde>,
-        ) -> Self {
+        pub fn serde(mut self, value: impl Into<crate::models::Serde>) -> Self {
             self.serde = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`serde`](Self::serde()) sets.
-        pub fn set_serde(
-            mut self,
-            value: ::std::option::Option<crate::models::Serde>,
-        ) -> Self {
+        pub fn set_serde(mut self, value: Option<crate::models::Serde>) -> Self {
             self.serde = value;
             self
         }
         /// Builds the [`Std`](super::Std); fails when a required field is not set.
-        pub fn build(self) -> ::std::result::Result<super::Std, rt::BuildError> {
+        pub fn build(self) -> Result<super::Std, rt::BuildError> {
             Ok(super::Std { serde: self.serde })
         }
     }
     /// Builds a [`Serde`](super::Serde).
     #[derive(Debug, Clone, Default)]
     pub struct Serde {
-        rt: ::std::option::Option<crate::models::Rt>,
+        rt: Option<crate::models::Rt>,
     }
     impl Serde {
         /// Sets [`Serde::rt`](super::Serde).
-        pub fn rt(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::Rt>,
-        ) -> Self {
+        pub fn rt(mut self, value: impl Into<crate::models::Rt>) -> Self {
             self.rt = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`rt`](Self::rt()) sets.
-        pub fn set_rt(
-            mut self,
-            value: ::std::option::Option<crate::models::Rt>,
-        ) -> Self {
+        pub fn set_rt(mut self, value: Option<crate::models::Rt>) -> Self {
             self.rt = value;
             self
         }
         /// Builds the [`Serde`](super::Serde); fails when a required field is not set.
-        pub fn build(self) -> ::std::result::Result<super::Serde, rt::BuildError> {
+        pub fn build(self) -> Result<super::Serde, rt::BuildError> {
             Ok(super::Serde { rt: self.rt })
         }
     }
     /// Builds a [`Rt`](super::Rt).
     #[derive(Debug, Clone, Default)]
     pub struct Rt {
-        error: ::std::option::Option<crate::models::Error>,
+        error: Option<crate::models::ErrorModel>,
     }
     impl Rt {
         /// Sets [`Rt::error`](super::Rt).
-        pub fn error(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::Error>,
-        ) -> Self {
+        pub fn error(mut self, value: impl Into<crate::models::ErrorModel>) -> Self {
             self.error = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`error`](Self::error()) sets.
-        pub fn set_error(
-            mut self,
-            value: ::std::option::Option<crate::models::Error>,
-        ) -> Self {
+        pub fn set_error(mut self, value: Option<crate::models::ErrorModel>) -> Self {
             self.error = value;
             self
         }
         /// Builds the [`Rt`](super::Rt); fails when a required field is not set.
-        pub fn build(self) -> ::std::result::Result<super::Rt, rt::BuildError> {
+        pub fn build(self) -> Result<super::Rt, rt::BuildError> {
             Ok(super::Rt { error: self.error })
         }
     }
-    /// Builds a [`Error`](super::Error).
+    /// Builds a [`ErrorModel`](super::ErrorModel).
     #[derive(Debug, Clone, Default)]
-    pub struct Error {
-        value: ::std::option::Option<crate::models::Value>,
+    pub struct ErrorModel {
+        value: Option<crate::models::Value>,
     }
-    impl Error {
-        /// Sets [`Error::value`](super::Error).
-        pub fn value(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::Value>,
-        ) -> Self {
+    impl ErrorModel {
+        /// Sets [`ErrorModel::value`](super::ErrorModel).
+        pub fn value(mut self, value: impl Into<crate::models::Value>) -> Self {
             self.value = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`value`](Self::value()) sets.
-        pub fn set_value(
-            mut self,
-            value: ::std::option::Option<crate::models::Value>,
-        ) -> Self {
+        pub fn set_value(mut self, value: Option<crate::models::Value>) -> Self {
             self.value = value;
             self
         }
-        /// Builds the [`Error`](super::Error); fails when a required field is not set.
-        pub fn build(self) -> ::std::result::Result<super::Error, rt::BuildError> {
-            Ok(super::Error { value: self.value })
+        /// Builds the [`ErrorModel`](super::ErrorModel); fails when a required field is not set.
+        pub fn build(self) -> Result<super::ErrorModel, rt::BuildError> {
+            Ok(super::ErrorModel {
+                value: self.value,
+            })
         }
     }
     /// Builds a [`Value`](super::Value).
     #[derive(Debug, Clone, Default)]
     pub struct Value {
-        deserializer: ::std::option::Option<crate::models::Deserializer>,
+        deserializer: Option<crate::models::Deserializer>,
     }
     impl Value {
         /// Sets [`Value::deserializer`](super::Value).
         pub fn deserializer(
             mut self,
-            value: impl ::std::convert::Into<crate::models::Deserializer>,
+            value: impl Into<crate::models::Deserializer>,
         ) -> Self {
             self.deserializer = Some(value.into());
             self
@@ -4891,13 +4537,13 @@ pub mod builders {
         /// Sets or, with `None`, clears what [`deserializer`](Self::deserializer()) sets.
         pub fn set_deserializer(
             mut self,
-            value: ::std::option::Option<crate::models::Deserializer>,
+            value: Option<crate::models::Deserializer>,
         ) -> Self {
             self.deserializer = value;
             self
         }
         /// Builds the [`Value`](super::Value); fails when a required field is not set.
-        pub fn build(self) -> ::std::result::Result<super::Value, rt::BuildError> {
+        pub fn build(self) -> Result<super::Value, rt::BuildError> {
             Ok(super::Value {
                 deserializer: self.deserializer,
             })
@@ -4906,13 +4552,13 @@ pub mod builders {
     /// Builds a [`Deserializer`](super::Deserializer).
     #[derive(Debug, Clone, Default)]
     pub struct Deserializer {
-        serializer: ::std::option::Option<crate::models::Serializer>,
+        serializer: Option<crate::models::Serializer>,
     }
     impl Deserializer {
         /// Sets [`Deserializer::serializer`](super::Deserializer).
         pub fn serializer(
             mut self,
-            value: impl ::std::convert::Into<crate::models::Serializer>,
+            value: impl Into<crate::models::Serializer>,
         ) -> Self {
             self.serializer = Some(value.into());
             self
@@ -4920,15 +4566,13 @@ pub mod builders {
         /// Sets or, with `None`, clears what [`serializer`](Self::serializer()) sets.
         pub fn set_serializer(
             mut self,
-            value: ::std::option::Option<crate::models::Serializer>,
+            value: Option<crate::models::Serializer>,
         ) -> Self {
             self.serializer = value;
             self
         }
         /// Builds the [`Deserializer`](super::Deserializer); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<super::Deserializer, rt::BuildError> {
+        pub fn build(self) -> Result<super::Deserializer, rt::BuildError> {
             Ok(super::Deserializer {
                 serializer: self.serializer,
             })
@@ -4937,27 +4581,24 @@ pub mod builders {
     /// Builds a [`Serializer`](super::Serializer).
     #[derive(Debug, Clone, Default)]
     pub struct Serializer {
-        map_access: ::std::option::Option<crate::models::MapAccess>,
+        map_access: Option<crate::models::MapAccess>,
     }
     impl Serializer {
         /// Sets [`Serializer::map_access`](super::Serializer).
-        pub fn map_access(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::MapAccess>,
-        ) -> Self {
+        pub fn map_access(mut self, value: impl Into<crate::models::MapAccess>) -> Self {
             self.map_access = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`map_access`](Self::map_access()) sets.
         pub fn set_map_access(
             mut self,
-            value: ::std::option::Option<crate::models::MapAccess>,
+            value: Option<crate::models::MapAccess>,
         ) -> Self {
             self.map_access = value;
             self
         }
         /// Builds the [`Serializer`](super::Serializer); fails when a required field is not set.
-        pub fn build(self) -> ::std::result::Result<super::Serializer, rt::BuildError> {
+        pub fn build(self) -> Result<super::Serializer, rt::BuildError> {
             Ok(super::Serializer {
                 map_access: self.map_access,
             })
@@ -4966,13 +4607,13 @@ pub mod builders {
     /// Builds a [`MapAccess`](super::MapAccess).
     #[derive(Debug, Clone, Default)]
     pub struct MapAccess {
-        ignored_any: ::std::option::Option<crate::models::IgnoredAny>,
+        ignored_any: Option<crate::models::IgnoredAny>,
     }
     impl MapAccess {
         /// Sets [`MapAccess::ignored_any`](super::MapAccess).
         pub fn ignored_any(
             mut self,
-            value: impl ::std::convert::Into<crate::models::IgnoredAny>,
+            value: impl Into<crate::models::IgnoredAny>,
         ) -> Self {
             self.ignored_any = Some(value.into());
             self
@@ -4980,13 +4621,13 @@ pub mod builders {
         /// Sets or, with `None`, clears what [`ignored_any`](Self::ignored_any()) sets.
         pub fn set_ignored_any(
             mut self,
-            value: ::std::option::Option<crate::models::IgnoredAny>,
+            value: Option<crate::models::IgnoredAny>,
         ) -> Self {
             self.ignored_any = value;
             self
         }
         /// Builds the [`MapAccess`](super::MapAccess); fails when a required field is not set.
-        pub fn build(self) -> ::std::result::Result<super::MapAccess, rt::BuildError> {
+        pub fn build(self) -> Result<super::MapAccess, rt::BuildError> {
             Ok(super::MapAccess {
                 ignored_any: self.ignored_any,
             })
@@ -4995,13 +4636,13 @@ pub mod builders {
     /// Builds a [`IgnoredAny`](super::IgnoredAny).
     #[derive(Debug, Clone, Default)]
     pub struct IgnoredAny {
-        build_error: ::std::option::Option<crate::models::BuildError>,
+        build_error: Option<crate::models::BuildError>,
     }
     impl IgnoredAny {
         /// Sets [`IgnoredAny::build_error`](super::IgnoredAny).
         pub fn build_error(
             mut self,
-            value: impl ::std::convert::Into<crate::models::BuildError>,
+            value: impl Into<crate::models::BuildError>,
         ) -> Self {
             self.build_error = Some(value.into());
             self
@@ -5009,13 +4650,13 @@ pub mod builders {
         /// Sets or, with `None`, clears what [`build_error`](Self::build_error()) sets.
         pub fn set_build_error(
             mut self,
-            value: ::std::option::Option<crate::models::BuildError>,
+            value: Option<crate::models::BuildError>,
         ) -> Self {
             self.build_error = value;
             self
         }
         /// Builds the [`IgnoredAny`](super::IgnoredAny); fails when a required field is not set.
-        pub fn build(self) -> ::std::result::Result<super::IgnoredAny, rt::BuildError> {
+        pub fn build(self) -> Result<super::IgnoredAny, rt::BuildError> {
             Ok(super::IgnoredAny {
                 build_error: self.build_error,
             })
@@ -5024,27 +4665,21 @@ pub mod builders {
     /// Builds a [`BuildError`](super::BuildError).
     #[derive(Debug, Clone, Default)]
     pub struct BuildError {
-        builders: ::std::option::Option<crate::models::Builders>,
+        builders: Option<crate::models::Builders>,
     }
     impl BuildError {
         /// Sets [`BuildError::builders`](super::BuildError).
-        pub fn builders(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::Builders>,
-        ) -> Self {
+        pub fn builders(mut self, value: impl Into<crate::models::Builders>) -> Self {
             self.builders = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`builders`](Self::builders()) sets.
-        pub fn set_builders(
-            mut self,
-            value: ::std::option::Option<crate::models::Builders>,
-        ) -> Self {
+        pub fn set_builders(mut self, value: Option<crate::models::Builders>) -> Self {
             self.builders = value;
             self
         }
         /// Builds the [`BuildError`](super::BuildError); fails when a required field is not set.
-        pub fn build(self) -> ::std::result::Result<super::BuildError, rt::BuildError> {
+        pub fn build(self) -> Result<super::BuildError, rt::BuildError> {
             Ok(super::BuildError {
                 builders: self.builders,
             })
@@ -5053,13 +4688,13 @@ pub mod builders {
     /// Builds a [`Builders`](super::Builders).
     #[derive(Debug, Clone, Default)]
     pub struct Builders {
-        serialize_struct: ::std::option::Option<crate::models::SerializeStruct>,
+        serialize_struct: Option<crate::models::SerializeStruct>,
     }
     impl Builders {
         /// Sets [`Builders::serialize_struct`](super::Builders).
         pub fn serialize_struct(
             mut self,
-            value: impl ::std::convert::Into<crate::models::SerializeStruct>,
+            value: impl Into<crate::models::SerializeStruct>,
         ) -> Self {
             self.serialize_struct = Some(value.into());
             self
@@ -5067,13 +4702,13 @@ pub mod builders {
         /// Sets or, with `None`, clears what [`serialize_struct`](Self::serialize_struct()) sets.
         pub fn set_serialize_struct(
             mut self,
-            value: ::std::option::Option<crate::models::SerializeStruct>,
+            value: Option<crate::models::SerializeStruct>,
         ) -> Self {
             self.serialize_struct = value;
             self
         }
         /// Builds the [`Builders`](super::Builders); fails when a required field is not set.
-        pub fn build(self) -> ::std::result::Result<super::Builders, rt::BuildError> {
+        pub fn build(self) -> Result<super::Builders, rt::BuildError> {
             Ok(super::Builders {
                 serialize_struct: self.serialize_struct,
             })
@@ -5082,29 +4717,21 @@ pub mod builders {
     /// Builds a [`SerializeStruct`](super::SerializeStruct).
     #[derive(Debug, Clone, Default)]
     pub struct SerializeStruct {
-        text: ::std::option::Option<::std::string::String>,
+        text: Option<String>,
     }
     impl SerializeStruct {
         /// Sets [`SerializeStruct::text`](super::SerializeStruct).
-        pub fn text(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn text(mut self, value: impl Into<String>) -> Self {
             self.text = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`text`](Self::text()) sets.
-        pub fn set_text(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_text(mut self, value: Option<String>) -> Self {
             self.text = value;
             self
         }
         /// Builds the [`SerializeStruct`](super::SerializeStruct); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<super::SerializeStruct, rt::BuildError> {
+        pub fn build(self) -> Result<super::SerializeStruct, rt::BuildError> {
             Ok(super::SerializeStruct {
                 text: self.text,
             })
@@ -5113,38 +4740,32 @@ pub mod builders {
     /// Builds a [`FieldSeed`](super::FieldSeed).
     #[derive(Debug, Clone, Default)]
     pub struct FieldSeed {
-        find: ::std::option::Option<::std::string::String>,
-        count: ::std::option::Option<i64>,
+        find: Option<String>,
+        count: Option<i64>,
     }
     impl FieldSeed {
         /// Sets [`FieldSeed::find`](super::FieldSeed).
-        pub fn find(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn find(mut self, value: impl Into<String>) -> Self {
             self.find = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`find`](Self::find()) sets.
-        pub fn set_find(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_find(mut self, value: Option<String>) -> Self {
             self.find = value;
             self
         }
         /// Sets [`FieldSeed::count`](super::FieldSeed).
-        pub fn count(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        pub fn count(mut self, value: impl Into<i64>) -> Self {
             self.count = Some(value.into());
             self
         }
         /// Sets or, with `None`, clears what [`count`](Self::count()) sets.
-        pub fn set_count(mut self, value: ::std::option::Option<i64>) -> Self {
+        pub fn set_count(mut self, value: Option<i64>) -> Self {
             self.count = value;
             self
         }
         /// Builds the [`FieldSeed`](super::FieldSeed); fails when a required field is not set.
-        pub fn build(self) -> ::std::result::Result<super::FieldSeed, rt::BuildError> {
+        pub fn build(self) -> Result<super::FieldSeed, rt::BuildError> {
             Ok(super::FieldSeed {
                 find: self.find,
                 count: self.count,

@@ -15,17 +15,17 @@ const SERVICE_OPERATION: rt::Operation = rt::Operation {
 #[non_exhaustive]
 pub struct ServiceRequest {
     /// Required.
-    pub call: ::std::option::Option<::std::string::String>,
+    pub call: Option<String>,
     /// Required.
-    pub request: ::std::option::Option<::std::string::String>,
+    pub request: Option<String>,
     #[allow(missing_docs)]
-    pub response: ::std::option::Option<i64>,
+    pub response: Option<i64>,
     #[allow(missing_docs)]
-    pub value: ::std::option::Option<::std::string::String>,
+    pub value: Option<String>,
     /// The request body.
     ///
     /// Required.
-    pub body: ::std::option::Option<crate::models::Keywords>,
+    pub body: Option<crate::models::Keywords>,
 }
 
 impl ServiceRequest {
@@ -34,76 +34,52 @@ impl ServiceRequest {
         Default::default()
     }
     /// Sets [`call`](Self::call).
-    pub fn call(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn call(mut self, value: impl Into<String>) -> Self {
         self.call = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`call`](Self::call()) sets.
-    pub fn set_call(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_call(mut self, value: Option<String>) -> Self {
         self.call = value;
         self
     }
     /// Sets [`request`](Self::request).
-    pub fn request(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn request(mut self, value: impl Into<String>) -> Self {
         self.request = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`request`](Self::request()) sets.
-    pub fn set_request(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_request(mut self, value: Option<String>) -> Self {
         self.request = value;
         self
     }
     /// Sets [`response`](Self::response).
-    pub fn response(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+    pub fn response(mut self, value: impl Into<i64>) -> Self {
         self.response = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`response`](Self::response()) sets.
-    pub fn set_response(mut self, value: ::std::option::Option<i64>) -> Self {
+    pub fn set_response(mut self, value: Option<i64>) -> Self {
         self.response = value;
         self
     }
     /// Sets [`value`](Self::value).
-    pub fn value(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`value`](Self::value()) sets.
-    pub fn set_value(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_value(mut self, value: Option<String>) -> Self {
         self.value = value;
         self
     }
     /// Sets [`body`](Self::body).
-    pub fn body(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::Keywords>,
-    ) -> Self {
+    pub fn body(mut self, value: impl Into<crate::models::Keywords>) -> Self {
         self.body = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
-    pub fn set_body(
-        mut self,
-        value: ::std::option::Option<crate::models::Keywords>,
-    ) -> Self {
+    pub fn set_body(mut self, value: Option<crate::models::Keywords>) -> Self {
         self.body = value;
         self
     }
@@ -121,7 +97,7 @@ pub struct ServiceResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// OK.
-    pub body: crate::models::Outcome,
+    pub body: crate::models::OutcomeModel,
 }
 
 const SERDE_OPERATION: rt::Operation = rt::Operation {
@@ -139,7 +115,7 @@ pub struct SerdeRequest {
     /// The request body.
     ///
     /// Required.
-    pub body: ::std::option::Option<crate::models::Visitor>,
+    pub body: Option<crate::models::Visitor>,
 }
 
 impl SerdeRequest {
@@ -148,18 +124,12 @@ impl SerdeRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::Visitor>,
-    ) -> Self {
+    pub fn body(mut self, value: impl Into<crate::models::Visitor>) -> Self {
         self.body = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
-    pub fn set_body(
-        mut self,
-        value: ::std::option::Option<crate::models::Visitor>,
-    ) -> Self {
+    pub fn set_body(mut self, value: Option<crate::models::Visitor>) -> Self {
         self.body = value;
         self
     }
@@ -193,35 +163,35 @@ const RT_OPERATION: rt::Operation = rt::Operation {
 #[non_exhaustive]
 pub struct RtRequest {
     /// Required.
-    pub rt: ::std::option::Option<::std::string::String>,
+    pub rt: Option<String>,
     /// Required.
-    pub serde: ::std::option::Option<::std::string::String>,
+    pub serde: Option<String>,
     #[allow(missing_docs)]
-    pub core: ::std::option::Option<i64>,
+    pub core: Option<i64>,
     #[allow(missing_docs)]
-    pub std: ::std::option::Option<::std::string::String>,
+    pub std: Option<String>,
     #[allow(missing_docs)]
-    pub ok: ::std::option::Option<bool>,
+    pub ok: Option<bool>,
     #[allow(missing_docs)]
-    pub err: ::std::option::Option<::std::string::String>,
+    pub err: Option<String>,
     #[allow(missing_docs)]
-    pub some: ::std::option::Option<::std::string::String>,
+    pub some: Option<String>,
     #[allow(missing_docs)]
-    pub none: ::std::option::Option<::std::string::String>,
+    pub none: Option<String>,
     #[allow(missing_docs)]
-    pub result: ::std::option::Option<::std::string::String>,
+    pub result: Option<String>,
     #[allow(missing_docs)]
-    pub option: ::std::option::Option<crate::models::Err>,
+    pub option: Option<crate::models::Err>,
     #[allow(missing_docs)]
-    pub self_: ::std::option::Option<::std::string::String>,
+    pub self_: Option<String>,
     #[allow(missing_docs)]
-    pub e: ::std::option::Option<::std::string::String>,
+    pub e: Option<String>,
     #[allow(missing_docs)]
-    pub t: ::std::option::Option<::std::string::String>,
+    pub t: Option<String>,
     /// The request body.
     ///
     /// Required.
-    pub body: ::std::option::Option<crate::models::Hygiene>,
+    pub body: Option<crate::models::Hygiene>,
 }
 
 impl RtRequest {
@@ -230,134 +200,92 @@ impl RtRequest {
         Default::default()
     }
     /// Sets [`rt`](Self::rt).
-    pub fn rt(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn rt(mut self, value: impl Into<String>) -> Self {
         self.rt = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`rt`](Self::rt()) sets.
-    pub fn set_rt(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_rt(mut self, value: Option<String>) -> Self {
         self.rt = value;
         self
     }
     /// Sets [`serde`](Self::serde).
-    pub fn serde(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn serde(mut self, value: impl Into<String>) -> Self {
         self.serde = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`serde`](Self::serde()) sets.
-    pub fn set_serde(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_serde(mut self, value: Option<String>) -> Self {
         self.serde = value;
         self
     }
     /// Sets [`core`](Self::core).
-    pub fn core(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+    pub fn core(mut self, value: impl Into<i64>) -> Self {
         self.core = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`core`](Self::core()) sets.
-    pub fn set_core(mut self, value: ::std::option::Option<i64>) -> Self {
+    pub fn set_core(mut self, value: Option<i64>) -> Self {
         self.core = value;
         self
     }
     /// Sets [`std`](Self::std).
-    pub fn std(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn std(mut self, value: impl Into<String>) -> Self {
         self.std = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`std`](Self::std()) sets.
-    pub fn set_std(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_std(mut self, value: Option<String>) -> Self {
         self.std = value;
         self
     }
     /// Sets [`ok`](Self::ok).
-    pub fn ok(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+    pub fn ok(mut self, value: impl Into<bool>) -> Self {
         self.ok = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`ok`](Self::ok()) sets.
-    pub fn set_ok(mut self, value: ::std::option::Option<bool>) -> Self {
+    pub fn set_ok(mut self, value: Option<bool>) -> Self {
         self.ok = value;
         self
     }
     /// Sets [`err`](Self::err).
-    pub fn err(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn err(mut self, value: impl Into<String>) -> Self {
         self.err = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`err`](Self::err()) sets.
-    pub fn set_err(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_err(mut self, value: Option<String>) -> Self {
         self.err = value;
         self
     }
     /// Sets [`some`](Self::some).
-    pub fn some(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn some(mut self, value: impl Into<String>) -> Self {
         self.some = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`some`](Self::some()) sets.
-    pub fn set_some(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_some(mut self, value: Option<String>) -> Self {
         self.some = value;
         self
     }
     /// Sets [`none`](Self::none).
-    pub fn none(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn none(mut self, value: impl Into<String>) -> Self {
         self.none = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`none`](Self::none()) sets.
-    pub fn set_none(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_none(mut self, value: Option<String>) -> Self {
         self.none = value;
         self
     }
     /// Sets [`result`](Self::result).
-    pub fn result(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn result(mut self, value: impl Into<String>) -> Self {
         self.result = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`result`](Self::result()) sets.
-    pub fn set_result(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_result(mut self, value: Option<String>) -> Self {
         self.result = value;
         self
     }
@@ -367,62 +295,47 @@ impl RtRequest {
         self
     }
     /// Sets or, with `None`, clears what [`option`](Self::option()) sets.
-    pub fn set_option(
-        mut self,
-        value: ::std::option::Option<crate::models::Err>,
-    ) -> Self {
+    pub fn set_option(mut self, value: Option<crate::models::Err>) -> Self {
         self.option = value;
         self
     }
     /// Sets [`self_`](Self::self_).
-    pub fn self_(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn self_(mut self, value: impl Into<String>) -> Self {
         self.self_ = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`self_`](Self::self_()) sets.
-    pub fn set_self_(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_self_(mut self, value: Option<String>) -> Self {
         self.self_ = value;
         self
     }
     /// Sets [`e`](Self::e).
-    pub fn e(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn e(mut self, value: impl Into<String>) -> Self {
         self.e = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`e`](Self::e()) sets.
-    pub fn set_e(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_e(mut self, value: Option<String>) -> Self {
         self.e = value;
         self
     }
     /// Sets [`t`](Self::t).
-    pub fn t(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn t(mut self, value: impl Into<String>) -> Self {
         self.t = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`t`](Self::t()) sets.
-    pub fn set_t(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_t(mut self, value: Option<String>) -> Self {
         self.t = value;
         self
     }
     /// Sets [`body`](Self::body).
-    pub fn body(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::Hygiene>,
-    ) -> Self {
+    pub fn body(mut self, value: impl Into<crate::models::Hygiene>) -> Self {
         self.body = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
-    pub fn set_body(
-        mut self,
-        value: ::std::option::Option<crate::models::Hygiene>,
-    ) -> Self {
+    pub fn set_body(mut self, value: Option<crate::models::Hygiene>) -> Self {
         self.body = value;
         self
     }
@@ -456,7 +369,7 @@ const OK_OPERATION: rt::Operation = rt::Operation {
 #[non_exhaustive]
 pub struct OkRequest {
     /// The request body.
-    pub body: ::std::option::Option<crate::models::Ok>,
+    pub body: Option<crate::models::Ok>,
 }
 
 impl OkRequest {
@@ -465,12 +378,12 @@ impl OkRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl ::std::convert::Into<crate::models::Ok>) -> Self {
+    pub fn body(mut self, value: impl Into<crate::models::Ok>) -> Self {
         self.body = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
-    pub fn set_body(mut self, value: ::std::option::Option<crate::models::Ok>) -> Self {
+    pub fn set_body(mut self, value: Option<crate::models::Ok>) -> Self {
         self.body = value;
         self
     }
@@ -504,7 +417,7 @@ const ERR_OPERATION: rt::Operation = rt::Operation {
 #[non_exhaustive]
 pub struct ErrRequest {
     /// The request body.
-    pub body: ::std::option::Option<crate::models::Err>,
+    pub body: Option<crate::models::Err>,
 }
 
 impl ErrRequest {
@@ -518,7 +431,7 @@ impl ErrRequest {
         self
     }
     /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
-    pub fn set_body(mut self, value: ::std::option::Option<crate::models::Err>) -> Self {
+    pub fn set_body(mut self, value: Option<crate::models::Err>) -> Self {
         self.body = value;
         self
     }
@@ -552,7 +465,7 @@ const RESULT_OPERATION: rt::Operation = rt::Operation {
 #[non_exhaustive]
 pub struct ResultRequest {
     /// The request body.
-    pub body: ::std::option::Option<crate::models::Result>,
+    pub body: Option<crate::models::ResultModel>,
 }
 
 impl ResultRequest {
@@ -561,18 +474,12 @@ impl ResultRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::Result>,
-    ) -> Self {
+    pub fn body(mut self, value: impl Into<crate::models::ResultModel>) -> Self {
         self.body = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
-    pub fn set_body(
-        mut self,
-        value: ::std::option::Option<crate::models::Result>,
-    ) -> Self {
+    pub fn set_body(mut self, value: Option<crate::models::ResultModel>) -> Self {
         self.body = value;
         self
     }
@@ -590,7 +497,7 @@ pub struct ResultResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// OK.
-    pub body: crate::models::Result,
+    pub body: crate::models::ResultModel,
 }
 
 const OPTION_OPERATION: rt::Operation = rt::Operation {
@@ -606,7 +513,7 @@ const OPTION_OPERATION: rt::Operation = rt::Operation {
 #[non_exhaustive]
 pub struct OptionRequest {
     /// The request body.
-    pub body: ::std::option::Option<crate::models::Option>,
+    pub body: Option<crate::models::OptionModel>,
 }
 
 impl OptionRequest {
@@ -615,18 +522,12 @@ impl OptionRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::Option>,
-    ) -> Self {
+    pub fn body(mut self, value: impl Into<crate::models::OptionModel>) -> Self {
         self.body = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
-    pub fn set_body(
-        mut self,
-        value: ::std::option::Option<crate::models::Option>,
-    ) -> Self {
+    pub fn set_body(mut self, value: Option<crate::models::OptionModel>) -> Self {
         self.body = value;
         self
     }
@@ -644,7 +545,7 @@ pub struct OptionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// OK.
-    pub body: crate::models::Option,
+    pub body: crate::models::OptionModel,
 }
 
 const SOME_OPERATION: rt::Operation = rt::Operation {
@@ -660,7 +561,7 @@ const SOME_OPERATION: rt::Operation = rt::Operation {
 #[non_exhaustive]
 pub struct SomeRequest {
     /// The request body.
-    pub body: ::std::option::Option<crate::models::Some>,
+    pub body: Option<crate::models::Some>,
 }
 
 impl SomeRequest {
@@ -669,18 +570,12 @@ impl SomeRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::Some>,
-    ) -> Self {
+    pub fn body(mut self, value: impl Into<crate::models::Some>) -> Self {
         self.body = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
-    pub fn set_body(
-        mut self,
-        value: ::std::option::Option<crate::models::Some>,
-    ) -> Self {
+    pub fn set_body(mut self, value: Option<crate::models::Some>) -> Self {
         self.body = value;
         self
     }
@@ -714,7 +609,7 @@ const NONE_OPERATION: rt::Operation = rt::Operation {
 #[non_exhaustive]
 pub struct NoneRequest {
     /// The request body.
-    pub body: ::std::option::Option<crate::models::None>,
+    pub body: Option<crate::models::None>,
 }
 
 impl NoneRequest {
@@ -723,18 +618,12 @@ impl NoneRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::None>,
-    ) -> Self {
+    pub fn body(mut self, value: impl Into<crate::models::None>) -> Self {
         self.body = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
-    pub fn set_body(
-        mut self,
-        value: ::std::option::Option<crate::models::None>,
-    ) -> Self {
+    pub fn set_body(mut self, value: Option<crate::models::None>) -> Self {
         self.body = value;
         self
     }
@@ -768,7 +657,7 @@ const VEC_OPERATION: rt::Operation = rt::Operation {
 #[non_exhaustive]
 pub struct VecRequest {
     /// The request body.
-    pub body: ::std::option::Option<crate::models::Vec>,
+    pub body: Option<crate::models::VecModel>,
 }
 
 impl VecRequest {
@@ -777,17 +666,12 @@ impl VecRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(
-        mut self,
-        value: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
-        >,
-    ) -> Self {
-        self.body = Some(value.into_iter().map(::std::convert::Into::into).collect());
+    pub fn body(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.body = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
-    pub fn set_body(mut self, value: ::std::option::Option<crate::models::Vec>) -> Self {
+    pub fn set_body(mut self, value: Option<crate::models::VecModel>) -> Self {
         self.body = value;
         self
     }
@@ -805,7 +689,7 @@ pub struct VecResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// OK.
-    pub body: crate::models::Vec,
+    pub body: crate::models::VecModel,
 }
 
 const STRING_OPERATION: rt::Operation = rt::Operation {
@@ -821,7 +705,7 @@ const STRING_OPERATION: rt::Operation = rt::Operation {
 #[non_exhaustive]
 pub struct StringRequest {
     /// The request body.
-    pub body: ::std::option::Option<crate::models::String>,
+    pub body: Option<crate::models::StringModel>,
 }
 
 impl StringRequest {
@@ -830,18 +714,12 @@ impl StringRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::String>,
-    ) -> Self {
+    pub fn body(mut self, value: impl Into<crate::models::StringModel>) -> Self {
         self.body = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
-    pub fn set_body(
-        mut self,
-        value: ::std::option::Option<crate::models::String>,
-    ) -> Self {
+    pub fn set_body(mut self, value: Option<crate::models::StringModel>) -> Self {
         self.body = value;
         self
     }
@@ -859,7 +737,7 @@ pub struct StringResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// OK.
-    pub body: crate::models::String,
+    pub body: crate::models::StringModel,
 }
 
 const BOX_OPERATION: rt::Operation = rt::Operation {
@@ -875,7 +753,7 @@ const BOX_OPERATION: rt::Operation = rt::Operation {
 #[non_exhaustive]
 pub struct BoxRequest {
     /// The request body.
-    pub body: ::std::option::Option<crate::models::Box>,
+    pub body: Option<crate::models::BoxModel>,
 }
 
 impl BoxRequest {
@@ -884,12 +762,12 @@ impl BoxRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl ::std::convert::Into<crate::models::Box>) -> Self {
+    pub fn body(mut self, value: impl Into<crate::models::BoxModel>) -> Self {
         self.body = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
-    pub fn set_body(mut self, value: ::std::option::Option<crate::models::Box>) -> Self {
+    pub fn set_body(mut self, value: Option<crate::models::BoxModel>) -> Self {
         self.body = value;
         self
     }
@@ -907,7 +785,7 @@ pub struct BoxResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// OK.
-    pub body: crate::models::Box,
+    pub body: crate::models::BoxModel,
 }
 
 const SELF_OPERATION: rt::Operation = rt::Operation {
@@ -923,7 +801,7 @@ const SELF_OPERATION: rt::Operation = rt::Operation {
 #[non_exhaustive]
 pub struct SelfRequest {
     /// The request body.
-    pub body: ::std::option::Option<crate::models::Self_>,
+    pub body: Option<crate::models::Self_>,
 }
 
 impl SelfRequest {
@@ -932,18 +810,12 @@ impl SelfRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::Self_>,
-    ) -> Self {
+    pub fn body(mut self, value: impl Into<crate::models::Self_>) -> Self {
         self.body = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
-    pub fn set_body(
-        mut self,
-        value: ::std::option::Option<crate::models::Self_>,
-    ) -> Self {
+    pub fn set_body(mut self, value: Option<crate::models::Self_>) -> Self {
         self.body = value;
         self
     }
@@ -977,7 +849,7 @@ const CORE_OPERATION: rt::Operation = rt::Operation {
 #[non_exhaustive]
 pub struct CoreRequest {
     /// The request body.
-    pub body: ::std::option::Option<crate::models::Core>,
+    pub body: Option<crate::models::Core>,
 }
 
 impl CoreRequest {
@@ -986,18 +858,12 @@ impl CoreRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::Core>,
-    ) -> Self {
+    pub fn body(mut self, value: impl Into<crate::models::Core>) -> Self {
         self.body = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
-    pub fn set_body(
-        mut self,
-        value: ::std::option::Option<crate::models::Core>,
-    ) -> Self {
+    pub fn set_body(mut self, value: Option<crate::models::Core>) -> Self {
         self.body = value;
         self
     }
@@ -1031,7 +897,7 @@ const STD_OPERATION: rt::Operation = rt::Operation {
 #[non_exhaustive]
 pub struct StdRequest {
     /// The request body.
-    pub body: ::std::option::Option<crate::models::Std>,
+    pub body: Option<crate::models::Std>,
 }
 
 impl StdRequest {
@@ -1040,12 +906,12 @@ impl StdRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl ::std::convert::Into<crate::models::Std>) -> Self {
+    pub fn body(mut self, value: impl Into<crate::models::Std>) -> Self {
         self.body = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
-    pub fn set_body(mut self, value: ::std::option::Option<crate::models::Std>) -> Self {
+    pub fn set_body(mut self, value: Option<crate::models::Std>) -> Self {
         self.body = value;
         self
     }
@@ -1079,7 +945,7 @@ const A_OPERATION: rt::Operation = rt::Operation {
 #[non_exhaustive]
 pub struct ARequest {
     /// The request body.
-    pub body: ::std::option::Option<crate::models::A>,
+    pub body: Option<crate::models::A>,
 }
 
 impl ARequest {
@@ -1088,12 +954,12 @@ impl ARequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl ::std::convert::Into<crate::models::A>) -> Self {
+    pub fn body(mut self, value: impl Into<crate::models::A>) -> Self {
         self.body = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
-    pub fn set_body(mut self, value: ::std::option::Option<crate::models::A>) -> Self {
+    pub fn set_body(mut self, value: Option<crate::models::A>) -> Self {
         self.body = value;
         self
     }
@@ -1127,7 +993,7 @@ const D_OPERATION: rt::Operation = rt::Operation {
 #[non_exhaustive]
 pub struct DRequest {
     /// The request body.
-    pub body: ::std::option::Option<crate::models::D>,
+    pub body: Option<crate::models::D>,
 }
 
 impl DRequest {
@@ -1136,12 +1002,12 @@ impl DRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl ::std::convert::Into<crate::models::D>) -> Self {
+    pub fn body(mut self, value: impl Into<crate::models::D>) -> Self {
         self.body = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
-    pub fn set_body(mut self, value: ::std::option::Option<crate::models::D>) -> Self {
+    pub fn set_body(mut self, value: Option<crate::models::D>) -> Self {
         self.body = value;
         self
     }
@@ -1175,7 +1041,7 @@ const E_OPERATION: rt::Operation = rt::Operation {
 #[non_exhaustive]
 pub struct ERequest {
     /// The request body.
-    pub body: ::std::option::Option<crate::models::E>,
+    pub body: Option<crate::models::E>,
 }
 
 impl ERequest {
@@ -1184,12 +1050,12 @@ impl ERequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl ::std::convert::Into<crate::models::E>) -> Self {
+    pub fn body(mut self, value: impl Into<crate::models::E>) -> Self {
         self.body = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
-    pub fn set_body(mut self, value: ::std::option::Option<crate::models::E>) -> Self {
+    pub fn set_body(mut self, value: Option<crate::models::E>) -> Self {
         self.body = value;
         self
     }
@@ -1223,7 +1089,7 @@ const S_OPERATION: rt::Operation = rt::Operation {
 #[non_exhaustive]
 pub struct SRequest {
     /// The request body.
-    pub body: ::std::option::Option<crate::models::S>,
+    pub body: Option<crate::models::S>,
 }
 
 impl SRequest {
@@ -1232,12 +1098,12 @@ impl SRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl ::std::convert::Into<crate::models::S>) -> Self {
+    pub fn body(mut self, value: impl Into<crate::models::S>) -> Self {
         self.body = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
-    pub fn set_body(mut self, value: ::std::option::Option<crate::models::S>) -> Self {
+    pub fn set_body(mut self, value: Option<crate::models::S>) -> Self {
         self.body = value;
         self
     }
@@ -1271,7 +1137,7 @@ const T_OPERATION: rt::Operation = rt::Operation {
 #[non_exhaustive]
 pub struct TRequest {
     /// The request body.
-    pub body: ::std::option::Option<crate::models::T>,
+    pub body: Option<crate::models::T>,
 }
 
 impl TRequest {
@@ -1285,7 +1151,7 @@ impl TRequest {
         self
     }
     /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
-    pub fn set_body(mut self, value: ::std::option::Option<crate::models::T>) -> Self {
+    pub fn set_body(mut self, value: Option<crate::models::T>) -> Self {
         self.body = value;
         self
     }
@@ -1319,7 +1185,7 @@ const DEFAULT_OPERATION: rt::Operation = rt::Operation {
 #[non_exhaustive]
 pub struct DefaultRequest {
     /// The request body.
-    pub body: ::std::option::Option<crate::models::Default>,
+    pub body: Option<crate::models::DefaultModel>,
 }
 
 impl DefaultRequest {
@@ -1328,18 +1194,12 @@ impl DefaultRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::Default>,
-    ) -> Self {
+    pub fn body(mut self, value: impl Into<crate::models::DefaultModel>) -> Self {
         self.body = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
-    pub fn set_body(
-        mut self,
-        value: ::std::option::Option<crate::models::Default>,
-    ) -> Self {
+    pub fn set_body(mut self, value: Option<crate::models::DefaultModel>) -> Self {
         self.body = value;
         self
     }
@@ -1357,7 +1217,7 @@ pub struct DefaultResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// OK.
-    pub body: crate::models::Default,
+    pub body: crate::models::DefaultModel,
 }
 
 const INTO_OPERATION: rt::Operation = rt::Operation {
@@ -1373,7 +1233,7 @@ const INTO_OPERATION: rt::Operation = rt::Operation {
 #[non_exhaustive]
 pub struct IntoRequest {
     /// The request body.
-    pub body: ::std::option::Option<crate::models::Into>,
+    pub body: Option<crate::models::IntoModel>,
 }
 
 impl IntoRequest {
@@ -1382,18 +1242,12 @@ impl IntoRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::Into>,
-    ) -> Self {
+    pub fn body(mut self, value: impl Into<crate::models::IntoModel>) -> Self {
         self.body = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
-    pub fn set_body(
-        mut self,
-        value: ::std::option::Option<crate::models::Into>,
-    ) -> Self {
+    pub fn set_body(mut self, value: Option<crate::models::IntoModel>) -> Self {
         self.body = value;
         self
     }
@@ -1411,7 +1265,7 @@ pub struct IntoResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// OK.
-    pub body: crate::models::Into,
+    pub body: crate::models::IntoModel,
 }
 
 const FIELD_SEED_OPERATION: rt::Operation = rt::Operation {
@@ -1427,7 +1281,7 @@ const FIELD_SEED_OPERATION: rt::Operation = rt::Operation {
 #[non_exhaustive]
 pub struct FieldSeedRequest {
     /// The request body.
-    pub body: ::std::option::Option<crate::models::FieldSeed>,
+    pub body: Option<crate::models::FieldSeed>,
 }
 
 impl FieldSeedRequest {
@@ -1436,18 +1290,12 @@ impl FieldSeedRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::FieldSeed>,
-    ) -> Self {
+    pub fn body(mut self, value: impl Into<crate::models::FieldSeed>) -> Self {
         self.body = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
-    pub fn set_body(
-        mut self,
-        value: ::std::option::Option<crate::models::FieldSeed>,
-    ) -> Self {
+    pub fn set_body(mut self, value: Option<crate::models::FieldSeed>) -> Self {
         self.body = value;
         self
     }
@@ -1481,15 +1329,15 @@ const SETTERS_OPERATION: rt::Operation = rt::Operation {
 #[non_exhaustive]
 pub struct SettersRequest {
     #[allow(missing_docs)]
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     #[allow(missing_docs)]
-    pub set_name: ::std::option::Option<::std::string::String>,
+    pub set_name: Option<String>,
     #[allow(missing_docs)]
-    pub set_body: ::std::option::Option<::std::string::String>,
+    pub set_body: Option<String>,
     /// The request body.
     ///
     /// Required.
-    pub body: ::std::option::Option<crate::models::SetterNames>,
+    pub body: Option<crate::models::SetterNames>,
 }
 
 impl SettersRequest {
@@ -1498,66 +1346,42 @@ impl SettersRequest {
         Default::default()
     }
     /// Sets [`name`](Self::name).
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`name`](Self::name()) sets.
-    pub fn set_name_(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name_(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
     }
     /// Sets [`set_name`](Self::set_name).
-    pub fn set_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, value: impl Into<String>) -> Self {
         self.set_name = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`set_name`](Self::set_name()) sets.
-    pub fn set_set_name(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_set_name(mut self, value: Option<String>) -> Self {
         self.set_name = value;
         self
     }
     /// Sets [`set_body`](Self::set_body).
-    pub fn set_body(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn set_body(mut self, value: impl Into<String>) -> Self {
         self.set_body = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`set_body`](Self::set_body()) sets.
-    pub fn set_set_body(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_set_body(mut self, value: Option<String>) -> Self {
         self.set_body = value;
         self
     }
     /// Sets [`body`](Self::body).
-    pub fn body(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::SetterNames>,
-    ) -> Self {
+    pub fn body(mut self, value: impl Into<crate::models::SetterNames>) -> Self {
         self.body = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
-    pub fn set_body_(
-        mut self,
-        value: ::std::option::Option<crate::models::SetterNames>,
-    ) -> Self {
+    pub fn set_body_(mut self, value: Option<crate::models::SetterNames>) -> Self {
         self.body = value;
         self
     }

@@ -254,7 +254,7 @@ fn __result<'a>(
         let request = fixture_names_that_meet_generated_code::operations::ResultRequest::new()
             .body(
                 rt::serde_json::from_value::<
-                    ::fixture_names_that_meet_generated_code::models::Result,
+                    ::fixture_names_that_meet_generated_code::models::ResultModel,
                 >(mock.example_request_body("Result").expect("the body is described"))
                     .expect("the mock's example body decodes"),
             );
@@ -282,7 +282,7 @@ fn __option<'a>(
         let request = fixture_names_that_meet_generated_code::operations::OptionRequest::new()
             .body(
                 rt::serde_json::from_value::<
-                    ::fixture_names_that_meet_generated_code::models::Option,
+                    ::fixture_names_that_meet_generated_code::models::OptionModel,
                 >(mock.example_request_body("Option").expect("the body is described"))
                     .expect("the mock's example body decodes"),
             );
@@ -366,7 +366,7 @@ fn __vec<'a>(
         let request = fixture_names_that_meet_generated_code::operations::VecRequest::new()
             .body(
                 rt::serde_json::from_value::<
-                    ::fixture_names_that_meet_generated_code::models::Vec,
+                    ::fixture_names_that_meet_generated_code::models::VecModel,
                 >(mock.example_request_body("Vec").expect("the body is described"))
                     .expect("the mock's example body decodes"),
             );
@@ -394,7 +394,7 @@ fn __string<'a>(
         let request = fixture_names_that_meet_generated_code::operations::StringRequest::new()
             .body(
                 rt::serde_json::from_value::<
-                    ::fixture_names_that_meet_generated_code::models::String,
+                    ::fixture_names_that_meet_generated_code::models::StringModel,
                 >(mock.example_request_body("String").expect("the body is described"))
                     .expect("the mock's example body decodes"),
             );
@@ -422,7 +422,7 @@ fn __box<'a>(
         let request = fixture_names_that_meet_generated_code::operations::BoxRequest::new()
             .body(
                 rt::serde_json::from_value::<
-                    ::fixture_names_that_meet_generated_code::models::Box,
+                    ::fixture_names_that_meet_generated_code::models::BoxModel,
                 >(mock.example_request_body("Box").expect("the body is described"))
                     .expect("the mock's example body decodes"),
             );
@@ -674,7 +674,7 @@ fn __default<'a>(
         let request = fixture_names_that_meet_generated_code::operations::DefaultRequest::new()
             .body(
                 rt::serde_json::from_value::<
-                    ::fixture_names_that_meet_generated_code::models::Default,
+                    ::fixture_names_that_meet_generated_code::models::DefaultModel,
                 >(mock.example_request_body("Default").expect("the body is described"))
                     .expect("the mock's example body decodes"),
             );
@@ -702,7 +702,7 @@ fn __into<'a>(
         let request = fixture_names_that_meet_generated_code::operations::IntoRequest::new()
             .body(
                 rt::serde_json::from_value::<
-                    ::fixture_names_that_meet_generated_code::models::Into,
+                    ::fixture_names_that_meet_generated_code::models::IntoModel,
                 >(mock.example_request_body("Into").expect("the body is described"))
                     .expect("the mock's example body decodes"),
             );
