@@ -25,6 +25,7 @@ mod options;
 mod pages;
 mod project;
 mod proxy;
+mod ready;
 mod request;
 mod response;
 mod retry;

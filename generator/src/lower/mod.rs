@@ -7,6 +7,7 @@
 //! the finished type space (boxing, derivations) live outside, in `cycles` and `derives`.
 
 mod bodies;
+mod model_names;
 mod operations;
 mod pagination;
 mod parameters;

@@ -6,6 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use openapiv3 as oa;
 
+use super::model_names;
 use super::{points_to_nothing, unsupported, Component, ComponentKind, Lowerer};
 use crate::error::Diagnostic;
 use crate::graph;
@@ -44,92 +45,17 @@ fn is_binary(schema: &oa::ReferenceOr<Box<oa::Schema>>) -> bool {
     )
 }
 
-/// Names that `use models::*;` would shadow in a user's module: the prelude's types and
-/// traits, and what the generated crate's root exports. A schema so named is the model
-/// `…Model`.
-const GLOB_SHADOWED: [&str; 47] = [
-    "AsMut",
-    "AsRef",
-    "Box",
-    "Clone",
-    "Copy",
-    "Default",
-    "Drop",
-    "Eq",
-    "Extend",
-    "Fn",
-    "FnMut",
-    "FnOnce",
-    "From",
-    "Into",
-    "IntoIterator",
-    "Iterator",
-    "Option",
-    "Ord",
-    "PartialEq",
-    "PartialOrd",
-    "Result",
-    "Send",
-    "Sized",
-    "String",
-    "Sync",
-    "ToOwned",
-    "ToString",
-    "TryFrom",
-    "TryInto",
-    "Unpin",
-    "Vec",
-    "Attempt",
-    "CallOptions",
-    "Client",
-    "ClientBuilder",
-    "Credentials",
-    "Error",
-    "Interceptor",
-    "Items",
-    "Outcome",
-    "Page",
-    "Pages",
-    "Region",
-    "RetryPolicy",
-    "Secret",
-    "ServiceError",
-    "UnknownValue",
-];
-
 const CYCLE_HELP: &str = "a chain of `$ref`s must end in a concrete schema";
 
 impl<'a> Lowerer<'a> {
-    /// Gives every component schema its model id and claims its name. A schema named like
-    /// an operation's request, response or error type (`ListAlertsResponse`, the body the
-    /// official SDK's response class holds) is the model `ListAlertsResponseBody` (or
-    /// `…Schema`, `…Model` when a schema already has that name), so that
-    /// `use models::*; use operations::*;` names each type once.
+    /// Gives every component schema its model id and claims its name (see
+    /// [`model_names`](super::model_names) for the two renames).
     pub(super) fn register_components(&mut self) {
         let schemas = self.schemas;
-        let operation_types = self.operation_type_names();
-        let schema_names: BTreeSet<String> =
-            schemas.keys().map(|name| names::pascal(name)).collect();
+        let model_names = model_names::ModelNames::new(self.spec);
         for (name, schema) in schemas {
             let path = format!("components.schemas.{name}");
-            let mut pascal = names::pascal(name);
-            // `Body` for an operation's type, `Model` for a name a glob import would
-            // shadow; the next suffix when another schema is already called that (a
-            // collision left is reported as one).
-            let suffixes: &[&str] = if operation_types.contains(&pascal) {
-                &["Body", "Schema", "Model"]
-            } else if GLOB_SHADOWED.contains(&pascal.as_str()) {
-                &["Model", "Schema"]
-            } else {
-                &[]
-            };
-            if let Some(suffix) = suffixes
-                .iter()
-                .find(|suffix| !schema_names.contains(&format!("{pascal}{suffix}")))
-                .or(suffixes.first())
-            {
-                pascal.push_str(suffix);
-            }
+            let pascal = model_names.of(name);
             if !self.claim_type_name(&pascal, &path) {
                 continue;
             }
@@ -151,25 +77,6 @@ impl<'a> Lowerer<'a> {
             let id = self.add_model(pascal, doc, &path);
             self.components.insert(name.clone(), Component { id, kind });
         }
-    }
-
-    /// The names of the types every operation gets in `operations`.
-    fn operation_type_names(&self) -> BTreeSet<String> {
-        let mut names = BTreeSet::new();
-        for item in self.spec.paths.paths.values() {
-            let oa::ReferenceOr::Item(item) = item else {
-                continue;
-            };
-            for (_, operation) in item.iter() {
-                if let Some(id) = &operation.operation_id {
-                    let pascal = names::pascal(id);
-                    for suffix in ["Request", "Response", "Error"] {
-                        names.insert(format!("{pascal}{suffix}"));
-                    }
-                }
-            }
-        }
-        names
     }
 
     /// Lowers every registered component schema into its slot.
