@@ -3,9 +3,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::{
-    cfg, cfg_all, doc, doc_or_allow, rt, setter_pair, shown, std_type, type_ident, type_tokens,
-};
+use super::{cfg, cfg_all, doc, rt, setter_pair, shown, std_type, type_ident, type_tokens};
 use crate::ir::*;
 use crate::names;
 
@@ -94,7 +92,7 @@ fn struct_model(
         received,
     } = fields;
     let cfg = cfg(features);
-    let doc = doc_or_allow(model.doc.as_deref());
+    let doc = doc(&model_doc(model));
     let default = default.then(|| quote!(Default,));
     // The direction the API uses is always there; the other one only with `serde`.
     let serde_cfg = |used: bool| {
@@ -154,7 +152,11 @@ fn struct_field(api: &Api, field: &Field) -> TokenStream {
         doc: text,
     } = field;
     let ident = field_ident(field);
-    let doc = doc_or_allow(text.as_deref());
+    // Words for every field: the spec's, else where it sits on the wire.
+    let text = text
+        .clone()
+        .unwrap_or_else(|| format!("The `{}` member of the JSON object.", field.wire_name));
+    let doc = doc(&text);
     let ty = field_type(api, field);
     quote! {
         #doc
@@ -487,11 +489,20 @@ fn enum_model(
 
 fn alias_model(api: &Api, id: ModelId, model: &Model, ty: &Type, cfg: &TokenStream) -> TokenStream {
     let ident = type_ident(api, id);
-    let doc = doc_or_allow(model.doc.as_deref());
+    let doc = doc(&model_doc(model));
     let ty = type_tokens(api, ty);
     quote! {
         #doc
         #cfg
         pub type #ident = #ty;
+    }
+}
+
+/// A model's documentation: the spec's description, else a sentence made from where the
+/// schema sits in the spec.
+fn model_doc(model: &Model) -> String {
+    match &model.doc {
+        Some(text) => text.clone(),
+        None => format!("The data at `{}` in the spec.", model.path),
     }
 }

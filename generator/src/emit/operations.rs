@@ -130,7 +130,17 @@ fn request_type(api: &Api, operation: &Operation, names: &Names) -> TokenStream 
     for param in &operation.params {
         let ident = names::snake_ident(&param.name);
         let ty = type_tokens(api, &param.ty);
-        let mut text = param.doc.clone();
+        let location = match param.location {
+            ParamLocation::Path => "path placeholder",
+            ParamLocation::Query => "query parameter",
+            ParamLocation::Header => "header",
+        };
+        let mut text = Some(
+            param
+                .doc
+                .clone()
+                .unwrap_or_else(|| format!("The `{}` {location}.", param.wire_name)),
+        );
         if param.required && !param.project_id {
             let note = "Required.";
             text = Some(match text {

@@ -2,7 +2,7 @@
 //! Data types of the API: one per schema of the spec.
 #[allow(unused_imports)]
 use ::huaweicloud_sdk_core::codegen as rt;
-#[allow(missing_docs)]
+/// The data at `components.schemas.AddFavouriteCustomTemplateResponse` in the spec.
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -81,7 +81,7 @@ impl<'de> rt::serde::Deserialize<'de> for AddFavouriteCustomTemplateResponseBody
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AddFavouriteOfficialTemplateResponse` in the spec.
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -160,7 +160,7 @@ impl<'de> rt::serde::Deserialize<'de> for AddFavouriteOfficialTemplateResponseBo
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AddFavouriteTaskResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -170,7 +170,7 @@ pub struct AddFavouriteTaskResponseBody {
     pub status: Option<String>,
     /// 错误
     pub error: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::FavouriteResponseResult>,
 }
 
@@ -254,7 +254,7 @@ impl<'de> rt::serde::Deserialize<'de> for AddFavouriteTaskResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AddKeystorePermissionRequestBody` in the spec.
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -393,7 +393,7 @@ impl<'de> rt::serde::Deserialize<'de> for AddKeystorePermissionRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AddKeystorePermissionResponse` in the spec.
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -487,7 +487,7 @@ impl<'de> rt::serde::Deserialize<'de> for AddKeystorePermissionResponseSchema {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AddKeystorePermissionResponseBody` in the spec.
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -650,7 +650,7 @@ impl<'de> rt::serde::Deserialize<'de> for AddKeystorePermissionResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ApplyProjectPermissionResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -744,7 +744,7 @@ impl<'de> rt::serde::Deserialize<'de> for ApplyProjectPermissionResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchDeleteBuildJobsRequestBody` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -825,13 +825,13 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteBuildJobsRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchDeleteBuildJobsResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteBuildJobsResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::DeleteTheJobResponseBodyResult>,
     /// 状态信息
     pub status: Option<String>,
@@ -919,7 +919,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteBuildJobsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchUpdateJobRolePermissionResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1017,7 +1017,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchUpdateJobRolePermissionResponseBo
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BriefRecordItems` in the spec.
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1255,7 +1255,7 @@ impl<'de> rt::serde::Deserialize<'de> for BriefRecordItems {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BuildInfoRecord` in the spec.
 #[cfg(any(feature = "record", feature = "jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1285,7 +1285,7 @@ pub struct BuildInfoRecord {
     pub cost_time: Option<i64>,
     /// 代码提交的commit id
     pub commit_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `commit_info` member of the JSON object.
     pub commit_info: Option<crate::models::BuildInfoRecordCommitInfo>,
     /// 构建类型
     pub build_type: Option<String>,
@@ -1515,7 +1515,7 @@ impl<'de> rt::serde::Deserialize<'de> for BuildInfoRecord {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BuildInfoRecordCommitInfo` in the spec.
 #[cfg(any(feature = "record", feature = "jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1598,7 +1598,7 @@ impl<'de> rt::serde::Deserialize<'de> for BuildInfoRecordCommitInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BuildParameter` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1677,7 +1677,7 @@ impl<'de> rt::serde::Deserialize<'de> for BuildParameter {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BuildParams` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1765,7 +1765,7 @@ impl<'de> rt::serde::Deserialize<'de> for BuildParams {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BuildParamsBodyResult` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1838,7 +1838,7 @@ impl<'de> rt::serde::Deserialize<'de> for BuildParamsBodyResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BuildRecord` in the spec.
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1890,7 +1890,7 @@ pub struct BuildRecord {
     pub build_yml_url: Option<String>,
     /// 构建每日编号
     pub daily_build_number: Option<String>,
-    #[allow(missing_docs)]
+    /// The `build_record_type` member of the JSON object.
     pub build_record_type: Option<crate::models::BuildRecordBuildRecordType>,
     /// 触发类型
     pub trigger_type: Option<String>,
@@ -2240,7 +2240,7 @@ impl<'de> rt::serde::Deserialize<'de> for BuildRecord {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BuildRecordBuildRecordType` in the spec.
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -2343,7 +2343,7 @@ impl<'de> rt::serde::Deserialize<'de> for BuildRecordBuildRecordType {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BuildRecordParameters` in the spec.
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -2444,7 +2444,7 @@ impl<'de> rt::serde::Deserialize<'de> for BuildRecordParameters {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BuildStageRecord` in the spec.
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -2704,7 +2704,7 @@ impl<'de> rt::serde::Deserialize<'de> for BuildStageRecord {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BuildStep` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -2796,7 +2796,7 @@ impl<'de> rt::serde::Deserialize<'de> for BuildStep {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CheckJobCountIsTopLimitResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -2890,7 +2890,7 @@ impl<'de> rt::serde::Deserialize<'de> for CheckJobCountIsTopLimitResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CheckJobInternalResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -2984,7 +2984,7 @@ impl<'de> rt::serde::Deserialize<'de> for CheckJobInternalResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CheckJobNameIsExistsResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3069,7 +3069,7 @@ impl<'de> rt::serde::Deserialize<'de> for CheckJobNameIsExistsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CheckWebhookUrlRequestBody` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3162,7 +3162,7 @@ impl<'de> rt::serde::Deserialize<'de> for CheckWebhookUrlRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CheckWebhookUrlResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3244,7 +3244,7 @@ impl<'de> rt::serde::Deserialize<'de> for CheckWebhookUrlResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ClearRecyclingJobsResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3328,7 +3328,7 @@ impl<'de> rt::serde::Deserialize<'de> for ClearRecyclingJobsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Constraints` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3420,7 +3420,7 @@ impl<'de> rt::serde::Deserialize<'de> for Constraints {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CopyBuildJobRequestBody` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3608,13 +3608,13 @@ impl<'de> rt::serde::Deserialize<'de> for CopyBuildJobRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CopyJobResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CopyJobResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::CreateBuildJobResponseBodyResult>,
     /// 状态信息
     pub status: Option<String>,
@@ -3700,7 +3700,7 @@ impl<'de> rt::serde::Deserialize<'de> for CopyJobResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CountdownList` in the spec.
 #[cfg(feature = "resource")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3716,7 +3716,7 @@ pub struct CountdownList {
     pub resource_type: Option<String>,
     /// 资源规格
     pub resource_spec_code: Option<String>,
-    #[allow(missing_docs)]
+    /// The `tips` member of the JSON object.
     pub tips: Option<crate::models::CountdownListTips>,
 }
 
@@ -3830,13 +3830,13 @@ impl<'de> rt::serde::Deserialize<'de> for CountdownList {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CountdownListTips` in the spec.
 #[cfg(feature = "resource")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CountdownListTips {
-    #[allow(missing_docs)]
+    /// The `summary` member of the JSON object.
     pub summary: Option<crate::models::Tips>,
 }
 
@@ -3901,7 +3901,7 @@ impl<'de> rt::serde::Deserialize<'de> for CountdownListTips {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CountdownRequestBody` in the spec.
 #[cfg(feature = "resource")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3994,7 +3994,7 @@ impl<'de> rt::serde::Deserialize<'de> for CountdownRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateBuildJobParameter` in the spec.
 #[cfg(
     any(feature = "job", feature = "template", feature = "jobs", feature = "templates")
 )]
@@ -4092,7 +4092,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateBuildJobParameter {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateBuildJobParameterParam` in the spec.
 #[cfg(
     any(feature = "job", feature = "template", feature = "jobs", feature = "templates")
 )]
@@ -4202,7 +4202,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateBuildJobParameterParam {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateBuildJobRequestBody` in the spec.
 #[cfg(any(feature = "job", feature = "jobs"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -4222,7 +4222,7 @@ pub struct CreateBuildJobRequestBody {
     pub parameters: Option<Vec<crate::models::CreateBuildJobParameter>>,
     /// 任务分组id
     pub group_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `timeout` member of the JSON object.
     pub timeout: Option<crate::models::CreateBuildTimeout>,
     /// 构建执行SCM
     pub scms: Option<Vec<crate::models::CreateBuildJobScm>>,
@@ -4414,13 +4414,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateBuildJobRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateBuildJobResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateBuildJobResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::CreateBuildJobResponseBodyResult>,
     /// 状态信息
     pub status: Option<String>,
@@ -4506,7 +4506,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateBuildJobResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateBuildJobResponseBodyResult` in the spec.
 #[cfg(any(feature = "job", feature = "jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -4581,7 +4581,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateBuildJobResponseBodyResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateBuildJobScm` in the spec.
 #[cfg(any(feature = "job", feature = "jobs"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -4787,7 +4787,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateBuildJobScm {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateBuildJobSteps` in the spec.
 #[cfg(
     any(feature = "job", feature = "template", feature = "jobs", feature = "templates")
 )]
@@ -4920,7 +4920,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateBuildJobSteps {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateBuildTimeout` in the spec.
 #[cfg(any(feature = "job", feature = "jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -5007,7 +5007,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateBuildTimeout {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateJobGroupResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -5099,13 +5099,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateJobGroupResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateNewJobResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateNewJobResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::CreateBuildJobResponseBodyResult>,
     /// 状态信息
     pub status: Option<String>,
@@ -5191,7 +5191,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateNewJobResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateTemplate` in the spec.
 #[cfg(any(feature = "template", feature = "templates"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -5270,7 +5270,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTemplate {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateTemplateResponse` in the spec.
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -5278,7 +5278,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTemplate {
 pub struct CreateTemplateResponseBody {
     /// 任务运行结果
     pub status: Option<String>,
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::StatusSuccessResultWithUuidResult>,
 }
 
@@ -5353,7 +5353,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTemplateResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateTemplateSteps` in the spec.
 #[cfg(any(feature = "template", feature = "templates"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -5481,7 +5481,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTemplateSteps {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateTemplatesItems` in the spec.
 #[cfg(feature = "templates")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -5493,7 +5493,7 @@ pub struct CreateTemplatesItems {
     pub id: Option<String>,
     /// uuid
     pub uuid: Option<String>,
-    #[allow(missing_docs)]
+    /// The `template` member of the JSON object.
     pub template: Option<crate::models::QueryTemplate>,
     /// 模板类别
     pub r#type: Option<String>,
@@ -5746,13 +5746,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTemplatesItems {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateTemplatesRequestBody` in the spec.
 #[cfg(any(feature = "template", feature = "templates"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTemplatesRequestBody {
-    #[allow(missing_docs)]
+    /// The `template` member of the JSON object.
     pub template: crate::models::CreateTemplate,
     /// 模板命名
     pub name: String,
@@ -5867,13 +5867,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTemplatesRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateTemplatesResponse` in the spec.
 #[cfg(feature = "templates")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTemplatesResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::CreateTemplatesItems>,
     /// 返回错误信息
     pub error: Option<String>,
@@ -5959,13 +5959,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTemplatesResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DeleteBuildJobResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteBuildJobResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::DeleteTheJobResponseBodyResult>,
     /// 状态信息
     pub status: Option<String>,
@@ -6042,7 +6042,7 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteBuildJobResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DeleteGroupResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -6134,7 +6134,7 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteGroupResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DeleteKeystorePermissionResponse` in the spec.
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -6232,7 +6232,7 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteKeystorePermissionResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DeleteKeystoreResponse` in the spec.
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -6324,7 +6324,7 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteKeystoreResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DeleteRecyclingJobsResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -6399,7 +6399,7 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteRecyclingJobsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DeleteTemplateResponse` in the spec.
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -6472,7 +6472,7 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteTemplateResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DeleteTemplatesResponse` in the spec.
 #[cfg(feature = "templates")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -6564,13 +6564,13 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteTemplatesResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DeleteTheJobResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteTheJobResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::DeleteTheJobResponseBodyResult>,
     /// 状态信息
     pub status: Option<String>,
@@ -6656,7 +6656,7 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteTheJobResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DeleteTheJobResponseBodyResult` in the spec.
 #[cfg(any(feature = "job", feature = "jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -6741,7 +6741,7 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteTheJobResponseBodyResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DisableBuildJobResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -6814,7 +6814,7 @@ impl<'de> rt::serde::Deserialize<'de> for DisableBuildJobResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DisableNoticeResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -6906,7 +6906,7 @@ impl<'de> rt::serde::Deserialize<'de> for DisableNoticeResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DisableTheJobRequestBody` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -6994,7 +6994,7 @@ impl<'de> rt::serde::Deserialize<'de> for DisableTheJobRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DisableTheJobResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -7067,7 +7067,7 @@ impl<'de> rt::serde::Deserialize<'de> for DisableTheJobResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DomainStatuses` in the spec.
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -7296,7 +7296,7 @@ impl<'de> rt::serde::Deserialize<'de> for DomainStatuses {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DomainsStatusesRequestBody` in the spec.
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -7377,13 +7377,13 @@ impl<'de> rt::serde::Deserialize<'de> for DomainsStatusesRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DownloadBuildRealTimeLogResponse` in the spec.
 #[cfg(feature = "log")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DownloadBuildRealTimeLogResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::OctopusV3LogResponseBodyResult>,
     /// 返回错误信息
     pub error: Option<String>,
@@ -7475,13 +7475,13 @@ impl<'de> rt::serde::Deserialize<'de> for DownloadBuildRealTimeLogResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DownloadRealTimeLogResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DownloadRealTimeLogResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::RealTimeLogResponseBodyResult>,
     /// 返回错误信息
     pub error: Option<String>,
@@ -7569,7 +7569,7 @@ impl<'de> rt::serde::Deserialize<'de> for DownloadRealTimeLogResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.EnableBuildJobResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -7642,13 +7642,13 @@ impl<'de> rt::serde::Deserialize<'de> for EnableBuildJobResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.EndPointResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct EndPointResponse {
-    #[allow(missing_docs)]
+    /// The `authorization` member of the JSON object.
     pub authorization: Option<crate::models::EndPointResponseAuthorization>,
     /// uuid
     pub uuid: Option<String>,
@@ -7664,7 +7664,7 @@ pub struct EndPointResponse {
     pub data: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// 模块id
     pub module_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `created_by` member of the JSON object.
     pub created_by: Option<crate::models::EndPointResponseCreatedBy>,
 }
 
@@ -7802,7 +7802,7 @@ impl<'de> rt::serde::Deserialize<'de> for EndPointResponse {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.EndPointResponseAuthorization` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -7887,7 +7887,7 @@ impl<'de> rt::serde::Deserialize<'de> for EndPointResponseAuthorization {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.EndPointResponseCreatedBy` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -7970,7 +7970,7 @@ impl<'de> rt::serde::Deserialize<'de> for EndPointResponseCreatedBy {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ExecuteJobResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8067,7 +8067,7 @@ impl<'de> rt::serde::Deserialize<'de> for ExecuteJobResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.FavouriteResponseResult` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8140,7 +8140,7 @@ impl<'de> rt::serde::Deserialize<'de> for FavouriteResponseResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.FlowGraph2Result` in the spec.
 #[cfg(any(feature = "record", feature = "flow-graph"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8223,7 +8223,7 @@ impl<'de> rt::serde::Deserialize<'de> for FlowGraph2Result {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.FlowGraph2ResultEdges` in the spec.
 #[cfg(any(feature = "record", feature = "flow-graph"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8302,7 +8302,7 @@ impl<'de> rt::serde::Deserialize<'de> for FlowGraph2ResultEdges {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.FullStagesResult` in the spec.
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8375,7 +8375,7 @@ impl<'de> rt::serde::Deserialize<'de> for FullStagesResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.HistoryRecord` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8504,7 +8504,7 @@ impl<'de> rt::serde::Deserialize<'de> for HistoryRecord {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.HistoryRecord1` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8687,7 +8687,7 @@ impl<'de> rt::serde::Deserialize<'de> for HistoryRecord1 {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.IsDisableResult` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8815,7 +8815,7 @@ impl<'de> rt::serde::Deserialize<'de> for IsDisableResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Job` in the spec.
 #[cfg(any(feature = "job", feature = "jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -9162,7 +9162,7 @@ impl<'de> rt::serde::Deserialize<'de> for Job {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.JobGroupRequestBody` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -9282,7 +9282,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobGroupRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.JobGroupResponseBodyResult` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -9476,7 +9476,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobGroupResponseBodyResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.JobGroupTreeResponseBody` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -9669,7 +9669,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobGroupTreeResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.JobPipelineInfoItems` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -9799,7 +9799,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobPipelineInfoItems {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.JobPipelineInfoParameters` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -9901,7 +9901,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobPipelineInfoParameters {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.JobPipelineInfoParamsItems` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -9983,7 +9983,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobPipelineInfoParamsItems {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.JobRolePermission` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -10184,7 +10184,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobRolePermission {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.JobStatusBody` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -10277,7 +10277,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobStatusBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.JobStatusResultResponseBodyResult` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -10372,7 +10372,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobStatusResultResponseBodyResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.JobSummary` in the spec.
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -10480,13 +10480,13 @@ impl<'de> rt::serde::Deserialize<'de> for JobSummary {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.JobSummaryBodyResult` in the spec.
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct JobSummaryBodyResult {
-    #[allow(missing_docs)]
+    /// The `summary` member of the JSON object.
     pub summary: Option<crate::models::JobSummary>,
 }
 
@@ -10551,7 +10551,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobSummaryBodyResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.JobUpdateRecordListVoResult` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -10636,7 +10636,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobUpdateRecordListVoResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.JobUpdateRecordListVoResultJobUpdateRecords` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -10782,7 +10782,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobUpdateRecordListVoResultJobUpdateRe
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.JobsRequestBody` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -10861,7 +10861,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobsRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.LimitsParam` in the spec.
 #[cfg(
     any(feature = "job", feature = "template", feature = "jobs", feature = "templates")
 )]
@@ -10970,7 +10970,7 @@ impl<'de> rt::serde::Deserialize<'de> for LimitsParam {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListBriefRecordResponse` in the spec.
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -11062,7 +11062,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListBriefRecordResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListBriefRecordResponseBodyResult` in the spec.
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -11147,7 +11147,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListBriefRecordResponseBodyResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListBuildInfoRecordBodyResult` in the spec.
 #[cfg(any(feature = "record", feature = "jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -11268,13 +11268,13 @@ impl<'de> rt::serde::Deserialize<'de> for ListBuildInfoRecordBodyResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListBuildInfoRecordByJobIdResponse` in the spec.
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListBuildInfoRecordByJobIdResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::ListBuildInfoRecordBodyResult>,
     /// 返回错误信息
     pub error: Option<String>,
@@ -11366,13 +11366,13 @@ impl<'de> rt::serde::Deserialize<'de> for ListBuildInfoRecordByJobIdResponseBody
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListBuildInfoRecordResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListBuildInfoRecordResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::ListBuildInfoRecordBodyResult>,
     /// 返回错误信息
     pub error: Option<String>,
@@ -11460,7 +11460,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListBuildInfoRecordResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListBuildParameterResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -11554,13 +11554,13 @@ impl<'de> rt::serde::Deserialize<'de> for ListBuildParameterResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListCustomTemplateResponse` in the spec.
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCustomTemplateResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::QueryCustomTemplatesResult>,
     /// 返回错误信息
     pub error: Option<String>,
@@ -11648,13 +11648,13 @@ impl<'de> rt::serde::Deserialize<'de> for ListCustomTemplateResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListEndPointsResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListEndPointsResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::ListEndPointsResultResponseBodyResult>,
     /// 返回错误信息
     pub error: Option<String>,
@@ -11740,7 +11740,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListEndPointsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListEndPointsResultResponseBodyResult` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -11829,7 +11829,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListEndPointsResultResponseBodyResult 
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListGroupTreeResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -11921,13 +11921,13 @@ impl<'de> rt::serde::Deserialize<'de> for ListGroupTreeResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListJobConfigResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListJobConfigResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::CreateBuildJobRequestBody>,
     /// 返回错误信息
     pub error: Option<String>,
@@ -12013,13 +12013,13 @@ impl<'de> rt::serde::Deserialize<'de> for ListJobConfigResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListJobResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListJobResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::ListJobResult>,
     /// 返回状态信息
     pub status: Option<String>,
@@ -12096,7 +12096,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListJobResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListJobResult` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -12176,7 +12176,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListJobResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListJobResultJobList` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -12663,13 +12663,13 @@ impl<'de> rt::serde::Deserialize<'de> for ListJobResultJobList {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListJunitCoverageSummaryResponse` in the spec.
 #[cfg(feature = "report")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListJunitCoverageSummaryResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::ListJunitCoverageSummaryResult>,
     /// 返回错误信息
     pub error: Option<String>,
@@ -12761,7 +12761,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListJunitCoverageSummaryResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListJunitCoverageSummaryResult` in the spec.
 #[cfg(feature = "report")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -12838,7 +12838,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListJunitCoverageSummaryResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListJunitCoverageSummaryResultUnitSummaryList` in the spec.
 #[cfg(feature = "report")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -12963,7 +12963,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListJunitCoverageSummaryResultUnitSumm
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListKeystoreResponse` in the spec.
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -13046,7 +13046,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListKeystoreResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListKeystoreResult` in the spec.
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -13129,13 +13129,13 @@ impl<'de> rt::serde::Deserialize<'de> for ListKeystoreResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListKeystoreSearchResponse` in the spec.
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListKeystoreSearchResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::ListKeystoreSearchResponseBodyResult>,
     /// 返回错误信息
     pub error: Option<String>,
@@ -13223,7 +13223,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListKeystoreSearchResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListKeystoreSearchResponseBodyResult` in the spec.
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -13314,7 +13314,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListKeystoreSearchResponseBodyResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListKeystoreSearchResponseBodyResultKeystoreList` in the spec.
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -13322,7 +13322,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListKeystoreSearchResponseBodyResult {
 pub struct ListKeystoreSearchResponseBodyResultKeystoreList {
     /// 文件ID
     pub id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `permission` member of the JSON object.
     pub permission: Option<
         crate::models::ListKeystoreSearchResponseBodyResultPermission,
     >,
@@ -13551,7 +13551,7 @@ for ListKeystoreSearchResponseBodyResultKeystoreList {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListKeystoreSearchResponseBodyResultPermission` in the spec.
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -13670,7 +13670,7 @@ for ListKeystoreSearchResponseBodyResultPermission {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListNoticeResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -13762,13 +13762,13 @@ impl<'de> rt::serde::Deserialize<'de> for ListNoticeResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListOfficialTemplateResponse` in the spec.
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListOfficialTemplateResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::ListOfficialTemplateResult>,
     /// 返回错误信息
     pub error: Option<String>,
@@ -13856,7 +13856,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListOfficialTemplateResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListOfficialTemplateResult` in the spec.
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -13939,7 +13939,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListOfficialTemplateResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListProjectJobsResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -14021,7 +14021,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListProjectJobsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListRecommendOfficialTemplateRequestBody` in the spec.
 #[cfg(feature = "template")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -14122,13 +14122,13 @@ impl<'de> rt::serde::Deserialize<'de> for ListRecommendOfficialTemplateRequestBo
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListRecommendOfficialTemplateResponse` in the spec.
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListRecommendOfficialTemplateResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::QueryTemplatesResult>,
     /// 返回错误信息
     pub error: Option<String>,
@@ -14220,13 +14220,13 @@ impl<'de> rt::serde::Deserialize<'de> for ListRecommendOfficialTemplateResponseB
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListRecordsResponse` in the spec.
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListRecordsResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::ListRecordsResult>,
     /// 返回错误信息
     pub error: Option<String>,
@@ -14312,13 +14312,13 @@ impl<'de> rt::serde::Deserialize<'de> for ListRecordsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListRecordsResult` in the spec.
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListRecordsResult {
-    #[allow(missing_docs)]
+    /// The `pagination` member of the JSON object.
     pub pagination: Option<crate::models::ListRecordsResultPagination>,
     /// 工程构建记录列表
     pub data: Option<Vec<crate::models::BuildRecord>>,
@@ -14395,7 +14395,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListRecordsResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListRecordsResultPagination` in the spec.
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -14487,7 +14487,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListRecordsResultPagination {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListRecyclingJobResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -14499,7 +14499,7 @@ pub struct ListRecyclingJobResponseBody {
     pub message: Option<String>,
     /// 错误码
     pub err_code: Option<String>,
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::RecyclingJobsResult>,
     /// 状态
     pub status: Option<String>,
@@ -14600,13 +14600,13 @@ impl<'de> rt::serde::Deserialize<'de> for ListRecyclingJobResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListRelatedProjectInfoResponse` in the spec.
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListRelatedProjectInfoResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::ListRelatedProjectInfoResult>,
     /// 返回错误信息
     pub error: Option<String>,
@@ -14694,7 +14694,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListRelatedProjectInfoResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListRelatedProjectInfoResult` in the spec.
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -14781,7 +14781,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListRelatedProjectInfoResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListRelatedProjectInfoResultProjectInfoList` in the spec.
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -14905,7 +14905,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListRelatedProjectInfoResultProjectInf
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListRepoBranchResponse` in the spec.
 #[cfg(feature = "report")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -14988,7 +14988,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListRepoBranchResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListRepositoryResponse` in the spec.
 #[cfg(feature = "report")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -14998,7 +14998,7 @@ pub struct ListRepositoryResponseBody {
     pub status: Option<String>,
     /// 错误
     pub error: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::RepositoriesResult>,
 }
 
@@ -15080,13 +15080,13 @@ impl<'de> rt::serde::Deserialize<'de> for ListRepositoryResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListTemplatesResponse` in the spec.
 #[cfg(feature = "templates")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListTemplatesResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::QueryTemplatesResult>,
     /// 返回错误信息
     pub error: Option<String>,
@@ -15172,7 +15172,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListTemplatesResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListUpdateJobHistoryResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -15182,7 +15182,7 @@ pub struct ListUpdateJobHistoryResponseBody {
     pub status: Option<String>,
     /// 错误
     pub error: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::JobUpdateRecordListVoResult>,
 }
 
@@ -15266,7 +15266,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListUpdateJobHistoryResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.MoveGroupResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -15358,7 +15358,7 @@ impl<'de> rt::serde::Deserialize<'de> for MoveGroupResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.MoveJobGroupRequestBody` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -15449,7 +15449,7 @@ impl<'de> rt::serde::Deserialize<'de> for MoveJobGroupRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.MoveJobGroupRequestBodyJobs` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -15540,7 +15540,7 @@ impl<'de> rt::serde::Deserialize<'de> for MoveJobGroupRequestBodyJobs {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.MoveJobGroupResponseBodyResult` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -15625,7 +15625,7 @@ impl<'de> rt::serde::Deserialize<'de> for MoveJobGroupResponseBodyResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.OctopusV3LogResponseBodyResult` in the spec.
 #[cfg(feature = "log")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -15745,13 +15745,13 @@ impl<'de> rt::serde::Deserialize<'de> for OctopusV3LogResponseBodyResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.OutPutInfoResult` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct OutPutInfoResult {
-    #[allow(missing_docs)]
+    /// The `package_info` member of the JSON object.
     pub package_info: Option<crate::models::OutPutResult>,
     /// 二方包信息
     pub package_infos: Option<
@@ -15840,7 +15840,7 @@ impl<'de> rt::serde::Deserialize<'de> for OutPutInfoResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.OutPutResult` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -15979,7 +15979,7 @@ impl<'de> rt::serde::Deserialize<'de> for OutPutResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Parameter` in the spec.
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16058,7 +16058,7 @@ impl<'de> rt::serde::Deserialize<'de> for Parameter {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ParameterItem` in the spec.
 #[cfg(any(feature = "job", feature = "jobs"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16144,7 +16144,7 @@ impl<'de> rt::serde::Deserialize<'de> for ParameterItem {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Params` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16283,7 +16283,7 @@ impl<'de> rt::serde::Deserialize<'de> for Params {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ProjectPermissionRequestBody` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16386,7 +16386,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProjectPermissionRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.QueryCustomTemplatesResult` in the spec.
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16469,7 +16469,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryCustomTemplatesResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.QueryJobNoticeItems` in the spec.
 #[cfg(any(feature = "job", feature = "jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16562,7 +16562,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryJobNoticeItems {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.QueryTemplate` in the spec.
 #[cfg(any(feature = "template", feature = "templates"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16633,7 +16633,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryTemplate {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.QueryTemplateVo` in the spec.
 #[cfg(any(feature = "template", feature = "templates"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16751,7 +16751,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryTemplateVo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.QueryTemplatesItems` in the spec.
 #[cfg(any(feature = "template", feature = "templates"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16765,7 +16765,7 @@ pub struct QueryTemplatesItems {
     pub id: Option<String>,
     /// uuid
     pub uuid: Option<String>,
-    #[allow(missing_docs)]
+    /// The `template` member of the JSON object.
     pub template: Option<crate::models::QueryTemplateVo>,
     /// 模板类别
     pub r#type: Option<String>,
@@ -17027,7 +17027,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryTemplatesItems {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.QueryTemplatesResult` in the spec.
 #[cfg(any(feature = "template", feature = "templates"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -17110,7 +17110,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryTemplatesResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RealTimeLogResponseBodyResult` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -17219,7 +17219,7 @@ impl<'de> rt::serde::Deserialize<'de> for RealTimeLogResponseBodyResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RecordInfo2Result` in the spec.
 #[cfg(any(feature = "record", feature = "jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -17641,7 +17641,7 @@ impl<'de> rt::serde::Deserialize<'de> for RecordInfo2Result {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RecordInfoResult` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18063,7 +18063,7 @@ impl<'de> rt::serde::Deserialize<'de> for RecordInfoResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RecyclingJob` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18226,7 +18226,7 @@ impl<'de> rt::serde::Deserialize<'de> for RecyclingJob {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RecyclingJobsResult` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18318,7 +18318,7 @@ impl<'de> rt::serde::Deserialize<'de> for RecyclingJobsResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RemoverFavouriteCustomTemplateResponse` in the spec.
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18397,7 +18397,7 @@ impl<'de> rt::serde::Deserialize<'de> for RemoverFavouriteCustomTemplateResponse
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RemoverFavouriteOfficialTemplateResponse` in the spec.
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18477,7 +18477,7 @@ impl<'de> rt::serde::Deserialize<'de> for RemoverFavouriteOfficialTemplateRespon
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RemoverFavouriteTaskResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18487,7 +18487,7 @@ pub struct RemoverFavouriteTaskResponseBody {
     pub status: Option<String>,
     /// 错误
     pub error: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::FavouriteResponseResult>,
 }
 
@@ -18571,7 +18571,7 @@ impl<'de> rt::serde::Deserialize<'de> for RemoverFavouriteTaskResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RepositoriesResult` in the spec.
 #[cfg(feature = "report")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18654,7 +18654,7 @@ impl<'de> rt::serde::Deserialize<'de> for RepositoriesResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RestoreRecyclingJobsResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18738,7 +18738,7 @@ impl<'de> rt::serde::Deserialize<'de> for RestoreRecyclingJobsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RolePermissionsRequestBody` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18854,7 +18854,7 @@ impl<'de> rt::serde::Deserialize<'de> for RolePermissionsRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RunJobRequestBody` in the spec.
 #[cfg(any(feature = "job", feature = "jobs"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18864,7 +18864,7 @@ pub struct RunJobRequestBody {
     pub job_id: String,
     /// 自定义参数
     pub parameter: Option<Vec<crate::models::ParameterItem>>,
-    #[allow(missing_docs)]
+    /// The `scm` member of the JSON object.
     pub scm: Option<crate::models::Scm>,
 }
 
@@ -18952,7 +18952,7 @@ impl<'de> rt::serde::Deserialize<'de> for RunJobRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RunJobResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19049,7 +19049,7 @@ impl<'de> rt::serde::Deserialize<'de> for RunJobResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SaveTemplateUsedInfoRequestBody` in the spec.
 #[cfg(feature = "template")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19137,7 +19137,7 @@ impl<'de> rt::serde::Deserialize<'de> for SaveTemplateUsedInfoRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SaveTemplateUsedInfoResponse` in the spec.
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19231,7 +19231,7 @@ impl<'de> rt::serde::Deserialize<'de> for SaveTemplateUsedInfoResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Scm` in the spec.
 #[cfg(any(feature = "job", feature = "jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19319,7 +19319,7 @@ impl<'de> rt::serde::Deserialize<'de> for Scm {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SetKeepTimeRequestBody` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19398,13 +19398,13 @@ impl<'de> rt::serde::Deserialize<'de> for SetKeepTimeRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SetKeepTimeResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SetKeepTimeResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::SetKeepTimeResult>,
     /// 返回错误信息
     pub error: Option<String>,
@@ -19490,7 +19490,7 @@ impl<'de> rt::serde::Deserialize<'de> for SetKeepTimeResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SetKeepTimeResult` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19561,13 +19561,13 @@ impl<'de> rt::serde::Deserialize<'de> for SetKeepTimeResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowActionIInfoResponse` in the spec.
 #[cfg(feature = "log")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowActionIInfoResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::OctopusV3LogResponseBodyResult>,
     /// 返回错误信息
     pub error: Option<String>,
@@ -19653,13 +19653,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowActionIInfoResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowBuildDetailsResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowBuildDetailsResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::JobStatusResultResponseBodyResult>,
     /// 返回错误信息
     pub error: Option<String>,
@@ -19747,13 +19747,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowBuildDetailsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowBuildInfoRecordResponse` in the spec.
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowBuildInfoRecordResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::BuildInfoRecord>,
     /// 返回错误信息
     pub error: Option<String>,
@@ -19841,7 +19841,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowBuildInfoRecordResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowBuildParamsListResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19851,7 +19851,7 @@ pub struct ShowBuildParamsListResponseBody {
     pub status: Option<String>,
     /// 错误
     pub error: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::BuildParamsBodyResult>,
 }
 
@@ -19935,7 +19935,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowBuildParamsListResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowBuildRecordBuildScriptResponse` in the spec.
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -20033,7 +20033,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowBuildRecordBuildScriptResponseBody
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowBuildRecordFlowGraphResponse` in the spec.
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -20043,7 +20043,7 @@ pub struct ShowBuildRecordFlowGraphResponseBody {
     pub status: Option<String>,
     /// 错误
     pub error: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::FlowGraph2Result>,
 }
 
@@ -20131,7 +20131,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowBuildRecordFlowGraphResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowBuildRecordFullStagesResponse` in the spec.
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -20141,7 +20141,7 @@ pub struct ShowBuildRecordFullStagesResponseBody {
     pub status: Option<String>,
     /// 错误
     pub error: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::FullStagesResult>,
 }
 
@@ -20229,13 +20229,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowBuildRecordFullStagesResponseBody 
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowBuildRecordResponse` in the spec.
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowBuildRecordResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::BuildRecord>,
     /// 返回错误信息
     pub error: Option<String>,
@@ -20321,7 +20321,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowBuildRecordResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowCopyNameResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -20413,7 +20413,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowCopyNameResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowDefaultBuildParametersParams` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -20497,7 +20497,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDefaultBuildParametersParams {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowDefaultBuildParametersResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -20586,7 +20586,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDefaultBuildParametersResponseBody
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowDefaultBuildParametersResult` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -20670,7 +20670,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDefaultBuildParametersResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowDefaultProjectPermissionResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -20770,7 +20770,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDefaultProjectPermissionResponseBo
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowDefaultProjectPermissionResponseBodyResult` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -20940,13 +20940,13 @@ for ShowDefaultProjectPermissionResponseBodyResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowDisableResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDisableResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::IsDisableResult>,
     /// 返回错误信息
     pub error: Option<String>,
@@ -21032,13 +21032,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDisableResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowDomainStatusResponse` in the spec.
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDomainStatusResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::ShowDomainStatusResult>,
     /// 返回错误信息
     pub error: Option<String>,
@@ -21126,7 +21126,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDomainStatusResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowDomainStatusResult` in the spec.
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -21219,7 +21219,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDomainStatusResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowDomainsStatusesResponse` in the spec.
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -21313,7 +21313,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDomainsStatusesResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowFlowGraphResponse` in the spec.
 #[cfg(feature = "flow-graph")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -21325,7 +21325,7 @@ pub struct ShowFlowGraphResponseBody {
     pub message: Option<String>,
     /// 错误码
     pub err_code: Option<String>,
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::FlowGraph2Result>,
 }
 
@@ -21415,7 +21415,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowFlowGraphResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowHistoryDetailsResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -21547,13 +21547,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowHistoryDetailsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowImageTemplateListResponse` in the spec.
 #[cfg(feature = "image")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowImageTemplateListResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::ShowImageTemplateListResponseBodyResult>,
     /// 返回错误信息
     pub error: Option<String>,
@@ -21641,7 +21641,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowImageTemplateListResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowImageTemplateListResponseBodyResult` in the spec.
 #[cfg(feature = "image")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -21722,7 +21722,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowImageTemplateListResponseBodyResul
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowImageTemplateListResponseBodyResultImageTemplates` in the spec.
 #[cfg(feature = "image")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -21889,7 +21889,7 @@ for ShowImageTemplateListResponseBodyResultImageTemplates {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowJobBuildRecordDetailResponse` in the spec.
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -21899,7 +21899,7 @@ pub struct ShowJobBuildRecordDetailResponseBody {
     pub status: Option<String>,
     /// 错误
     pub error: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::RecordInfo2Result>,
 }
 
@@ -21987,13 +21987,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobBuildRecordDetailResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowJobBuildSuccessRatioResponse` in the spec.
 #[cfg(feature = "report")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobBuildSuccessRatioResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::ShowJobBuildSuccessRatioResult>,
     /// 返回状态信息
     pub status: Option<String>,
@@ -22076,7 +22076,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobBuildSuccessRatioResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowJobBuildSuccessRatioResult` in the spec.
 #[cfg(feature = "report")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -22209,7 +22209,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobBuildSuccessRatioResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowJobBuildSuccessRatioResultEveryDayReport` in the spec.
 #[cfg(feature = "report")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -22299,13 +22299,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobBuildSuccessRatioResultEveryDay
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowJobBuildTimeResponse` in the spec.
 #[cfg(feature = "report")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobBuildTimeResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::ShowJobBuildTimeResult>,
     /// 返回状态信息
     pub status: Option<String>,
@@ -22384,7 +22384,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobBuildTimeResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowJobBuildTimeResult` in the spec.
 #[cfg(feature = "report")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -22503,7 +22503,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobBuildTimeResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowJobBuildTimeResultChart` in the spec.
 #[cfg(feature = "report")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -22611,7 +22611,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobBuildTimeResultChart {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowJobConfigDiffResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -22696,13 +22696,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobConfigDiffResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowJobConfigResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobConfigResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::CreateBuildJobRequestBody>,
     /// 返回错误信息
     pub error: Option<String>,
@@ -22788,13 +22788,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobConfigResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowJobInfoResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobInfoResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::ShowJobInfoResult>,
     /// 返回错误信息
     pub error: Option<String>,
@@ -22880,7 +22880,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobInfoResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowJobInfoResult` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -23182,7 +23182,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobInfoResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowJobListByProjectIdResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -23266,7 +23266,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobListByProjectIdResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowJobNoticeConfigInfoResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -23360,7 +23360,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobNoticeConfigInfoResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowJobPermissionResult` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -23554,13 +23554,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobPermissionResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowJobPipelineInfoResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobPipelineInfoResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::JobPipelineInfoItems>,
     /// 返回错误信息
     pub error: Option<String>,
@@ -23648,7 +23648,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobPipelineInfoResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowJobRolePermissionResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -23733,7 +23733,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobRolePermissionResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowJobRolePermissionResult` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -23948,7 +23948,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobRolePermissionResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowJobStatusResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -24021,13 +24021,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobStatusResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowJobStepStatusResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobStepStatusResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::JobStatusBody>,
     /// 返回错误信息
     pub error: Option<String>,
@@ -24115,7 +24115,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobStepStatusResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowJobSuccessRatioResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -24210,7 +24210,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobSuccessRatioResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowJobSystemParametersResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -24304,13 +24304,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobSystemParametersResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowJobTotalResponse` in the spec.
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobTotalResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::TotalResponseBodyResult>,
     /// 状态信息
     pub status: Option<String>,
@@ -24396,7 +24396,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobTotalResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowKeystorePermissionResponse` in the spec.
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -24406,7 +24406,7 @@ pub struct ShowKeystorePermissionResponseBody {
     pub status: Option<String>,
     /// 错误
     pub error: Option<String>,
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::ShowKeystorePermissionResponseBodyResult>,
 }
 
@@ -24490,7 +24490,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowKeystorePermissionResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowKeystorePermissionResponseBodyResult` in the spec.
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -24579,7 +24579,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowKeystorePermissionResponseBodyResu
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowLastHistoryResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -24729,7 +24729,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowLastHistoryResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowListHistoryResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -24812,7 +24812,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowListHistoryResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowListPeriodHistoryResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -24897,7 +24897,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowListPeriodHistoryResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowOutputInfoResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -24907,7 +24907,7 @@ pub struct ShowOutputInfoResponseBody {
     pub status: Option<String>,
     /// 错误
     pub error: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::OutPutInfoResult>,
 }
 
@@ -24989,7 +24989,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowOutputInfoResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowPackageSpecCountDownResponse` in the spec.
 #[cfg(feature = "resource")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -25087,13 +25087,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowPackageSpecCountDownResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowProjectJobPermissionResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowProjectJobPermissionResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::ShowJobPermissionResult>,
     /// 返回状态信息
     pub status: Option<String>,
@@ -25176,13 +25176,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowProjectJobPermissionResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowProjectPermissionResponse` in the spec.
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowProjectPermissionResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::ShowUserProjectPermissionResult>,
     /// 返回错误信息
     pub error: Option<String>,
@@ -25270,7 +25270,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowProjectPermissionResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowRecordDetailResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -25280,7 +25280,7 @@ pub struct ShowRecordDetailResponseBody {
     pub status: Option<String>,
     /// 错误
     pub error: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::RecordInfo2Result>,
 }
 
@@ -25364,7 +25364,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowRecordDetailResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowRecordInfoResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -25376,7 +25376,7 @@ pub struct ShowRecordInfoResponseBody {
     pub message: Option<String>,
     /// 错误码
     pub err_code: Option<String>,
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::RecordInfoResult>,
 }
 
@@ -25466,13 +25466,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowRecordInfoResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowRelatedProjectResponse` in the spec.
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowRelatedProjectResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::ShowRelatedProjectResult>,
     /// 返回错误信息
     pub error: Option<String>,
@@ -25560,7 +25560,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowRelatedProjectResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowRelatedProjectResult` in the spec.
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -25645,7 +25645,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowRelatedProjectResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowRelatedProjectResultProjectInfoList` in the spec.
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -25769,7 +25769,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowRelatedProjectResultProjectInfoLis
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowReportSummary` in the spec.
 #[cfg(feature = "report")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -25973,13 +25973,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowReportSummary {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowReportSummaryBodyResult` in the spec.
 #[cfg(feature = "report")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowReportSummaryBodyResult {
-    #[allow(missing_docs)]
+    /// The `summary` member of the JSON object.
     pub summary: Option<crate::models::ShowReportSummary>,
     /// 单元测试报告列表
     pub sub_summarys: Option<Vec<crate::models::ShowReportSummary>>,
@@ -26056,7 +26056,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowReportSummaryBodyResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowReportSummaryResponse` in the spec.
 #[cfg(feature = "report")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -26066,7 +26066,7 @@ pub struct ShowReportSummaryResponseBody {
     pub status: Option<String>,
     /// 错误
     pub error: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::ShowReportSummaryBodyResult>,
 }
 
@@ -26150,13 +26150,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowReportSummaryResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowRunningStatusResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowRunningStatusResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::ShowRunningStatusResult>,
     /// 返回错误信息
     pub error: Option<String>,
@@ -26244,7 +26244,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowRunningStatusResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowRunningStatusResult` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -26352,7 +26352,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowRunningStatusResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowSummaryBuildJobInfoResponse` in the spec.
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -26362,7 +26362,7 @@ pub struct ShowSummaryBuildJobInfoResponseBody {
     pub status: Option<String>,
     /// 错误
     pub error: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::JobSummaryBodyResult>,
 }
 
@@ -26446,13 +26446,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSummaryBuildJobInfoResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowTemplateResponse` in the spec.
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowTemplateResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::QueryTemplatesItems>,
     /// 返回错误信息
     pub error: Option<String>,
@@ -26538,13 +26538,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowTemplateResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowUserChargeTypeResponse` in the spec.
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowUserChargeTypeResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::ShowUserChargeTypeResult>,
     /// 返回错误信息
     pub error: Option<String>,
@@ -26632,7 +26632,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowUserChargeTypeResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowUserChargeTypeResult` in the spec.
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -26727,7 +26727,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowUserChargeTypeResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowUserChargeTypeResultMainResourceList` in the spec.
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -26841,13 +26841,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowUserChargeTypeResultMainResourceLi
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowUserOverPackageQuotaResponse` in the spec.
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowUserOverPackageQuotaResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::ShowUserOverPackageQuotaResult>,
     /// 返回错误信息
     pub error: Option<String>,
@@ -26939,7 +26939,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowUserOverPackageQuotaResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowUserOverPackageQuotaResult` in the spec.
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -27034,7 +27034,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowUserOverPackageQuotaResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowUserProjectPermissionResult` in the spec.
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -27253,7 +27253,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowUserProjectPermissionResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowYamlTemplateResponse` in the spec.
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -27347,7 +27347,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowYamlTemplateResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.StatusSuccessResultWithUUIDResult` in the spec.
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -27422,7 +27422,7 @@ impl<'de> rt::serde::Deserialize<'de> for StatusSuccessResultWithUuidResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.StopBuildJobResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -27505,7 +27505,7 @@ impl<'de> rt::serde::Deserialize<'de> for StopBuildJobResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.StopJobRequestBody` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -27591,7 +27591,7 @@ impl<'de> rt::serde::Deserialize<'de> for StopJobRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.StopJobResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -27662,7 +27662,7 @@ impl<'de> rt::serde::Deserialize<'de> for StopJobResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.StopTheJobResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -27733,7 +27733,7 @@ impl<'de> rt::serde::Deserialize<'de> for StopTheJobResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SwitchedPacketResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -27825,7 +27825,7 @@ impl<'de> rt::serde::Deserialize<'de> for SwitchedPacketResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SystemParametersResult` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -27918,7 +27918,7 @@ impl<'de> rt::serde::Deserialize<'de> for SystemParametersResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.TemplateList` in the spec.
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -27946,7 +27946,7 @@ pub struct TemplateList {
     pub public: Option<bool>,
     /// 构建工具类型，mono、npm、maven等
     pub tool_type: Option<String>,
-    #[allow(missing_docs)]
+    /// The `template` member of the JSON object.
     pub template: Option<crate::models::QueryTemplate>,
     /// 构建执行参数列表
     pub parameters: Option<Vec<crate::models::Parameter>>,
@@ -28121,7 +28121,7 @@ impl<'de> rt::serde::Deserialize<'de> for TemplateList {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Tips` in the spec.
 #[cfg(feature = "resource")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -28229,7 +28229,7 @@ impl<'de> rt::serde::Deserialize<'de> for Tips {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.TotalResponseBodyResult` in the spec.
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -28300,7 +28300,7 @@ impl<'de> rt::serde::Deserialize<'de> for TotalResponseBodyResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Trigger` in the spec.
 #[cfg(any(feature = "job", feature = "jobs"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -28386,7 +28386,7 @@ impl<'de> rt::serde::Deserialize<'de> for Trigger {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateBuildJobParameter` in the spec.
 #[cfg(any(feature = "job", feature = "jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -28476,7 +28476,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateBuildJobParameter {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateBuildJobParameterParam` in the spec.
 #[cfg(any(feature = "job", feature = "jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -28578,7 +28578,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateBuildJobParameterParam {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateBuildJobRequestBody` in the spec.
 #[cfg(any(feature = "job", feature = "jobs"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -28755,13 +28755,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateBuildJobRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateBuildJobResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateBuildJobResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::CreateBuildJobResponseBodyResult>,
     /// 状态信息
     pub status: Option<String>,
@@ -28847,7 +28847,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateBuildJobResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateBuildJobScm` in the spec.
 #[cfg(any(feature = "job", feature = "jobs"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -29021,7 +29021,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateBuildJobScm {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateBuildJobSteps` in the spec.
 #[cfg(any(feature = "job", feature = "jobs"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -29146,7 +29146,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateBuildJobSteps {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateJobGroupResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -29238,7 +29238,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateJobGroupResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateKeystorePermissionRequestBody` in the spec.
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -29371,7 +29371,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateKeystorePermissionRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateKeystorePermissionResponse` in the spec.
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -29469,7 +29469,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateKeystorePermissionResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateKeystoreRequestBody` in the spec.
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -29569,7 +29569,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateKeystoreRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateKeystoreResponse` in the spec.
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -29651,13 +29651,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateKeystoreResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateNewJobResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateNewJobResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::CreateBuildJobResponseBodyResult>,
     /// 状态信息
     pub status: Option<String>,
@@ -29743,7 +29743,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateNewJobResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateNewNoticeNewResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -29837,7 +29837,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateNewNoticeNewResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateNoticeRequestBody` in the spec.
 #[cfg(any(feature = "job", feature = "jobs"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -29965,7 +29965,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateNoticeRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateNoticeResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -30057,13 +30057,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateNoticeResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UploadKeystoreResponse` in the spec.
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UploadKeystoreResponseBody {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::UploadKeystoreResult>,
     /// 返回错误信息
     pub error: Option<String>,
@@ -30149,7 +30149,7 @@ impl<'de> rt::serde::Deserialize<'de> for UploadKeystoreResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UploadKeystoreResult` in the spec.
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -30222,7 +30222,7 @@ impl<'de> rt::serde::Deserialize<'de> for UploadKeystoreResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Vertices` in the spec.
 #[cfg(any(feature = "record", feature = "flow-graph"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -30362,7 +30362,7 @@ impl<'de> rt::serde::Deserialize<'de> for Vertices {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `paths./v2/keystore/upload.post.requestBody.content.multipart/form-data.schema` in the spec.
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]

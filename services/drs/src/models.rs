@@ -2,7 +2,7 @@
 //! Data types of the API: one per schema of the spec.
 #[allow(unused_imports)]
 use ::huaweicloud_sdk_core::codegen as rt;
-#[allow(missing_docs)]
+/// The data at `components.schemas.ActionBaseResp` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -101,7 +101,7 @@ impl<'de> rt::serde::Deserialize<'de> for ActionBaseResp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ActionParams` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -111,13 +111,13 @@ pub struct ActionParams {
     pub endpoints: Option<Vec<crate::models::JobEndpointInfo>>,
     /// 预检查模式。
     pub precheck_mode: Option<String>,
-    #[allow(missing_docs)]
+    /// The `skip_precheck_info` member of the JSON object.
     pub skip_precheck_info: Option<crate::models::SkipPreCheckInfo>,
     /// 任务暂停模式。
     pub pause_mode: Option<String>,
     /// 任务定时启动时间。
     pub start_time: Option<String>,
-    #[allow(missing_docs)]
+    /// The `compare_task_param` member of the JSON object.
     pub compare_task_param: Option<crate::models::CompareTaskParams>,
     /// 再编辑任务启动时取值true。
     pub is_sync_re_edit: Option<bool>,
@@ -127,11 +127,11 @@ pub struct ActionParams {
     pub is_auto_create_compare: Option<bool>,
     /// 强制结束时取值为true。
     pub force_delete: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `public_ip_config` member of the JSON object.
     pub public_ip_config: Option<crate::models::PublicIpConfig>,
-    #[allow(missing_docs)]
+    /// The `replay_config` member of the JSON object.
     pub replay_config: Option<crate::models::ReplayConfigInfo>,
-    #[allow(missing_docs)]
+    /// The `repair_info` member of the JSON object.
     pub repair_info: Option<crate::models::ActionParamsRepairInfo>,
 }
 
@@ -316,7 +316,7 @@ impl<'de> rt::serde::Deserialize<'de> for ActionParams {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ActionParamsRepairInfo` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -407,7 +407,7 @@ impl<'de> rt::serde::Deserialize<'de> for ActionParamsRepairInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ActionParamsRepairInfoObjects` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -509,7 +509,7 @@ impl<'de> rt::serde::Deserialize<'de> for ActionParamsRepairInfoObjects {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ActionReq` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -519,7 +519,7 @@ pub struct ActionReq {
     pub job_id: Option<String>,
     /// 操作任务动作名称。取值： - network：测试连接源库/目标库。 - precheck：执行预检查。 - start：启动任务。 - stop：暂停任务。 - restart：重试任务。 - reset：重置任务，需要先调用预检查接口并且预检查通过率为100%。 - terminate：结束任务。 - skip_precheck：跳过预检查。 - create_compare：创建对比任务。 - cancel_compare：取消对比任务。 - column_limit：字段过滤。 - reload_parameters：重新加载任务参数。 - bind_eip：绑定公网IP。 - unbind_eip：解绑公网IP。 - set_writable：目标库解除只读。 - cloud_connection：录制回放他云连通性测试。 - set_readonly: 灾备任务目标库设置只读。 - diagnosis：一键诊断。 - start_repair：开始数据修复。 - stop_repair：停止数据修复。
     pub action_name: String,
-    #[allow(missing_docs)]
+    /// The `action_params` member of the JSON object.
     pub action_params: Option<crate::models::ActionParams>,
 }
 
@@ -607,7 +607,7 @@ impl<'de> rt::serde::Deserialize<'de> for ActionReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AddColumnInfo` in the spec.
 #[cfg(any(feature = "jobs", feature = "job"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -723,7 +723,7 @@ impl<'de> rt::serde::Deserialize<'de> for AddColumnInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AgencyRole` in the spec.
 #[cfg(feature = "agency")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -803,7 +803,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyRole {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AlarmNotifyConfig` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -927,7 +927,7 @@ impl<'de> rt::serde::Deserialize<'de> for AlarmNotifyConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AssociateSmnTopicReqV5` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1048,7 +1048,7 @@ impl<'de> rt::serde::Deserialize<'de> for AssociateSmnTopicReqV5 {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AsyncActionResp` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1133,7 +1133,7 @@ impl<'de> rt::serde::Deserialize<'de> for AsyncActionResp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AsyncCommitJobResp` in the spec.
 #[cfg(feature = "batch-async-jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1218,35 +1218,35 @@ impl<'de> rt::serde::Deserialize<'de> for AsyncCommitJobResp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AsyncCreateJobReq` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AsyncCreateJobReq {
-    #[allow(missing_docs)]
+    /// The `base_info` member of the JSON object.
     pub base_info: crate::models::JobBaseInfo,
     /// 创建任务数据库信息体。
     pub source_endpoint: Vec<crate::models::JobEndpointInfo>,
     /// 创建任务数据库信息体。
     pub target_endpoint: Vec<crate::models::JobEndpointInfo>,
-    #[allow(missing_docs)]
+    /// The `alarm_notify` member of the JSON object.
     pub alarm_notify: Option<crate::models::AlarmNotifyConfig>,
     /// 限速信息体。 - 限速：自定义的最大迁移速度，迁移过程中的迁移速度将不会超过该速度。 - 不限速：对迁移速度不进行限制，通常会最大化使用源数据库的出口带宽。该流速模式同时会对源数据库造成读消耗，消耗取决于源数据库的出口带宽。比如：源数据库的出口带宽为100MB/s，假设高速模式使用了80%带宽，则迁移对源数据库将造成80MB/s的读操作IO消耗。
     pub speed_limit: Option<Vec<crate::models::SpeedLimitInfo>>,
-    #[allow(missing_docs)]
+    /// The `user_migration` member of the JSON object.
     pub user_migration: Option<crate::models::UserMigrationInfo>,
-    #[allow(missing_docs)]
+    /// The `policy_config` member of the JSON object.
     pub policy_config: crate::models::PolicyConfig,
-    #[allow(missing_docs)]
+    /// The `db_object` member of the JSON object.
     pub db_object: crate::models::DbObject,
-    #[allow(missing_docs)]
+    /// The `db_param` member of the JSON object.
     pub db_param: Option<crate::models::DbParamInfo>,
-    #[allow(missing_docs)]
+    /// The `tuning_params` member of the JSON object.
     pub tuning_params: Option<crate::models::TuningParamInfo>,
-    #[allow(missing_docs)]
+    /// The `period_order` member of the JSON object.
     pub period_order: Option<crate::models::PeriodOrderInfo>,
-    #[allow(missing_docs)]
+    /// The `node_info` member of the JSON object.
     pub node_info: crate::models::JobNodeInfo,
     /// 指定公网IP的信息
     pub public_ip_list: Option<Vec<crate::models::PublicIpConfig>>,
@@ -1415,7 +1415,7 @@ impl<'de> rt::serde::Deserialize<'de> for AsyncCreateJobReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AsyncCreateJobResp` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1486,7 +1486,7 @@ impl<'de> rt::serde::Deserialize<'de> for AsyncCreateJobResp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AsyncJobResp` in the spec.
 #[cfg(feature = "batch-async-jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1591,7 +1591,7 @@ impl<'de> rt::serde::Deserialize<'de> for AsyncJobResp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AsyncUpdateJobResp` in the spec.
 #[cfg(feature = "batch-async-jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1695,7 +1695,7 @@ impl<'de> rt::serde::Deserialize<'de> for AsyncUpdateJobResp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BackupFileInfo` in the spec.
 #[cfg(feature = "backup-migration-jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1808,7 +1808,7 @@ impl<'de> rt::serde::Deserialize<'de> for BackupFileInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BackupFileResp` in the spec.
 #[cfg(feature = "backup-migration-jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1901,7 +1901,7 @@ impl<'de> rt::serde::Deserialize<'de> for BackupFileResp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BackupInfo` in the spec.
 #[cfg(feature = "backup-migration-jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1996,7 +1996,7 @@ impl<'de> rt::serde::Deserialize<'de> for BackupInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BackupInfoResp` in the spec.
 #[cfg(feature = "backup-migration-jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -2089,7 +2089,7 @@ impl<'de> rt::serde::Deserialize<'de> for BackupInfoResp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BackupJobBaseInfo` in the spec.
 #[cfg(feature = "backup-migration-jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -2210,7 +2210,7 @@ impl<'de> rt::serde::Deserialize<'de> for BackupJobBaseInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BackupJobEndpointInfo` in the spec.
 #[cfg(feature = "backup-migration-jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -2315,7 +2315,7 @@ impl<'de> rt::serde::Deserialize<'de> for BackupJobEndpointInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BackupRestoreOptionInfo` in the spec.
 #[cfg(feature = "backup-migration-jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -2477,7 +2477,7 @@ impl<'de> rt::serde::Deserialize<'de> for BackupRestoreOptionInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BaseEndpoint` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs", feature = "connections"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -2649,7 +2649,7 @@ impl<'de> rt::serde::Deserialize<'de> for BaseEndpoint {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BaseEndpointConfig` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -2740,7 +2740,7 @@ impl<'de> rt::serde::Deserialize<'de> for BaseEndpointConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchAddTagReq` in the spec.
 #[cfg(feature = "tags")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -2819,7 +2819,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchAddTagReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchAsyncCreateJobReq` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -2898,7 +2898,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchAsyncCreateJobReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchAsyncUpdateJobReq` in the spec.
 #[cfg(feature = "batch-async-jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -2977,13 +2977,13 @@ impl<'de> rt::serde::Deserialize<'de> for BatchAsyncUpdateJobReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchCreateJobsAsyncResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreateJobsAsyncResponseBody {
-    #[allow(missing_docs)]
+    /// The `job` member of the JSON object.
     pub job: Option<crate::models::AsyncCreateJobResp>,
 }
 
@@ -3052,7 +3052,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateJobsAsyncResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchDealResourceTagReq` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3138,7 +3138,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDealResourceTagReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchDeleteJobReq` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3217,7 +3217,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteJobReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchDeleteJobsByIdResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3292,7 +3292,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteJobsByIdResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchDeleteTagReq` in the spec.
 #[cfg(feature = "tags")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3371,7 +3371,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteTagReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchExecuteJobActionsResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3446,7 +3446,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchExecuteJobActionsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchJobActionReq` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3525,7 +3525,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchJobActionReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchResourceTag` in the spec.
 #[cfg(any(feature = "jobs", feature = "tags"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3613,7 +3613,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchResourceTag {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchStopJobActionReq` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3692,7 +3692,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchStopJobActionReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchStopJobsActionResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3767,7 +3767,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchStopJobsActionResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ChangeFlavorReq` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3846,7 +3846,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChangeFlavorReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ChangeJobFlavorResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3917,7 +3917,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChangeJobFlavorResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ChangeToPeriodResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3990,7 +3990,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChangeToPeriodResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ChargeInfoVo` in the spec.
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -4109,7 +4109,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChargeInfoVo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CheckDataFilterResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -4201,7 +4201,7 @@ impl<'de> rt::serde::Deserialize<'de> for CheckDataFilterResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CheckDataFilterRulesResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -4276,7 +4276,7 @@ impl<'de> rt::serde::Deserialize<'de> for CheckDataFilterRulesResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CheckJobNameReq` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -4362,7 +4362,7 @@ impl<'de> rt::serde::Deserialize<'de> for CheckJobNameReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ChildrenJobListResp` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -4404,7 +4404,7 @@ pub struct ChildrenJobListResp {
     pub node_role: String,
     /// **参数解释**：  标识任务是否使用新框架执行。  **约束限制**：  不涉及。  **取值范围**：  - true：使用新框架 - false：使用旧框架  **默认取值**：  不涉及
     pub node_new_framework: bool,
-    #[allow(missing_docs)]
+    /// The `job_action` member of the JSON object.
     pub job_action: crate::models::JobActions,
 }
 
@@ -4586,7 +4586,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChildrenJobListResp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CloneJobReq` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -4681,7 +4681,7 @@ impl<'de> rt::serde::Deserialize<'de> for CloneJobReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CloudBaseInfo` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs", feature = "connections"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -4776,7 +4776,7 @@ impl<'de> rt::serde::Deserialize<'de> for CloudBaseInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CloudVpcInfo` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs", feature = "connections"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -4871,7 +4871,7 @@ impl<'de> rt::serde::Deserialize<'de> for CloudVpcInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CollectColumnsResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -4963,7 +4963,7 @@ impl<'de> rt::serde::Deserialize<'de> for CollectColumnsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CollectDataFilterRulesResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -5038,7 +5038,7 @@ impl<'de> rt::serde::Deserialize<'de> for CollectDataFilterRulesResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CollectDbObjectsAsyncResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -5132,7 +5132,7 @@ impl<'de> rt::serde::Deserialize<'de> for CollectDbObjectsAsyncResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CollectDbObjectsInfoResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -5226,7 +5226,7 @@ impl<'de> rt::serde::Deserialize<'de> for CollectDbObjectsInfoResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CollectPositionAsyncResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -5320,7 +5320,7 @@ impl<'de> rt::serde::Deserialize<'de> for CollectPositionAsyncResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ColumnInfo` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -5468,7 +5468,7 @@ impl<'de> rt::serde::Deserialize<'de> for ColumnInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ColumnMappingInfo` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -5559,7 +5559,7 @@ impl<'de> rt::serde::Deserialize<'de> for ColumnMappingInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ColumnObject` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs", feature = "job"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -5740,7 +5740,7 @@ impl<'de> rt::serde::Deserialize<'de> for ColumnObject {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ColumnProcessObjects` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -5848,13 +5848,13 @@ impl<'de> rt::serde::Deserialize<'de> for ColumnProcessObjects {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CommitAsyncJobResponse` in the spec.
 #[cfg(feature = "batch-async-jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CommitAsyncJobResponseBody {
-    #[allow(missing_docs)]
+    /// The `job` member of the JSON object.
     pub job: Option<crate::models::AsyncCommitJobResp>,
 }
 
@@ -5919,7 +5919,7 @@ impl<'de> rt::serde::Deserialize<'de> for CommitAsyncJobResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CompareJobInfo` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -6112,13 +6112,13 @@ impl<'de> rt::serde::Deserialize<'de> for CompareJobInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CompareResultInfo` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CompareResultInfo {
-    #[allow(missing_docs)]
+    /// The `objects_compare_overview_info` member of the JSON object.
     pub objects_compare_overview_info: Option<crate::models::ObjectsCompareTaskInfo>,
     /// 对象级对比详情信息体。
     pub objects_compare_detail_infos: Option<
@@ -6140,7 +6140,7 @@ pub struct CompareResultInfo {
     pub content_compare_detail_infos: Option<
         Vec<crate::models::ContentCompareDetailInfo>,
     >,
-    #[allow(missing_docs)]
+    /// The `content_diff_detail_info` member of the JSON object.
     pub content_diff_detail_info: Option<crate::models::ContentDiffDetailInfo>,
 }
 
@@ -6272,7 +6272,7 @@ impl<'de> rt::serde::Deserialize<'de> for CompareResultInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CompareTaskParams` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -6408,7 +6408,7 @@ impl<'de> rt::serde::Deserialize<'de> for CompareTaskParams {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CompareUserInfo` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -6548,7 +6548,7 @@ impl<'de> rt::serde::Deserialize<'de> for CompareUserInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ConnectionConfig` in the spec.
 #[cfg(feature = "connections")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -6627,13 +6627,13 @@ impl<'de> rt::serde::Deserialize<'de> for ConnectionConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ConnectionManagement` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ConnectionManagement {
-    #[allow(missing_docs)]
+    /// The `driver_management` member of the JSON object.
     pub driver_management: Option<crate::models::DriverManagement>,
 }
 
@@ -6700,7 +6700,7 @@ impl<'de> rt::serde::Deserialize<'de> for ConnectionManagement {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ConnectionResp` in the spec.
 #[cfg(feature = "connections")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -6714,13 +6714,13 @@ pub struct ConnectionResp {
     pub create_time: i64,
     /// 连接类型。 取值：mysql - postgresql - mongodb - oracle
     pub db_type: String,
-    #[allow(missing_docs)]
+    /// The `config` member of the JSON object.
     pub config: Option<crate::models::ConnectionConfig>,
-    #[allow(missing_docs)]
+    /// The `endpoint` member of the JSON object.
     pub endpoint: crate::models::BaseEndpoint,
-    #[allow(missing_docs)]
+    /// The `vpc` member of the JSON object.
     pub vpc: Option<crate::models::CloudVpcInfo>,
-    #[allow(missing_docs)]
+    /// The `ssl` member of the JSON object.
     pub ssl: Option<crate::models::EndpointSslConfig>,
     /// 企业项目ID。
     pub enterprise_project_id: Option<String>,
@@ -6858,7 +6858,7 @@ impl<'de> rt::serde::Deserialize<'de> for ConnectionResp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ContentCompareDetailInfo` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -7032,7 +7032,7 @@ impl<'de> rt::serde::Deserialize<'de> for ContentCompareDetailInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ContentCompareOverviewInfo` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -7134,7 +7134,7 @@ impl<'de> rt::serde::Deserialize<'de> for ContentCompareOverviewInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ContentDiffDetailInfo` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -7253,7 +7253,7 @@ impl<'de> rt::serde::Deserialize<'de> for ContentDiffDetailInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ContentDiffDetailVO` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -7361,7 +7361,7 @@ impl<'de> rt::serde::Deserialize<'de> for ContentDiffDetailVo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CopyJobResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -7473,7 +7473,7 @@ impl<'de> rt::serde::Deserialize<'de> for CopyJobResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CountInstanceByTagsResponse` in the spec.
 #[cfg(feature = "resource-instances")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -7548,7 +7548,7 @@ impl<'de> rt::serde::Deserialize<'de> for CountInstanceByTagsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateConnectionReq` in the spec.
 #[cfg(feature = "connections")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -7558,17 +7558,17 @@ pub struct CreateConnectionReq {
     pub name: String,
     /// 连接类型，包含： - mysql - postgresql - mongodb - oracle
     pub db_type: String,
-    #[allow(missing_docs)]
+    /// The `config` member of the JSON object.
     pub config: Option<crate::models::ConnectionConfig>,
     /// 描述，长度不能超过255个字符。
     pub description: Option<String>,
-    #[allow(missing_docs)]
+    /// The `endpoint` member of the JSON object.
     pub endpoint: crate::models::BaseEndpoint,
-    #[allow(missing_docs)]
+    /// The `vpc` member of the JSON object.
     pub vpc: Option<crate::models::CloudVpcInfo>,
-    #[allow(missing_docs)]
+    /// The `ssl` member of the JSON object.
     pub ssl: Option<crate::models::EndpointSslConfig>,
-    #[allow(missing_docs)]
+    /// The `cloud` member of the JSON object.
     pub cloud: Option<crate::models::CloudBaseInfo>,
     /// 企业项目ID。
     pub enterprise_project_id: Option<String>,
@@ -7709,7 +7709,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateConnectionReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateConnectionResponse` in the spec.
 #[cfg(feature = "connections")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -7723,13 +7723,13 @@ pub struct CreateConnectionResponseBody {
     pub create_time: Option<i64>,
     /// 连接类型。 取值：mysql - postgresql - mongodb - oracle
     pub db_type: Option<String>,
-    #[allow(missing_docs)]
+    /// The `config` member of the JSON object.
     pub config: Option<crate::models::ConnectionConfig>,
-    #[allow(missing_docs)]
+    /// The `endpoint` member of the JSON object.
     pub endpoint: Option<crate::models::BaseEndpoint>,
-    #[allow(missing_docs)]
+    /// The `vpc` member of the JSON object.
     pub vpc: Option<crate::models::CloudVpcInfo>,
-    #[allow(missing_docs)]
+    /// The `ssl` member of the JSON object.
     pub ssl: Option<crate::models::EndpointSslConfig>,
     /// 企业项目ID。
     pub enterprise_project_id: Option<String>,
@@ -7882,21 +7882,21 @@ impl<'de> rt::serde::Deserialize<'de> for CreateConnectionResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateJobReq` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateJobReq {
-    #[allow(missing_docs)]
+    /// The `base_info` member of the JSON object.
     pub base_info: crate::models::JobBaseInfo,
     /// 创建任务数据库信息体。
     pub source_endpoint: Vec<crate::models::JobEndpointInfo>,
     /// 创建任务数据库信息体。
     pub target_endpoint: Vec<crate::models::JobEndpointInfo>,
-    #[allow(missing_docs)]
+    /// The `period_order` member of the JSON object.
     pub period_order: Option<crate::models::PeriodOrderInfo>,
-    #[allow(missing_docs)]
+    /// The `node_info` member of the JSON object.
     pub node_info: crate::models::JobNodeInfo,
     /// 指定公网IP的信息
     pub public_ip_list: Option<Vec<crate::models::PublicIpConfig>>,
@@ -8008,7 +8008,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateJobReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateJobResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8120,19 +8120,19 @@ impl<'de> rt::serde::Deserialize<'de> for CreateJobResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateOfflineTaskReq` in the spec.
 #[cfg(feature = "backup-migration-jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateOfflineTaskReq {
-    #[allow(missing_docs)]
+    /// The `base_info` member of the JSON object.
     pub base_info: crate::models::BackupJobBaseInfo,
-    #[allow(missing_docs)]
+    /// The `target_db_info` member of the JSON object.
     pub target_db_info: crate::models::BackupJobEndpointInfo,
-    #[allow(missing_docs)]
+    /// The `backup_info` member of the JSON object.
     pub backup_info: crate::models::BackupInfo,
-    #[allow(missing_docs)]
+    /// The `options` member of the JSON object.
     pub options: crate::models::BackupRestoreOptionInfo,
 }
 
@@ -8225,7 +8225,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateOfflineTaskReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateReplicationJobResponse` in the spec.
 #[cfg(feature = "backup-migration-jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8300,7 +8300,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateReplicationJobResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateSubscriptionResponse` in the spec.
 #[cfg(feature = "subscription")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8375,7 +8375,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateSubscriptionResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CustomizedDns` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8468,7 +8468,7 @@ impl<'de> rt::serde::Deserialize<'de> for CustomizedDns {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DataFilterObjectInfo` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8586,7 +8586,7 @@ impl<'de> rt::serde::Deserialize<'de> for DataFilterObjectInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DataFilterObjectResp` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8792,7 +8792,7 @@ impl<'de> rt::serde::Deserialize<'de> for DataFilterObjectResp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DataFilterRuleReq` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8908,7 +8908,7 @@ impl<'de> rt::serde::Deserialize<'de> for DataFilterRuleReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DataFilterRuleResp` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8918,9 +8918,9 @@ pub struct DataFilterRuleResp {
     pub batch_id: Option<i64>,
     /// 过滤对象信息列表，列出此规则下所有需进行数据过滤的具体数据库对象
     pub filter_object_list: Option<Vec<crate::models::DataFilterObjectResp>>,
-    #[allow(missing_docs)]
+    /// The `filter_rules_resp` member of the JSON object.
     pub filter_rules_resp: Option<crate::models::GeneralDataFilterResp>,
-    #[allow(missing_docs)]
+    /// The `advanced_setting_resp` member of the JSON object.
     pub advanced_setting_resp: Option<crate::models::DataFilteringAdvancedSetting>,
 }
 
@@ -9016,7 +9016,7 @@ impl<'de> rt::serde::Deserialize<'de> for DataFilterRuleResp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DataFilteringAdvancedSetting` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -9142,7 +9142,7 @@ impl<'de> rt::serde::Deserialize<'de> for DataFilteringAdvancedSetting {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DataFilteringCondition` in the spec.
 #[cfg(any(feature = "jobs", feature = "job"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -9233,7 +9233,7 @@ impl<'de> rt::serde::Deserialize<'de> for DataFilteringCondition {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DataProcessInfo` in the spec.
 #[cfg(any(feature = "jobs", feature = "job"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -9249,11 +9249,11 @@ pub struct DataProcessInfo {
     pub ddl_operation: Option<rt::indexmap::IndexMap<String, String>>,
     /// 支持DML的语法 选择DML操作时，取值如下： i：INSERT。 u：UPDATE。 d：DELETE。 如该值为空，不增量迁移或同步DML操作。
     pub dml_operation: Option<String>,
-    #[allow(missing_docs)]
+    /// The `db_object_column_info` member of the JSON object.
     pub db_object_column_info: Option<crate::models::DbObjectColumnInfo>,
-    #[allow(missing_docs)]
+    /// The `db_or_table_rename_rule` member of the JSON object.
     pub db_or_table_rename_rule: Option<crate::models::DbOrTableRenameRule>,
-    #[allow(missing_docs)]
+    /// The `db_object` member of the JSON object.
     pub db_object: Option<crate::models::DbObject>,
     /// 表示该规则是否已同步至目标库
     pub is_synchronized: Option<bool>,
@@ -9426,7 +9426,7 @@ impl<'de> rt::serde::Deserialize<'de> for DataProcessInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DataProcessReq` in the spec.
 #[cfg(any(feature = "jobs", feature = "job"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -9508,7 +9508,7 @@ impl<'de> rt::serde::Deserialize<'de> for DataProcessReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DatabaseObject` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs", feature = "job"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -9655,7 +9655,7 @@ impl<'de> rt::serde::Deserialize<'de> for DatabaseObject {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DbObject` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs", feature = "job"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -9663,7 +9663,7 @@ impl<'de> rt::serde::Deserialize<'de> for DatabaseObject {
 pub struct DbObject {
     /// 数据库对象迁移或同步范围。取值： - all：全部迁移。 - database：库级迁移或同步。 - table：表级迁移或同步。
     pub object_scope: String,
-    #[allow(missing_docs)]
+    /// The `target_root_db` member of the JSON object.
     pub target_root_db: Option<crate::models::TargetRootDb>,
     /// 数据库对象迁移或同步信息，object_scope为all时不填，为库级或表级时必填。
     pub object_info: Option<
@@ -9755,7 +9755,7 @@ impl<'de> rt::serde::Deserialize<'de> for DbObject {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DbObjectColumnInfo` in the spec.
 #[cfg(any(feature = "jobs", feature = "job"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -9882,7 +9882,7 @@ impl<'de> rt::serde::Deserialize<'de> for DbObjectColumnInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DbObjectFilteringResult` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -10055,7 +10055,7 @@ impl<'de> rt::serde::Deserialize<'de> for DbObjectFilteringResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DbObjectInfo` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -10207,7 +10207,7 @@ impl<'de> rt::serde::Deserialize<'de> for DbObjectInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DbOrTableRenameRule` in the spec.
 #[cfg(any(feature = "jobs", feature = "job"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -10308,7 +10308,7 @@ impl<'de> rt::serde::Deserialize<'de> for DbOrTableRenameRule {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DbParam` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -10394,7 +10394,7 @@ impl<'de> rt::serde::Deserialize<'de> for DbParam {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DbParamInfo` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -10482,7 +10482,7 @@ impl<'de> rt::serde::Deserialize<'de> for DbParamInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DdlAlarmResp` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -10613,7 +10613,7 @@ impl<'de> rt::serde::Deserialize<'de> for DdlAlarmResp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DeleteColumnInfoReq` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -10706,7 +10706,7 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteColumnInfoReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DeleteColumnInfosResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -10781,7 +10781,7 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteColumnInfosResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DeleteDataFilterRuleReq` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -10867,7 +10867,7 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteDataFilterRuleReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DeleteDriverReq` in the spec.
 #[cfg(feature = "jdbc-drivers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -10946,7 +10946,7 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteDriverReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DeleteJobResp` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -11045,7 +11045,7 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteJobResp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DeleteUserDriverReq` in the spec.
 #[cfg(feature = "drivers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -11131,7 +11131,7 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteUserDriverReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DirtyData` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -11261,7 +11261,7 @@ impl<'de> rt::serde::Deserialize<'de> for DirtyData {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DownloadBatchCreateTemplateResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -11350,7 +11350,7 @@ impl<'de> rt::serde::Deserialize<'de> for DownloadBatchCreateTemplateResponseBod
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DriverInfo` in the spec.
 #[cfg(any(feature = "drivers", feature = "jdbc-drivers"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -11443,7 +11443,7 @@ impl<'de> rt::serde::Deserialize<'de> for DriverInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DriverManagement` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -11514,7 +11514,7 @@ impl<'de> rt::serde::Deserialize<'de> for DriverManagement {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.EndpointSslConfig` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs", feature = "connections"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -11641,7 +11641,7 @@ impl<'de> rt::serde::Deserialize<'de> for EndpointSslConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.EnterpriseProject` in the spec.
 #[cfg(feature = "enterprise-projects")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -11769,7 +11769,7 @@ impl<'de> rt::serde::Deserialize<'de> for EnterpriseProject {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ExecuteJobActionResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -11844,7 +11844,7 @@ impl<'de> rt::serde::Deserialize<'de> for ExecuteJobActionResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ExportCreationTemplateResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -11928,7 +11928,7 @@ impl<'de> rt::serde::Deserialize<'de> for ExportCreationTemplateResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ExportFilesReq` in the spec.
 #[cfg(any(feature = "download", feature = "templates"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -12007,7 +12007,7 @@ impl<'de> rt::serde::Deserialize<'de> for ExportFilesReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ExportJobListResponse` in the spec.
 #[cfg(feature = "export-jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -12078,7 +12078,7 @@ impl<'de> rt::serde::Deserialize<'de> for ExportJobListResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ExportJobsReq` in the spec.
 #[cfg(feature = "export-jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -12377,7 +12377,7 @@ impl<'de> rt::serde::Deserialize<'de> for ExportJobsReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ExportJobsTemplateReq` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -12456,7 +12456,7 @@ impl<'de> rt::serde::Deserialize<'de> for ExportJobsTemplateReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ExportReportObsFileRespExportReportObsFiles` in the spec.
 #[cfg(feature = "templates")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -12545,7 +12545,7 @@ impl<'de> rt::serde::Deserialize<'de> for ExportReportObsFileRespExportReportObs
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ExportReportObsTmpFileUrlResp` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -12630,7 +12630,7 @@ impl<'de> rt::serde::Deserialize<'de> for ExportReportObsTmpFileUrlResp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ExportSqlDataReq` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -12738,7 +12738,7 @@ impl<'de> rt::serde::Deserialize<'de> for ExportSqlDataReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.FailedToBindEipChildInfo` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -12820,7 +12820,7 @@ impl<'de> rt::serde::Deserialize<'de> for FailedToBindEipChildInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.FileInfo` in the spec.
 #[cfg(feature = "files")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -12903,7 +12903,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.FlavorInfo` in the spec.
 #[cfg(feature = "link-flavors")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -13011,7 +13011,7 @@ impl<'de> rt::serde::Deserialize<'de> for FlavorInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.FlowCompareData` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -13122,7 +13122,7 @@ impl<'de> rt::serde::Deserialize<'de> for FlowCompareData {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.GeneralDataFilterResp` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -13219,7 +13219,7 @@ impl<'de> rt::serde::Deserialize<'de> for GeneralDataFilterResp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.GeneralTransformationReq` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -13310,7 +13310,7 @@ impl<'de> rt::serde::Deserialize<'de> for GeneralTransformationReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.HealthCompareJob` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -13449,7 +13449,7 @@ impl<'de> rt::serde::Deserialize<'de> for HealthCompareJob {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ImportBatchCreateJobsResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -13559,7 +13559,7 @@ impl<'de> rt::serde::Deserialize<'de> for ImportBatchCreateJobsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ImportErrorMessageResp` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -13661,7 +13661,7 @@ impl<'de> rt::serde::Deserialize<'de> for ImportErrorMessageResp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.IncreComponentDetail` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -13801,13 +13801,13 @@ impl<'de> rt::serde::Deserialize<'de> for IncreComponentDetail {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.JobActionReq` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct JobActionReq {
-    #[allow(missing_docs)]
+    /// The `job` member of the JSON object.
     pub job: crate::models::ActionReq,
 }
 
@@ -13880,7 +13880,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobActionReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.JobActions` in the spec.
 #[cfg(any(feature = "jobs", feature = "subscriptions"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -13975,7 +13975,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobActions {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.JobBaseInfo` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -14199,7 +14199,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobBaseInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.JobDetailResp` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -14215,51 +14215,51 @@ pub struct JobDetailResp {
     pub total_count: Option<i64>,
     /// **参数解释**：  多任务主节点的任务ID，在多对一同步场景中标识主任务。  **约束限制**：  不涉及。  **取值范围**：  不涉及。  **默认取值**：  不涉及
     pub master_job_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `base_info` member of the JSON object.
     pub base_info: Option<crate::models::JobBaseInfo>,
     /// **参数解释**：  任务源数据库信息体，详情请参见JobEndpointInfo对象定义。  **约束限制**：  不涉及。  **取值范围**：  不涉及  **默认取值**：  不涉及
     pub source_endpoint: Option<Vec<crate::models::JobEndpointInfo>>,
     /// **参数解释**：  任务目标数据库信息体，详情请参见JobEndpointInfo对象定义。  **约束限制**：  不涉及。  **取值范围**：  不涉及  **默认取值**：  不涉及
     pub target_endpoint: Option<Vec<crate::models::JobEndpointInfo>>,
-    #[allow(missing_docs)]
+    /// The `alarm_notify` member of the JSON object.
     pub alarm_notify: Option<crate::models::AlarmNotifyConfig>,
     /// 限速信息体。 - 限速：自定义的最大迁移速度，迁移过程中的迁移速度将不会超过该速度。  - 不限速：对迁移速度不进行限制，通常会最大化使用源数据库的出口带宽。该流速模式同时会对源数据库造成读消耗，消耗取决于源数据库的出口带宽。比如：源数据库的出口带宽为100MB/s，假设高速模式使用了80%带宽，则迁移对源数据库将造成80MB/s的读操作IO消耗。
     pub speed_limit: Option<Vec<crate::models::SpeedLimitInfo>>,
-    #[allow(missing_docs)]
+    /// The `user_migration` member of the JSON object.
     pub user_migration: Option<crate::models::UserMigrationInfo>,
-    #[allow(missing_docs)]
+    /// The `policy_config` member of the JSON object.
     pub policy_config: Option<crate::models::PolicyConfig>,
-    #[allow(missing_docs)]
+    /// The `db_param` member of the JSON object.
     pub db_param: Option<crate::models::DbParamInfo>,
-    #[allow(missing_docs)]
+    /// The `tuning_params` member of the JSON object.
     pub tuning_params: Option<crate::models::TuningParamInfo>,
-    #[allow(missing_docs)]
+    /// The `period_order` member of the JSON object.
     pub period_order: Option<crate::models::PeriodOrderInfo>,
-    #[allow(missing_docs)]
+    /// The `node_info` member of the JSON object.
     pub node_info: Option<crate::models::JobNodeInfo>,
     /// **参数解释**：  日志查询结果信息体，详情请参见TaskLogInfo对象定义。  **约束限制**：  不涉及。  **取值范围**：  不涉及  **默认取值**：  不涉及
     pub logs: Option<Vec<crate::models::TaskLogInfo>>,
     /// **参数解释**：  网络打通测试结果信息体，详情请参见QueryNetworkResult对象定义。  **约束限制**：  不涉及。  **取值范围**：  不涉及  **默认取值**：  不涉及
     pub network_results: Option<Vec<crate::models::QueryNetworkResult>>,
-    #[allow(missing_docs)]
+    /// The `precheck_result` member of the JSON object.
     pub precheck_result: Option<crate::models::QueryPreCheckResult>,
-    #[allow(missing_docs)]
+    /// The `progress_info` member of the JSON object.
     pub progress_info: Option<crate::models::JobProgressInfo>,
-    #[allow(missing_docs)]
+    /// The `migration_object_progress_info` member of the JSON object.
     pub migration_object_progress_info: Option<
         crate::models::QueryMigrationObjectProgressInfo,
     >,
-    #[allow(missing_docs)]
+    /// The `metrics` member of the JSON object.
     pub metrics: Option<crate::models::QueryMetricResult>,
-    #[allow(missing_docs)]
+    /// The `compare_result` member of the JSON object.
     pub compare_result: Option<crate::models::CompareResultInfo>,
-    #[allow(missing_docs)]
+    /// The `support_import_file_resp` member of the JSON object.
     pub support_import_file_resp: Option<crate::models::SupportImportFileResult>,
     /// **参数解释**：  由开关和版本共同控制的任务级别的功能列表，格式为key/value键值对。  **约束限制**：  不涉及。  **取值范围**：  不涉及  **默认取值**：  不涉及
     pub instance_features: Option<rt::indexmap::IndexMap<String, String>>,
     /// **参数解释**：  任务版本，标识当前数据复制任务所使用的版本号。  **约束限制**：  不涉及。  **取值范围**：  不涉及。  **默认取值**：  不涉及
     pub task_version: Option<String>,
-    #[allow(missing_docs)]
+    /// The `connection_management` member of the JSON object.
     pub connection_management: Option<crate::models::ConnectionManagement>,
     /// **参数解释**：  指定公网IP的信息列表，详情请参见PublicIpConfig对象定义。  **约束限制**：  不涉及。  **取值范围**：  不涉及  **默认取值**：  不涉及
     pub public_ip_list: Option<Vec<crate::models::PublicIpConfig>>,
@@ -14271,9 +14271,9 @@ pub struct JobDetailResp {
     pub is_writable: Option<String>,
     /// **参数解释**：  一键诊断结果列表，详情请参见QueryDiagnosisResult对象定义。  **约束限制**：  不涉及。  **取值范围**：  不涉及  **默认取值**：  不涉及
     pub diagnoses: Option<Vec<crate::models::QueryDiagnosisResult>>,
-    #[allow(missing_docs)]
+    /// The `repair_progress_info` member of the JSON object.
     pub repair_progress_info: Option<crate::models::JobDetailRespRepairProgressInfo>,
-    #[allow(missing_docs)]
+    /// The `repair_detail_info` member of the JSON object.
     pub repair_detail_info: Option<crate::models::QueryRepairDetailResp>,
     /// **参数解释**：  修复SQL导出状态，标识数据修复SQL文件的导出进度。  **约束限制**：  不涉及。  **取值范围**：  - INIT：初始状态 - EXPORTING：比对结果导出中 - EXPORT_COMPLETE：比对结果导出完成 - EXPORT_COMMON_FAILED：比对结果导出失败  **默认取值**：  不涉及
     pub repair_export_status: Option<String>,
@@ -14670,7 +14670,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobDetailResp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.JobDetailRespRepairProgressInfo` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -14684,7 +14684,7 @@ pub struct JobDetailRespRepairProgressInfo {
     pub error_msg: Option<String>,
     /// 总数。
     pub count: Option<i64>,
-    #[allow(missing_docs)]
+    /// The `repair_progress_details` member of the JSON object.
     pub repair_progress_details: Option<
         crate::models::JobDetailRespRepairProgressInfoRepairProgressDetails,
     >,
@@ -14792,7 +14792,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobDetailRespRepairProgressInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.JobDetailRespRepairProgressInfoRepairProgressDetails` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -15004,7 +15004,7 @@ for JobDetailRespRepairProgressInfoRepairProgressDetails {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.JobEndpointInfo` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -15016,17 +15016,17 @@ pub struct JobEndpointInfo {
     pub endpoint_type: String,
     /// **参数解释**：  数据库实例角色，标识该数据库在数据复制任务中是源端还是目标端。  **约束限制**：  不涉及。  **取值范围**：  - so：源库 - ta：目标库  **默认取值**：  不涉及
     pub endpoint_role: String,
-    #[allow(missing_docs)]
+    /// The `endpoint` member of the JSON object.
     pub endpoint: crate::models::BaseEndpoint,
-    #[allow(missing_docs)]
+    /// The `cloud` member of the JSON object.
     pub cloud: Option<crate::models::CloudBaseInfo>,
-    #[allow(missing_docs)]
+    /// The `vpc` member of the JSON object.
     pub vpc: Option<crate::models::CloudVpcInfo>,
-    #[allow(missing_docs)]
+    /// The `config` member of the JSON object.
     pub config: Option<crate::models::BaseEndpointConfig>,
-    #[allow(missing_docs)]
+    /// The `ssl` member of the JSON object.
     pub ssl: Option<crate::models::EndpointSslConfig>,
-    #[allow(missing_docs)]
+    /// The `customized_dns` member of the JSON object.
     pub customized_dns: Option<crate::models::CustomizedDns>,
 }
 
@@ -15162,7 +15162,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobEndpointInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.JobLinkResp` in the spec.
 #[cfg(feature = "links")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -15305,7 +15305,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobLinkResp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.JobListResp` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -15347,7 +15347,7 @@ pub struct JobListResp {
     pub node_role: String,
     /// **参数解释**：  标识任务是否使用新框架执行。  **约束限制**：  不涉及。  **取值范围**：  - true：使用新框架 - false：使用旧框架  **默认取值**：  不涉及
     pub node_new_framework: bool,
-    #[allow(missing_docs)]
+    /// The `job_action` member of the JSON object.
     pub job_action: crate::models::JobActions,
     /// **参数解释**：  子任务列表信息体，包含当前任务下的所有子任务详情。  **约束限制**：  不涉及。  **取值范围**：  不涉及。  **默认取值**：  不涉及
     pub children: Option<Vec<crate::models::ChildrenJobListResp>>,
@@ -15539,7 +15539,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobListResp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.JobNodeBaseInfo` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -15660,17 +15660,17 @@ impl<'de> rt::serde::Deserialize<'de> for JobNodeBaseInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.JobNodeInfo` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct JobNodeInfo {
-    #[allow(missing_docs)]
+    /// The `spec` member of the JSON object.
     pub spec: crate::models::JobNodeSpecInfo,
-    #[allow(missing_docs)]
+    /// The `vpc` member of the JSON object.
     pub vpc: Option<crate::models::JobNodeVpcInfo>,
-    #[allow(missing_docs)]
+    /// The `base_info` member of the JSON object.
     pub base_info: Option<crate::models::JobNodeBaseInfo>,
 }
 
@@ -15758,7 +15758,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobNodeInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.JobNodeSpecInfo` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -15837,7 +15837,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobNodeSpecInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.JobNodeVpcInfo` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -15947,7 +15947,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobNodeVpcInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.JobProgressInfo` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16101,7 +16101,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobProgressInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.LineCompareOverviewInfo` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16194,7 +16194,7 @@ impl<'de> rt::serde::Deserialize<'de> for LineCompareOverviewInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListAsyncJobDetailResponse` in the spec.
 #[cfg(feature = "batch-async-jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16274,7 +16274,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListAsyncJobDetailResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListAsyncJobsResponse` in the spec.
 #[cfg(feature = "batch-async-jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16352,7 +16352,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListAsyncJobsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListConnectionsResponse` in the spec.
 #[cfg(feature = "connections")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16435,13 +16435,13 @@ impl<'de> rt::serde::Deserialize<'de> for ListConnectionsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListDbObjectsResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListDbObjectsResponseBody {
-    #[allow(missing_docs)]
+    /// The `target_root_db` member of the JSON object.
     pub target_root_db: Option<crate::models::TargetRootDb>,
     /// 数据库对象迁移或同步信息。
     pub object_info: Option<
@@ -16566,7 +16566,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListDbObjectsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListExtraColumnsResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16651,7 +16651,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListExtraColumnsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListInstanceByTagsResponse` in the spec.
 #[cfg(feature = "resource-instances")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16736,7 +16736,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListInstanceByTagsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListInstanceTagsResponse` in the spec.
 #[cfg(feature = "tags")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16811,7 +16811,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListInstanceTagsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListJdbcDriversResponse` in the spec.
 #[cfg(feature = "jdbc-drivers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16893,7 +16893,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListJdbcDriversResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListJobDdlsResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16976,7 +16976,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListJobDdlsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListJobHistoryParameter` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -17102,7 +17102,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListJobHistoryParameter {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListJobHistoryParametersResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -17193,7 +17193,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListJobHistoryParametersResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListJobParametersResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -17278,7 +17278,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListJobParametersResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListJobsResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -17356,7 +17356,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListJobsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListLinksResponse` in the spec.
 #[cfg(feature = "links")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -17439,7 +17439,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListLinksResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListProjectTagsResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -17512,7 +17512,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListProjectTagsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListReplaySupportSourceConfigResponse` in the spec.
 #[cfg(feature = "support-replay-config")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -17601,7 +17601,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListReplaySupportSourceConfigResponseB
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListReplicationJobsResponse` in the spec.
 #[cfg(feature = "backup-migration-jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -17685,7 +17685,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListReplicationJobsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListTagsResponse` in the spec.
 #[cfg(feature = "tags")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -17756,7 +17756,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListTagsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListTemplatesResponse` in the spec.
 #[cfg(feature = "templates")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -17841,7 +17841,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListTemplatesResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListUserJdbcDriversResponse` in the spec.
 #[cfg(feature = "drivers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -17925,7 +17925,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListUserJdbcDriversResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListsAgencyPermissionsResponse` in the spec.
 #[cfg(feature = "agency")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18010,7 +18010,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListsAgencyPermissionsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.MigrationObjectOverviewInfo` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18139,7 +18139,7 @@ impl<'de> rt::serde::Deserialize<'de> for MigrationObjectOverviewInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ModifyColumnInfoReq` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18218,7 +18218,7 @@ impl<'de> rt::serde::Deserialize<'de> for ModifyColumnInfoReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ModifyColumnInfosResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18293,7 +18293,7 @@ impl<'de> rt::serde::Deserialize<'de> for ModifyColumnInfosResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ModifyComparePolicyReq` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18450,7 +18450,7 @@ impl<'de> rt::serde::Deserialize<'de> for ModifyComparePolicyReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ModifyOfflineTaskReq` in the spec.
 #[cfg(feature = "backup-migration-jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18538,7 +18538,7 @@ impl<'de> rt::serde::Deserialize<'de> for ModifyOfflineTaskReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ModifyParameterReq` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18617,7 +18617,7 @@ impl<'de> rt::serde::Deserialize<'de> for ModifyParameterReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ModifyStartPositionReq` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18708,7 +18708,7 @@ impl<'de> rt::serde::Deserialize<'de> for ModifyStartPositionReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ModifyTuningParams` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18829,7 +18829,7 @@ impl<'de> rt::serde::Deserialize<'de> for ModifyTuningParams {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ObjectWithColumnInfo` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19034,7 +19034,7 @@ impl<'de> rt::serde::Deserialize<'de> for ObjectWithColumnInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ObjectsCompareDetailInfo` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19153,7 +19153,7 @@ impl<'de> rt::serde::Deserialize<'de> for ObjectsCompareDetailInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ObjectsCompareOverviewInfo` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19256,7 +19256,7 @@ impl<'de> rt::serde::Deserialize<'de> for ObjectsCompareOverviewInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ObjectsCompareTaskInfo` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19407,7 +19407,7 @@ impl<'de> rt::serde::Deserialize<'de> for ObjectsCompareTaskInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ObjectsHealthCompareOverviewInfo` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19512,7 +19512,7 @@ impl<'de> rt::serde::Deserialize<'de> for ObjectsHealthCompareOverviewInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.OfflineTaskInfo` in the spec.
 #[cfg(feature = "backup-migration-jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19660,7 +19660,7 @@ impl<'de> rt::serde::Deserialize<'de> for OfflineTaskInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.OperateDataCompareJobReq` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19739,7 +19739,7 @@ impl<'de> rt::serde::Deserialize<'de> for OperateDataCompareJobReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ParameterConfig` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19873,7 +19873,7 @@ impl<'de> rt::serde::Deserialize<'de> for ParameterConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ParameterInfo` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19959,7 +19959,7 @@ impl<'de> rt::serde::Deserialize<'de> for ParameterInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.PauseCompareJobsResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -20034,7 +20034,7 @@ impl<'de> rt::serde::Deserialize<'de> for PauseCompareJobsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.PeriodOrderInfo` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -20129,7 +20129,7 @@ impl<'de> rt::serde::Deserialize<'de> for PeriodOrderInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.PolicyConfig` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -20311,7 +20311,7 @@ impl<'de> rt::serde::Deserialize<'de> for PolicyConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.PrecheckFailSubJobResult` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -20403,7 +20403,7 @@ impl<'de> rt::serde::Deserialize<'de> for PrecheckFailSubJobResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.PrecheckResult` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -20565,7 +20565,7 @@ impl<'de> rt::serde::Deserialize<'de> for PrecheckResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ProductInfo` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -20728,7 +20728,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProductInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ProgressCompleteInfo` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -20811,7 +20811,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProgressCompleteInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ProjectTag` in the spec.
 #[cfg(any(feature = "jobs", feature = "tags"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -20890,7 +20890,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProjectTag {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.PublicIpConfig` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -20983,7 +20983,7 @@ impl<'de> rt::serde::Deserialize<'de> for PublicIpConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.QueryColumnInfo` in the spec.
 #[cfg(any(feature = "jobs", feature = "job"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -21121,7 +21121,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryColumnInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.QueryColumnReq` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -21209,7 +21209,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryColumnReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.QueryCompareJobProgressRespFullInfo` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -21304,7 +21304,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryCompareJobProgressRespFullInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.QueryCompareJobProgressRespGlobalInfo` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -21383,7 +21383,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryCompareJobProgressRespGlobalInfo 
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.QueryCompareJobProgressRespIncreInfo` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -21507,7 +21507,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryCompareJobProgressRespIncreInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.QueryDataFilterRuleReq` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -21614,7 +21614,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryDataFilterRuleReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.QueryDbPositionReq` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -21696,7 +21696,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryDbPositionReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.QueryDiagnosisResult` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -21903,13 +21903,13 @@ impl<'de> rt::serde::Deserialize<'de> for QueryDiagnosisResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.QueryDiagnosisResultDiagnosisResults` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct QueryDiagnosisResultDiagnosisResults {
-    #[allow(missing_docs)]
+    /// The `item` member of the JSON object.
     pub item: Option<crate::models::QueryDiagnosisResultItem>,
     /// 诊断项状态。
     pub state: Option<String>,
@@ -22037,7 +22037,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryDiagnosisResultDiagnosisResults {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.QueryDiagnosisResultItem` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -22129,7 +22129,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryDiagnosisResultItem {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.QueryDiagnosisResultResultList` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -22249,7 +22249,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryDiagnosisResultResultList {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.QueryDiagnosisResultSuggestionList` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -22324,7 +22324,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryDiagnosisResultSuggestionList {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.QueryInstanceByTagReq` in the spec.
 #[cfg(feature = "resource-instances")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -22424,7 +22424,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryInstanceByTagReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.QueryMetricResult` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -22652,7 +22652,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryMetricResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.QueryMigrationObjectProgressInfo` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -22786,7 +22786,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryMigrationObjectProgressInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.QueryNetworkResult` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -22909,7 +22909,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryNetworkResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.QueryPreCheckResult` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -23039,7 +23039,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryPreCheckResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.QueryRepairDetailResp` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -23122,7 +23122,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryRepairDetailResp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.QueryRepairDetailRespRepairDetails` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -23232,7 +23232,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryRepairDetailRespRepairDetails {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.QuerySelectObjectInfoReq` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -23330,7 +23330,7 @@ impl<'de> rt::serde::Deserialize<'de> for QuerySelectObjectInfoReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.QuerySubscriptionsReq` in the spec.
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -23561,7 +23561,7 @@ impl<'de> rt::serde::Deserialize<'de> for QuerySubscriptionsReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.QueryUserSelectedObjectInfoReq` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -23700,7 +23700,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryUserSelectedObjectInfoReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ReplayCompareResultResp` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -23830,7 +23830,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReplayCompareResultResp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ReplayConfigInfo` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -23959,7 +23959,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReplayConfigInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ReplayErrorClassification` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -24064,7 +24064,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReplayErrorClassification {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ReplayErrorSqlResp` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -24157,7 +24157,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReplayErrorSqlResp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ReplayErrorSqlTemplateResp` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -24298,7 +24298,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReplayErrorSqlTemplateResp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ReplayExecuteRecords` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -24417,7 +24417,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReplayExecuteRecords {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ReplayShardStaticsResp` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -24516,7 +24516,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReplayShardStaticsResp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ReplaySlowSqlResp` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -24618,7 +24618,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReplaySlowSqlResp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ReplaySlowSqlTemplateResp` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -24794,7 +24794,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReplaySlowSqlTemplateResp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ReplaySourceConfigResp` in the spec.
 #[cfg(feature = "support-replay-config")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -24935,7 +24935,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReplaySourceConfigResp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ReplaySqlNowInfo` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -25088,7 +25088,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReplaySqlNowInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ReplayingSqlResp` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -25239,7 +25239,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReplayingSqlResp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ResourceInstance` in the spec.
 #[cfg(feature = "resource-instances")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -25347,7 +25347,7 @@ impl<'de> rt::serde::Deserialize<'de> for ResourceInstance {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ResourceTag` in the spec.
 #[cfg(
     any(
         feature = "jobs",
@@ -25462,7 +25462,7 @@ impl<'de> rt::serde::Deserialize<'de> for ResourceTag {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ResourceTagInfo` in the spec.
 #[cfg(feature = "resource-instances")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -25541,7 +25541,7 @@ impl<'de> rt::serde::Deserialize<'de> for ResourceTagInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RestartCompareJobsResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -25616,7 +25616,7 @@ impl<'de> rt::serde::Deserialize<'de> for RestartCompareJobsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SchemaObject` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs", feature = "job"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -25726,7 +25726,7 @@ impl<'de> rt::serde::Deserialize<'de> for SchemaObject {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SelectDbTableObjectInfo` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -25821,13 +25821,13 @@ impl<'de> rt::serde::Deserialize<'de> for SelectDbTableObjectInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowActionsResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowActionsResponseBody {
-    #[allow(missing_docs)]
+    /// The `job_action` member of the JSON object.
     pub job_action: Option<crate::models::JobActions>,
 }
 
@@ -25894,7 +25894,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowActionsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowAgencyInfoResponse` in the spec.
 #[cfg(feature = "agency")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -25986,7 +25986,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowAgencyInfoResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowChildNumResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -26057,7 +26057,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowChildNumResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowColumnInfoReq` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -26148,7 +26148,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowColumnInfoReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowColumnInfoResultResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -26233,7 +26233,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowColumnInfoResultResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowColumnInfosResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -26316,7 +26316,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowColumnInfosResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowComparePolicyResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -26480,17 +26480,17 @@ impl<'de> rt::serde::Deserialize<'de> for ShowComparePolicyResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowCompareProgressResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowCompareProgressResponseBody {
-    #[allow(missing_docs)]
+    /// The `full_info` member of the JSON object.
     pub full_info: Option<crate::models::QueryCompareJobProgressRespFullInfo>,
-    #[allow(missing_docs)]
+    /// The `incre_info` member of the JSON object.
     pub incre_info: Option<crate::models::QueryCompareJobProgressRespIncreInfo>,
-    #[allow(missing_docs)]
+    /// The `global_info` member of the JSON object.
     pub global_info: Option<crate::models::QueryCompareJobProgressRespGlobalInfo>,
 }
 
@@ -26575,7 +26575,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowCompareProgressResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowCompareUsersDetailResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -26660,7 +26660,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowCompareUsersDetailResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowDataFilterRulesResultResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -26758,7 +26758,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDataFilterRulesResultResponseBody 
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowDataFilteringResultResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -26857,7 +26857,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDataFilteringResultResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowDataProcessingRulesResultResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -26955,7 +26955,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDataProcessingRulesResultResponseB
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowDataProgressResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -27040,13 +27040,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDataProgressResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowDbObjectCollectionStatusResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDbObjectCollectionStatusResponseBody {
-    #[allow(missing_docs)]
+    /// The `target_root_db` member of the JSON object.
     pub target_root_db: Option<crate::models::TargetRootDb>,
     /// 数据库对象迁移或同步信息。
     pub object_info: Option<
@@ -27177,7 +27177,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDbObjectCollectionStatusResponseBo
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowDbObjectTemplateProgressResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -27280,13 +27280,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDbObjectTemplateProgressResponseBo
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowDbObjectsListResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDbObjectsListResponseBody {
-    #[allow(missing_docs)]
+    /// The `target_root_db` member of the JSON object.
     pub target_root_db: Option<crate::models::TargetRootDb>,
     /// 数据库对象迁移或同步信息。
     pub object_info: Option<
@@ -27413,7 +27413,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDbObjectsListResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowDirtyDataResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -27496,7 +27496,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDirtyDataResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowEnterpriseProjectResponse` in the spec.
 #[cfg(feature = "enterprise-projects")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -27581,7 +27581,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowEnterpriseProjectResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowExportProgressResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -27656,7 +27656,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowExportProgressResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowFilesResponse` in the spec.
 #[cfg(feature = "files")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -27739,7 +27739,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowFilesResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowHealthCompareJobDetailResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -27873,7 +27873,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowHealthCompareJobDetailResponseBody
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowHealthCompareJobListResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -27962,7 +27962,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowHealthCompareJobListResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowHealthObjectCompareJobOverviewResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -28043,7 +28043,7 @@ for ShowHealthObjectCompareJobOverviewResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowIncrementComponentsDetailResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -28132,7 +28132,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowIncrementComponentsDetailResponseB
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowInstanceTagsResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -28207,13 +28207,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowInstanceTagsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowJobDetailResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobDetailResponseBody {
-    #[allow(missing_docs)]
+    /// The `job` member of the JSON object.
     pub job: Option<crate::models::JobDetailResp>,
 }
 
@@ -28278,17 +28278,17 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobDetailResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowLinkFlavorsResponse` in the spec.
 #[cfg(feature = "link-flavors")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowLinkFlavorsResponseBody {
-    #[allow(missing_docs)]
+    /// The `vm_flavor` member of the JSON object.
     pub vm_flavor: Option<crate::models::FlavorInfo>,
-    #[allow(missing_docs)]
+    /// The `volume_flavor` member of the JSON object.
     pub volume_flavor: Option<crate::models::FlavorInfo>,
-    #[allow(missing_docs)]
+    /// The `flow_flavor` member of the JSON object.
     pub flow_flavor: Option<crate::models::FlavorInfo>,
 }
 
@@ -28371,7 +28371,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowLinkFlavorsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowMeteringResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -28444,7 +28444,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowMeteringResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowMonitorDataResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -28736,7 +28736,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowMonitorDataResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowObjectColumnInfoResponse` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -28811,7 +28811,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowObjectColumnInfoResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowObjectMappingResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -28896,7 +28896,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowObjectMappingResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowPositionResultResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -28990,7 +28990,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowPositionResultResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowProgressDataResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -29085,7 +29085,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowProgressDataResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowReplayExecuteRecordResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -29170,7 +29170,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowReplayExecuteRecordResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowReplayProgressResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -29367,7 +29367,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowReplayProgressResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowReplayRecordResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -29452,7 +29452,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowReplayRecordResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowReplayReportExportStatusResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -29609,7 +29609,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowReplayReportExportStatusResponseBo
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowReplayResultsResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -29774,7 +29774,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowReplayResultsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowReplicationJobResponse` in the spec.
 #[cfg(feature = "backup-migration-jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -29788,13 +29788,13 @@ pub struct ShowReplicationJobResponseBody {
     pub create_time: Option<String>,
     /// 任务完成时间。
     pub finish_time: Option<String>,
-    #[allow(missing_docs)]
+    /// The `backup_info` member of the JSON object.
     pub backup_info: Option<crate::models::BackupInfoResp>,
-    #[allow(missing_docs)]
+    /// The `base_info` member of the JSON object.
     pub base_info: Option<crate::models::BackupJobBaseInfo>,
-    #[allow(missing_docs)]
+    /// The `target_db_info` member of the JSON object.
     pub target_db_info: Option<crate::models::BackupJobEndpointInfo>,
-    #[allow(missing_docs)]
+    /// The `options` member of the JSON object.
     pub options: Option<crate::models::BackupRestoreOptionInfo>,
     /// 备份恢复数据库映射新名称。
     pub new_db_names: Option<String>,
@@ -29960,7 +29960,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowReplicationJobResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowReportFileObsUrisResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -30047,7 +30047,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowReportFileObsUrisResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowSmnSubscriptionDetailResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -30183,7 +30183,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSmnSubscriptionDetailResponseBody 
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowSmnTopicInfoResponse` in the spec.
 #[cfg(feature = "smn")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -30268,7 +30268,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSmnTopicInfoResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowSubscriptionDetailResponse` in the spec.
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -30284,9 +30284,9 @@ pub struct ShowSubscriptionDetailResponseBody {
     pub enterprise_project_id: Option<String>,
     /// 任务状态，取值： CONFIGURATION：配置中 CREATING：创建中 CREATE_FAILED：创建失败 STARTJOBING：启动中 STARTJOB_FAILED：任务启动失败 SUBSCRIPTION_STARTED：正常 SUBSCRIPTION_FAILED：异常 DELETED：已删除 FROZEN：冻结状态 REBUILD_NODE_STARTED：订阅任务恢复中 REBUILD_NODE_FAILED：订阅任务恢复失败 NODE_UPGRADE_START：升级开始 NODE_UPGRADE_COMPLETE：升级完成 NODE_UPGRADE_FAILED：升级失败
     pub status: Option<String>,
-    #[allow(missing_docs)]
+    /// The `subscription_data_type` member of the JSON object.
     pub subscription_data_type: Option<crate::models::SubscriptionDataType>,
-    #[allow(missing_docs)]
+    /// The `source_endpoint` member of the JSON object.
     pub source_endpoint: Option<crate::models::SubscriptionEndpointInfo>,
     /// 创建时间，以时间戳表示
     pub created_time: Option<String>,
@@ -30296,7 +30296,7 @@ pub struct ShowSubscriptionDetailResponseBody {
     pub now_time: Option<String>,
     /// 链路类型，当前仅支持“mysql”
     pub engine_type: Option<String>,
-    #[allow(missing_docs)]
+    /// The `charge_info` member of the JSON object.
     pub charge_info: Option<crate::models::ChargeInfoVo>,
     /// 描述
     pub description: Option<String>,
@@ -30476,7 +30476,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSubscriptionDetailResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowSubscriptionListsResponse` in the spec.
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -30484,7 +30484,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSubscriptionDetailResponseBody {
 pub struct ShowSubscriptionListsResponseBody {
     /// **参数解释**：  列表中的项目总数，与分页无关。表示满足查询条件的记录总数量，用于分页计算。  **约束限制**：  不涉及。  **取值范围**：  不涉及。  **默认取值**：  不涉及
     pub total_count: i64,
-    #[allow(missing_docs)]
+    /// The `jobs` member of the JSON object.
     pub jobs: crate::models::SubscriptionListResp,
 }
 
@@ -30556,7 +30556,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSubscriptionListsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowSupportObjectTypeResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -30778,7 +30778,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSupportObjectTypeResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowSwitchoverInfoResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -30877,7 +30877,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSwitchoverInfoResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowTaskExecuteProgressResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -30982,7 +30982,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowTaskExecuteProgressResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowTimelineResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -31065,7 +31065,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowTimelineResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowUpdateObjectSavingStatusResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -31163,13 +31163,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowUpdateObjectSavingStatusResponseBo
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SingleCreateJobReq` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SingleCreateJobReq {
-    #[allow(missing_docs)]
+    /// The `job` member of the JSON object.
     pub job: crate::models::CreateJobReq,
 }
 
@@ -31242,7 +31242,7 @@ impl<'de> rt::serde::Deserialize<'de> for SingleCreateJobReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SingleCreateSubscriptionReq` in the spec.
 #[cfg(feature = "subscription")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -31258,7 +31258,7 @@ pub struct SingleCreateSubscriptionReq {
     pub enterprise_project_id: String,
     /// 标签
     pub tags: Option<Vec<crate::models::ResourceTag>>,
-    #[allow(missing_docs)]
+    /// The `source_endpoint_info` member of the JSON object.
     pub source_endpoint_info: crate::models::SubscriptionSourceEndpointInfo,
     /// 是否创建委托，取值： - true：创建 - false：不创建 默认为false
     pub is_grant_new_agency: Option<bool>,
@@ -31388,13 +31388,13 @@ impl<'de> rt::serde::Deserialize<'de> for SingleCreateSubscriptionReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SingleUpdateJobReq` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SingleUpdateJobReq {
-    #[allow(missing_docs)]
+    /// The `job` member of the JSON object.
     pub job: crate::models::UpdateJobReq,
 }
 
@@ -31467,7 +31467,7 @@ impl<'de> rt::serde::Deserialize<'de> for SingleUpdateJobReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SkipPreCheckInfo` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -31556,7 +31556,7 @@ impl<'de> rt::serde::Deserialize<'de> for SkipPreCheckInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SmnTopicInfo` in the spec.
 #[cfg(feature = "smn")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -31650,7 +31650,7 @@ impl<'de> rt::serde::Deserialize<'de> for SmnTopicInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SpeedLimitInfo` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -31743,7 +31743,7 @@ impl<'de> rt::serde::Deserialize<'de> for SpeedLimitInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.StopJobActionInfo` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -31831,7 +31831,7 @@ impl<'de> rt::serde::Deserialize<'de> for StopJobActionInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.StopJobActionReq` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -31910,7 +31910,7 @@ impl<'de> rt::serde::Deserialize<'de> for StopJobActionReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.StopJobActionResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -32009,7 +32009,7 @@ impl<'de> rt::serde::Deserialize<'de> for StopJobActionResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SubscriptionDataType` in the spec.
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -32093,7 +32093,7 @@ impl<'de> rt::serde::Deserialize<'de> for SubscriptionDataType {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SubscriptionEndpointInfo` in the spec.
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -32206,7 +32206,7 @@ impl<'de> rt::serde::Deserialize<'de> for SubscriptionEndpointInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SubscriptionListResp` in the spec.
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -32226,7 +32226,7 @@ pub struct SubscriptionListResp {
     pub description: String,
     /// 当前时间。
     pub now_time: String,
-    #[allow(missing_docs)]
+    /// The `job_action` member of the JSON object.
     pub job_action: crate::models::JobActions,
     /// 企业项目ID。
     pub enterprise_project_id: String,
@@ -32346,7 +32346,7 @@ impl<'de> rt::serde::Deserialize<'de> for SubscriptionListResp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SubscriptionSourceEndpointInfo` in the spec.
 #[cfg(feature = "subscription")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -32436,7 +32436,7 @@ impl<'de> rt::serde::Deserialize<'de> for SubscriptionSourceEndpointInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SupportImportFileResult` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -32519,7 +32519,7 @@ impl<'de> rt::serde::Deserialize<'de> for SupportImportFileResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SupportLinkInfo` in the spec.
 #[cfg(feature = "support-links")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -32660,7 +32660,7 @@ impl<'de> rt::serde::Deserialize<'de> for SupportLinkInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SupportLinksResp` in the spec.
 #[cfg(feature = "support-links")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -32743,7 +32743,7 @@ impl<'de> rt::serde::Deserialize<'de> for SupportLinksResp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.TableLineCompareDetailInfo` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -32883,7 +32883,7 @@ impl<'de> rt::serde::Deserialize<'de> for TableLineCompareDetailInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.TableObject` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs", feature = "job"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -33074,7 +33074,7 @@ impl<'de> rt::serde::Deserialize<'de> for TableObject {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Tag` in the spec.
 #[cfg(feature = "resource-instances")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -33160,7 +33160,7 @@ impl<'de> rt::serde::Deserialize<'de> for Tag {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.TagMatch` in the spec.
 #[cfg(feature = "resource-instances")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -33246,7 +33246,7 @@ impl<'de> rt::serde::Deserialize<'de> for TagMatch {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.TargetRootDb` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs", feature = "job"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -33337,7 +33337,7 @@ impl<'de> rt::serde::Deserialize<'de> for TargetRootDb {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.TaskLogInfo` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -33429,7 +33429,7 @@ impl<'de> rt::serde::Deserialize<'de> for TaskLogInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.TimelineInfo` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -33531,7 +33531,7 @@ impl<'de> rt::serde::Deserialize<'de> for TimelineInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ToPeriodReq` in the spec.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -33636,7 +33636,7 @@ impl<'de> rt::serde::Deserialize<'de> for ToPeriodReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.TuningParamInfo` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -33741,7 +33741,7 @@ impl<'de> rt::serde::Deserialize<'de> for TuningParamInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.TuningParameter` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -33834,7 +33834,7 @@ impl<'de> rt::serde::Deserialize<'de> for TuningParameter {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateAgencyPolicyRequestBody` in the spec.
 #[cfg(feature = "agency")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -33925,7 +33925,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateAgencyPolicyRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateBatchAsyncJobsResponse` in the spec.
 #[cfg(feature = "batch-async-jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -34000,7 +34000,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateBatchAsyncJobsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateConnectionReq` in the spec.
 #[cfg(feature = "connections")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -34010,17 +34010,17 @@ pub struct UpdateConnectionReq {
     pub name: Option<String>,
     /// 数据库类型。 取值：mysql - postgresql - mongodb - oracle
     pub db_type: Option<String>,
-    #[allow(missing_docs)]
+    /// The `config` member of the JSON object.
     pub config: Option<crate::models::ConnectionConfig>,
     /// 连接描述。
     pub description: Option<String>,
-    #[allow(missing_docs)]
+    /// The `endpoint` member of the JSON object.
     pub endpoint: Option<crate::models::BaseEndpoint>,
-    #[allow(missing_docs)]
+    /// The `vpc` member of the JSON object.
     pub vpc: Option<crate::models::CloudVpcInfo>,
-    #[allow(missing_docs)]
+    /// The `ssl` member of the JSON object.
     pub ssl: Option<crate::models::EndpointSslConfig>,
-    #[allow(missing_docs)]
+    /// The `cloud` member of the JSON object.
     pub cloud: Option<crate::models::CloudBaseInfo>,
     /// 企业项目ID。
     pub enterprise_project_id: Option<String>,
@@ -34168,7 +34168,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateConnectionReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateDataProgressResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -34262,7 +34262,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateDataProgressResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateDriverReq` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -34341,7 +34341,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateDriverReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateJob` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -34349,29 +34349,29 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateDriverReq {
 pub struct UpdateJob {
     /// 待更新的任务ID。
     pub job_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `base_info` member of the JSON object.
     pub base_info: Option<crate::models::JobBaseInfo>,
     /// 任务源数据库信息体。
     pub source_endpoint: Option<Vec<crate::models::JobEndpointInfo>>,
     /// 任务目标数据库信息体。
     pub target_endpoint: Option<Vec<crate::models::JobEndpointInfo>>,
-    #[allow(missing_docs)]
+    /// The `alarm_notify` member of the JSON object.
     pub alarm_notify: Option<crate::models::AlarmNotifyConfig>,
     /// 限速信息体。 - 限速：自定义的最大迁移速度，迁移过程中的迁移速度将不会超过该速度。 - 不限速：对迁移速度不进行限制，通常会最大化使用源数据库的出口带宽。该流速模式同时会对源数据库造成读消耗，消耗取决于源数据库的出口带宽。比如：源数据库的出口带宽为100MB/s，假设高速模式使用了80%带宽，则迁移对源数据库将造成80MB/s的读操作IO消耗。
     pub speed_limit: Option<Vec<crate::models::SpeedLimitInfo>>,
-    #[allow(missing_docs)]
+    /// The `user_migration` member of the JSON object.
     pub user_migration: Option<crate::models::UserMigrationInfo>,
-    #[allow(missing_docs)]
+    /// The `policy_config` member of the JSON object.
     pub policy_config: Option<crate::models::PolicyConfig>,
-    #[allow(missing_docs)]
+    /// The `db_object` member of the JSON object.
     pub db_object: Option<crate::models::DbObject>,
-    #[allow(missing_docs)]
+    /// The `db_param` member of the JSON object.
     pub db_param: Option<crate::models::DbParamInfo>,
-    #[allow(missing_docs)]
+    /// The `tuning_params` member of the JSON object.
     pub tuning_params: Option<crate::models::ModifyTuningParams>,
-    #[allow(missing_docs)]
+    /// The `period_order` member of the JSON object.
     pub period_order: Option<crate::models::PeriodOrderInfo>,
-    #[allow(missing_docs)]
+    /// The `node_info` member of the JSON object.
     pub node_info: Option<crate::models::JobNodeInfo>,
 }
 
@@ -34556,7 +34556,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateJob {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateJobReq` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -34564,7 +34564,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateJob {
 pub struct UpdateJobReq {
     /// 更新指定ID任务详情类型。  场景一：更新单个任务详情，取值： - name：更新该任务名称。 - description：更新该任务描述。 - re_create：配置中任务三天以后虚拟机删除后重建。 - expired_days：更新任务异常自动结束时间，单位为天。 - notify：更新任务异常通知信息。  场景二：更新批量异步任务详情，取值： - all：批量异步创建的任务，参数校验不通过，需要指定全部参数进行更新时。 - network：批量异步创建的任务，测试连接不通过，需要更新源库/目标库信息时。 - policy：批量异步创建的任务，需要更新任务配置时。 - db_object：批量异步创建的任务，需要更新对象信息时。 - precheck：批量异步创建的任务，需要重新预检查时。
     pub r#type: String,
-    #[allow(missing_docs)]
+    /// The `params` member of the JSON object.
     pub params: crate::models::UpdateJob,
 }
 
@@ -34642,7 +34642,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateJobReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateJobResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -34741,7 +34741,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateJobResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateSubscriptionInfoReq` in the spec.
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -34842,7 +34842,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateSubscriptionInfoReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateUserDriverReq` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -34928,7 +34928,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateUserDriverReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UploadDbObjectTemplateResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -35027,7 +35027,7 @@ impl<'de> rt::serde::Deserialize<'de> for UploadDbObjectTemplateResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UserMigrationInfo` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -35039,9 +35039,9 @@ pub struct UserMigrationInfo {
     pub is_set_password: bool,
     /// 重置后的统一密码。统一重置密码为true时必填。 约束：密码不能为空。
     pub password: Option<String>,
-    #[allow(missing_docs)]
+    /// The `user_list` member of the JSON object.
     pub user_list: Option<Vec<crate::models::UserMigrationList>>,
-    #[allow(missing_docs)]
+    /// The `role_list` member of the JSON object.
     pub role_list: Option<Vec<crate::models::UserMigrationRole>>,
 }
 
@@ -35148,7 +35148,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserMigrationInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UserMigrationList` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -35253,7 +35253,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserMigrationList {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UserMigrationRole` in the spec.
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -35332,7 +35332,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserMigrationRole {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ValidateJobNameResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -35425,7 +35425,7 @@ impl<'de> rt::serde::Deserialize<'de> for ValidateJobNameResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `paths./v5/{project_id}/driver.post.requestBody.content.multipart/form-data.schema` in the spec.
 #[cfg(feature = "driver")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -35443,7 +35443,7 @@ impl UploadUserJdbcDriverRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `paths./v5/{project_id}/jdbc-driver.post.requestBody.content.multipart/form-data.schema` in the spec.
 #[cfg(feature = "jdbc-driver")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -35461,7 +35461,7 @@ impl UploadJdbcDriverRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `paths./v5/{project_id}/jobs/template.post.requestBody.content.multipart/form-data.schema` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -35481,7 +35481,7 @@ impl ImportBatchCreateJobsRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `paths./v5/{project_id}/jobs/{job_id}/db-object/template.post.requestBody.content.multipart/form-data.schema` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]

@@ -2,7 +2,7 @@
 //! Data types of the API: one per schema of the spec.
 #[allow(unused_imports)]
 use ::huaweicloud_sdk_core::codegen as rt;
-#[allow(missing_docs)]
+/// The data at `components.schemas.ApiVersionInfo` in the spec.
 #[cfg(feature = "versions")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -80,7 +80,7 @@ impl<'de> rt::serde::Deserialize<'de> for ApiVersionInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AutoscalingRef` in the spec.
 #[cfg(any(feature = "loadbalancers", feature = "recycle-bin"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -160,7 +160,7 @@ impl<'de> rt::serde::Deserialize<'de> for AutoscalingRef {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AvailabilityZone` in the spec.
 #[cfg(feature = "availability-zones")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -278,7 +278,7 @@ impl<'de> rt::serde::Deserialize<'de> for AvailabilityZone {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AzAffinity` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -393,7 +393,7 @@ impl<'de> rt::serde::Deserialize<'de> for AzAffinity {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BandwidthRef` in the spec.
 #[cfg(any(feature = "loadbalancers", feature = "recycle-bin"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -472,7 +472,7 @@ impl<'de> rt::serde::Deserialize<'de> for BandwidthRef {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchAddAvailableZonesRequestBody` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -556,13 +556,13 @@ impl<'de> rt::serde::Deserialize<'de> for BatchAddAvailableZonesRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchAddAvailableZonesResponse` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchAddAvailableZonesResponseBody {
-    #[allow(missing_docs)]
+    /// The `loadbalancer` member of the JSON object.
     pub loadbalancer: Option<crate::models::LoadBalancer>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
@@ -666,7 +666,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchAddAvailableZonesResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchCreateLoadBalancerOption` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -710,13 +710,13 @@ pub struct BatchCreateLoadBalancerOption {
     pub admin_state_up: Option<bool>,
     /// **参数解释**：资源账单信息。  **约束限制**：不涉及  **取值范围**： - 空：按需计费。 [- 非空：包周期计费，格式为：order_id:product_id:region_id:project_id。如：CS2107161019CDJZZ:OFFI569702121789763584:az1:057ef081eb00d2732fd1c01a9be75e6f](tag:hws)  **默认取值**：不涉及  [不支持该字段，请勿使用。](tag:hws_hk,hws_eu,hws_eu_wb,hws_test,srg,fcs,fcs_vm,dt,ctc,cmcc,tm,sbc,hk_sbc,hk_tm,hk_vdf)
     pub billing_info: Option<String>,
-    #[allow(missing_docs)]
+    /// The `ipv6_bandwidth` member of the JSON object.
     pub ipv6_bandwidth: Option<crate::models::BandwidthRef>,
-    #[allow(missing_docs)]
+    /// The `bandwidth` member of the JSON object.
     pub bandwidth: Option<crate::models::BandwidthRef>,
     /// **参数解释**：负载均衡器绑定的公网IP ID。只支持绑定数组中的第一个EIP，其他将被忽略。 当批量创建的number数量大于1时不支持传入该字段，返回400。  **约束限制**：不涉及  **取值范围**：不涉及  **默认取值**：不涉及
     pub publicip_ids: Option<Vec<String>>,
-    #[allow(missing_docs)]
+    /// The `publicip` member of the JSON object.
     pub publicip: Option<crate::models::CreateLoadBalancerPublicIpOption>,
     /// **参数解释**：下联面子网的网络ID列表。 可以通过GET https://{VPC_Endpoint}/v1/{project_id}/subnets 响应参数中的neutron_network_id得到。 若不指定该字段，则按如下规则选择下联面网络： 1. 如果ELB实例开启ipv6，则选择ipv6_vip_virsubnet_id子网对应的网络ID。 2. 如果ELB实例没有开启ipv6，开启ipv4，则选择vip_subnet_cidr_id子网对应的网络ID。 3. 如果ELB实例没有选择私网，只开启公网，则会在当前负载均衡器所在的VPC中任意选一个子网，优选可用IP多的网络。 4. 批量创建共享型实例的场景，该字段不允许指定。 若指定多个下联面子网，则按顺序优先使用第一个子网来为负载均衡器下联面端口分配ip地址。  **约束限制**：下联面子网必须属于该LB所在的VPC。  **取值范围**：不涉及  **默认取值**：不涉及
     pub elb_virsubnet_ids: Option<Vec<String>>,
@@ -724,9 +724,9 @@ pub struct BatchCreateLoadBalancerOption {
     pub ip_target_enable: Option<bool>,
     /// **参数解释**：是否开启删除保护。  **约束限制**：批量创建共享型实例的场景，该字段不允许指定。  **取值范围**：false 不开启，true 开启。  **默认取值**：false  [不支持该字段，请勿使用。](tag:hws_eu,g42,hk_g42) [荷兰region不支持该字段，请勿使用。](tag:dt)  &gt; 退场时需要先关闭所有资源的删除保护开关。
     pub deletion_protection_enable: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `prepaid_options` member of the JSON object.
     pub prepaid_options: Option<crate::models::PrepaidCreateOption>,
-    #[allow(missing_docs)]
+    /// The `autoscaling` member of the JSON object.
     pub autoscaling: Option<crate::models::CreateLoadbalancerAutoscalingOption>,
     /// **参数解释**：WAF故障时的流量处理策略。  **约束限制**：只有绑定了waf的LB实例，该字段才会生效。  **取值范围**： - discard:丢弃 - forward: 转发到后端  **默认取值**：forward  [不支持该字段，请勿使用。](tag:hws_eu,hws_test,hcs,hcs_sm,hcso,srg,fcs,fcs_vm,mix,hcso_g42,hcso_g42_b,hcso_dt,dt,ocb,ctc,cmcc,tm,ct,sbc,g42,hws_ocb,hk_sbc,hk_tm,hk_g42)
     pub waf_failure_action: Option<String>,
@@ -1099,13 +1099,13 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateLoadBalancerOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchCreateLoadBalancersRequestBody` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreateLoadBalancersRequestBody {
-    #[allow(missing_docs)]
+    /// The `loadbalancer` member of the JSON object.
     pub loadbalancer: crate::models::BatchCreateLoadBalancerOption,
 }
 
@@ -1180,7 +1180,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateLoadBalancersRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchCreateLoadBalancersResponse` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1293,7 +1293,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateLoadBalancersResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchCreateMembersOption` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1425,7 +1425,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateMembersOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchCreateMembersRequestBody` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1506,7 +1506,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateMembersRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchCreateMembersResponse` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1591,7 +1591,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateMembersResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchDeleteCertificatesRequestBody` in the spec.
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1674,7 +1674,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteCertificatesRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchDeleteCertificatesResp` in the spec.
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1761,7 +1761,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteCertificatesResp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchDeleteCertificatesResponse` in the spec.
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1846,7 +1846,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteCertificatesResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchDeleteIpListOption` in the spec.
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1925,13 +1925,13 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteIpListOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchDeleteIpListRequestBody` in the spec.
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteIpListRequestBody {
-    #[allow(missing_docs)]
+    /// The `ipgroup` member of the JSON object.
     pub ipgroup: Option<crate::models::BatchDeleteIpListOption>,
 }
 
@@ -2008,13 +2008,13 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteIpListRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchDeleteIpListResponse` in the spec.
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteIpListResponseBody {
-    #[allow(missing_docs)]
+    /// The `ipgroup` member of the JSON object.
     pub ipgroup: Option<crate::models::IpGroup>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
@@ -2093,7 +2093,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteIpListResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchDeleteListenersRequestBody` in the spec.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -2174,7 +2174,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteListenersRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchDeleteListenersResponse` in the spec.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -2259,7 +2259,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteListenersResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchDeleteLoadbalancersRequestBody` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -2359,7 +2359,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteLoadbalancersRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchDeleteLoadbalancersResponse` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -2458,7 +2458,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteLoadbalancersResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchDeleteMembersOption` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -2558,7 +2558,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteMembersOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchDeleteMembersRequestBody` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -2639,7 +2639,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteMembersRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchDeleteMembersResponse` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -2724,7 +2724,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteMembersResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchDeleteMembersState` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -2802,7 +2802,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteMembersState {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchDeletePoolsRequestBody` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -2881,7 +2881,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeletePoolsRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchDeletePoolsResp` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -2968,7 +2968,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeletePoolsResp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchDeletePoolsResponse` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3053,7 +3053,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeletePoolsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchDisableDomainIPsRequestBody` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3134,7 +3134,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDisableDomainIPsRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchDisableDomainIPsResponse` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3219,7 +3219,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDisableDomainIPsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchEnableDomainIPsRequestBody` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3300,7 +3300,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchEnableDomainIPsRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchEnableDomainIPsResponse` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3385,7 +3385,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchEnableDomainIPsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchMember` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3409,7 +3409,7 @@ pub struct BatchMember {
     pub address: String,
     /// **参数解释**：后端服务器的健康状态。  **取值范围**： - NO_MONITOR：后端服务器所在的服务器组没有开启健康检查。 - INITIAL：初始化中，表示负载均衡实例配置了健康检查，但查不到数据。 - ONLINE：后端服务器正常。 - OFFLINE：后端服务器关联的ECS服务器不存在或已关机。 - UNKNOWN：未关联LB实例的pool下的member，或者创建后从未关联ECS的云服务器类型member，状态置为UNKNOWN。
     pub operating_status: String,
-    #[allow(missing_docs)]
+    /// The `reason` member of the JSON object.
     pub reason: Option<crate::models::MemberHealthCheckFailedReason>,
     /// **参数解释**：后端服务器监听器粒度的健康状态。 若绑定的监听器在该字段中，则以该字段中监听器对应的operating_status为准。 若绑定的监听器不在该字段中，则以外层的operating_status为准。
     pub status: Option<Vec<crate::models::MemberStatus>>,
@@ -3608,7 +3608,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchMember {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchRemoveAvailableZonesRequestBody` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3696,13 +3696,13 @@ impl<'de> rt::serde::Deserialize<'de> for BatchRemoveAvailableZonesRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchRemoveAvailableZonesResponse` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchRemoveAvailableZonesResponseBody {
-    #[allow(missing_docs)]
+    /// The `loadbalancer` member of the JSON object.
     pub loadbalancer: Option<crate::models::LoadBalancer>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
@@ -3785,7 +3785,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchRemoveAvailableZonesResponseBody 
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchUpdateMember` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3809,7 +3809,7 @@ pub struct BatchUpdateMember {
     pub address: String,
     /// **参数解释**：后端服务器的健康状态。  **取值范围**： - NO_MONITOR：后端服务器所在的服务器组没有开启健康检查。 - INITIAL：初始化中，表示负载均衡实例配置了健康检查，但查不到数据。 - ONLINE：后端服务器正常。 - OFFLINE：后端服务器关联的ECS服务器不存在或已关机。 - UNKNOWN：未关联LB实例的pool下的member，或者创建后从未关联ECS的云服务器类型member，状态置为UNKNOWN。
     pub operating_status: String,
-    #[allow(missing_docs)]
+    /// The `reason` member of the JSON object.
     pub reason: Option<crate::models::MemberHealthCheckFailedReason>,
     /// **参数解释**：后端服务器监听器粒度的健康状态。 若绑定的监听器在该字段中，则以该字段中监听器对应的operating_status为准。 若绑定的监听器不在该字段中，则以外层的operating_status为准。
     pub status: Option<Vec<crate::models::MemberStatus>>,
@@ -4011,7 +4011,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchUpdateMember {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchUpdateMembersOption` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -4146,7 +4146,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchUpdateMembersOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchUpdateMembersRequestBody` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -4227,7 +4227,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchUpdateMembersRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchUpdateMembersResponse` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -4312,7 +4312,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchUpdateMembersResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchUpdatePoliciesPriorityRequestBody` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -4399,7 +4399,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchUpdatePoliciesPriorityRequestBody
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchUpdatePoliciesPriorityResponse` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -4478,7 +4478,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchUpdatePoliciesPriorityResponseBod
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchUpdatePriorityRequestBody` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -4566,7 +4566,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchUpdatePriorityRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CertificateInfo` in the spec.
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -4837,7 +4837,7 @@ impl<'de> rt::serde::Deserialize<'de> for CertificateInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ChangeListenerTagsRequestBody` in the spec.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -4925,7 +4925,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChangeListenerTagsRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ChangeLoadbalancerChargeModeRequestBody` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -4935,7 +4935,7 @@ pub struct ChangeLoadbalancerChargeModeRequestBody {
     pub loadbalancer_ids: Vec<String>,
     /// **参数解释**：计费模式。  **约束限制**：不涉及  **取值范围**：仅支持设置为&#39;prepaid&#39;-包周期计费。  **默认取值**：不涉及
     pub charge_mode: String,
-    #[allow(missing_docs)]
+    /// The `prepaid_options` member of the JSON object.
     pub prepaid_options: Option<crate::models::PrepaidChangeChargeModeOption>,
 }
 
@@ -5029,7 +5029,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChangeLoadbalancerChargeModeRequestBod
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ChangeLoadbalancerChargeModeResponse` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -5143,7 +5143,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChangeLoadbalancerChargeModeResponseBo
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ChangeLoadbalancerTagsRequestBody` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -5231,7 +5231,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChangeLoadbalancerTagsRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ChangeResourceTagOption` in the spec.
 #[cfg(any(feature = "listeners", feature = "loadbalancers"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -5317,7 +5317,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChangeResourceTagOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CloneListenerOption` in the spec.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -5452,7 +5452,7 @@ impl<'de> rt::serde::Deserialize<'de> for CloneListenerOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CloneListenerRequestBody` in the spec.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -5534,7 +5534,7 @@ impl<'de> rt::serde::Deserialize<'de> for CloneListenerRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CloneListenerResp` in the spec.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -5642,7 +5642,7 @@ impl<'de> rt::serde::Deserialize<'de> for CloneListenerResp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CloneListenerResponse` in the spec.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -5735,7 +5735,7 @@ impl<'de> rt::serde::Deserialize<'de> for CloneListenerResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CloneLoadbalancerRequestBody` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -5743,7 +5743,7 @@ impl<'de> rt::serde::Deserialize<'de> for CloneListenerResponseBody {
 pub struct CloneLoadbalancerRequestBody {
     /// **参数解释**：单次最大复制数量。  **约束限制**：不涉及  **取值范围**：1-10  **默认取值**：1
     pub count: Option<i64>,
-    #[allow(missing_docs)]
+    /// The `target_loadbalancer_param` member of the JSON object.
     pub target_loadbalancer_param: crate::models::TargetLoadbalancerParam,
 }
 
@@ -5832,7 +5832,7 @@ impl<'de> rt::serde::Deserialize<'de> for CloneLoadbalancerRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CloneLoadbalancerResponse` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -5929,7 +5929,7 @@ impl<'de> rt::serde::Deserialize<'de> for CloneLoadbalancerResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CloneLoadbalancerResponseBodyLoadbalancerList` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -6009,7 +6009,7 @@ impl<'de> rt::serde::Deserialize<'de> for CloneLoadbalancerResponseBodyLoadbalan
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ConnectionDrain` in the spec.
 #[cfg(any(feature = "master-slave-pools", feature = "pools"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -6097,7 +6097,7 @@ impl<'de> rt::serde::Deserialize<'de> for ConnectionDrain {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CorsConfig` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -6227,13 +6227,13 @@ impl<'de> rt::serde::Deserialize<'de> for CorsConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CountPreoccupyIpNumResponse` in the spec.
 #[cfg(feature = "preoccupy-ip-num")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CountPreoccupyIpNumResponseBody {
-    #[allow(missing_docs)]
+    /// The `preoccupy_ip` member of the JSON object.
     pub preoccupy_ip: Option<crate::models::PreoccupyIp>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
@@ -6312,7 +6312,7 @@ impl<'de> rt::serde::Deserialize<'de> for CountPreoccupyIpNumResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateCertificateOption` in the spec.
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -6547,7 +6547,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateCertificateOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateCertificatePrivateKeyEchoRequestBody` in the spec.
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -6632,7 +6632,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateCertificatePrivateKeyEchoRequest
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateCertificatePrivateKeyEchoResponse` in the spec.
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -6721,13 +6721,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateCertificatePrivateKeyEchoRespons
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateCertificateRequestBody` in the spec.
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateCertificateRequestBody {
-    #[allow(missing_docs)]
+    /// The `certificate` member of the JSON object.
     pub certificate: crate::models::CreateCertificateOption,
 }
 
@@ -6802,7 +6802,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateCertificateRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateCertificateResponse` in the spec.
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -6810,7 +6810,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateCertificateRequestBody {
 pub struct CreateCertificateResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `certificate` member of the JSON object.
     pub certificate: Option<crate::models::CertificateInfo>,
 }
 
@@ -6887,7 +6887,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateCertificateResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateCorsConfig` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -7025,7 +7025,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateCorsConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateFixtedResponseConfig` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -7037,11 +7037,11 @@ pub struct CreateFixtedResponseConfig {
     pub content_type: Option<String>,
     /// **参数解释**：返回消息内容。  **约束限制**：不涉及  **取值范围**：不涉及  **默认取值**：不涉及
     pub message_body: Option<String>,
-    #[allow(missing_docs)]
+    /// The `insert_headers_config` member of the JSON object.
     pub insert_headers_config: Option<crate::models::CreateInsertHeadersConfig>,
-    #[allow(missing_docs)]
+    /// The `remove_headers_config` member of the JSON object.
     pub remove_headers_config: Option<crate::models::CreateRemoveHeadersConfig>,
-    #[allow(missing_docs)]
+    /// The `traffic_limit_config` member of the JSON object.
     pub traffic_limit_config: Option<crate::models::CreateTrafficLimitConfig>,
 }
 
@@ -7160,7 +7160,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateFixtedResponseConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateHealthMonitorOption` in the spec.
 #[cfg(feature = "healthmonitors")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -7370,13 +7370,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateHealthMonitorOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateHealthMonitorRequestBody` in the spec.
 #[cfg(feature = "healthmonitors")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateHealthMonitorRequestBody {
-    #[allow(missing_docs)]
+    /// The `healthmonitor` member of the JSON object.
     pub healthmonitor: crate::models::CreateHealthMonitorOption,
 }
 
@@ -7451,7 +7451,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateHealthMonitorRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateHealthMonitorResponse` in the spec.
 #[cfg(feature = "healthmonitors")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -7459,7 +7459,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateHealthMonitorRequestBody {
 pub struct CreateHealthMonitorResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `healthmonitor` member of the JSON object.
     pub healthmonitor: Option<crate::models::HealthMonitor>,
 }
 
@@ -7536,7 +7536,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateHealthMonitorResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateInsertHeaderConfig` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -7629,7 +7629,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateInsertHeaderConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateInsertHeadersConfig` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -7708,7 +7708,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateInsertHeadersConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateIpGroupIpOption` in the spec.
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -7796,7 +7796,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateIpGroupIpOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateIpGroupOption` in the spec.
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -7919,13 +7919,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateIpGroupOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateIpGroupRequestBody` in the spec.
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateIpGroupRequestBody {
-    #[allow(missing_docs)]
+    /// The `ipgroup` member of the JSON object.
     pub ipgroup: crate::models::CreateIpGroupOption,
 }
 
@@ -7998,13 +7998,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateIpGroupRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateIpGroupResponse` in the spec.
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateIpGroupResponseBody {
-    #[allow(missing_docs)]
+    /// The `ipgroup` member of the JSON object.
     pub ipgroup: Option<crate::models::IpGroup>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
@@ -8081,7 +8081,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateIpGroupResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateL7PolicyOption` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8109,17 +8109,17 @@ pub struct CreateL7PolicyOption {
     pub redirect_pool_id: Option<String>,
     /// **参数解释**：转发到的url。  **约束限制**：必须满足格式: protocol://host:port/path?query。  **取值范围**：不涉及  **默认取值**：不涉及  [不支持该字段，请勿使用。](tag:hcso_dt)
     pub redirect_url: Option<String>,
-    #[allow(missing_docs)]
+    /// The `redirect_url_config` member of the JSON object.
     pub redirect_url_config: Option<crate::models::CreateRedirectUrlConfig>,
     /// **参数解释**：转发到多个服务器组列表。  **约束限制**：一个policy最多配置5个pool。
     pub redirect_pools_config: Option<Vec<crate::models::CreateRedirectPoolsConfig>>,
-    #[allow(missing_docs)]
+    /// The `redirect_pools_sticky_session_config` member of the JSON object.
     pub redirect_pools_sticky_session_config: Option<
         crate::models::CreateRedirectPoolsStickySessionConfig,
     >,
-    #[allow(missing_docs)]
+    /// The `fixed_response_config` member of the JSON object.
     pub fixed_response_config: Option<crate::models::CreateFixtedResponseConfig>,
-    #[allow(missing_docs)]
+    /// The `redirect_pools_extend_config` member of the JSON object.
     pub redirect_pools_extend_config: Option<
         crate::models::CreateRedirectPoolsExtendConfig,
     >,
@@ -8339,13 +8339,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateL7PolicyOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateL7PolicyRequestBody` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateL7PolicyRequestBody {
-    #[allow(missing_docs)]
+    /// The `l7policy` member of the JSON object.
     pub l7policy: crate::models::CreateL7PolicyOption,
 }
 
@@ -8418,7 +8418,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateL7PolicyRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateL7PolicyResponse` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8426,7 +8426,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateL7PolicyRequestBody {
 pub struct CreateL7PolicyResponseBody {
     /// **参数解释**：请求ID。  **约束限制**：不涉及  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。  **默认取值**：不涉及
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `l7policy` member of the JSON object.
     pub l7policy: Option<crate::models::L7Policy>,
 }
 
@@ -8501,7 +8501,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateL7PolicyResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateL7PolicyRuleOption` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8640,13 +8640,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateL7PolicyRuleOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateL7RuleRequestBody` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateL7RuleRequestBody {
-    #[allow(missing_docs)]
+    /// The `rule` member of the JSON object.
     pub rule: crate::models::CreateRuleOption,
 }
 
@@ -8719,7 +8719,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateL7RuleRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateL7RuleResponse` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8727,7 +8727,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateL7RuleRequestBody {
 pub struct CreateL7RuleResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `rule` member of the JSON object.
     pub rule: Option<crate::models::L7Rule>,
 }
 
@@ -8802,7 +8802,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateL7RuleResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateListenerIpGroupOption` in the spec.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8900,7 +8900,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateListenerIpGroupOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateListenerOption` in the spec.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8918,7 +8918,7 @@ pub struct CreateListenerOption {
     pub description: Option<String>,
     /// **参数解释**：客户端与LB之间的HTTPS请求的HTTP2功能的开启状态。 开启后，可提升客户端与LB间的访问性能，但LB与后端服务器间仍采用HTTP1.X协议。  **约束限制**： - 仅HTTPS协议监听器有效。 - QUIC监听器不能设置该字段，固定返回为true。 - 其他协议的监听器可设置该字段但无效，无论取值如何都不影响监听器正常运行。  **取值范围**： - true：开启 - false：不开启  **默认取值**：false  [不支持QUIC。](tag:tm,hws_eu,g42,hk_g42,hcso_dt,dt)
     pub http2_enable: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `insert_headers` member of the JSON object.
     pub insert_headers: Option<crate::models::ListenerInsertHeaders>,
     /// **参数解释**：监听器所属的负载均衡器的ID。  **约束限制**：一个监听器只支持关联到一个负载均衡器。  **取值范围**：不涉及  **默认取值**：不涉及
     pub loadbalancer_id: String,
@@ -8948,7 +8948,7 @@ pub struct CreateListenerOption {
     pub client_timeout: Option<i64>,
     /// **参数解释**：等待后端服务器响应超时时间。请求转发后端服务器后，在等待超时member_timeout时长没有响应，负载均衡将终止等待，并返回HTTP504错误码。  **约束限制**：仅支持协议为HTTP/HTTPS的监听器。  **取值范围**：1-300s  **默认取值**：60s
     pub member_timeout: Option<i64>,
-    #[allow(missing_docs)]
+    /// The `ipgroup` member of the JSON object.
     pub ipgroup: Option<crate::models::CreateListenerIpGroupOption>,
     /// **参数解释**：是否透传客户端IP地址。开启后客户端IP地址将透传到后端服务器。  [**约束限制**： - 仅作用于共享型LB的TCP/UDP监听器。 - 开启特性后，ELB和后端服务器之间直接使用真实的IP访问。 - 开启特性后，不支持同一台服务器既作为后端服务器又作为客户端的场景。 - 开启特性后，不支持变更后端服务器规格。  **取值范围**： - 共享型LB的TCP/UDP监听器可设置为true或false，不传默认为false。 - 共享型LB的HTTP/HTTPS监听器只支持设置为true，不传默认为true。 - 独享型负载均衡器所有协议的监听器只支持设置为true，不传默认为true。 ](tag:hws,hws_hk,ocb,ctc,hcs,g42,tm,cmcc,hk_g42,hws_ocb,hk_vdf,srg,fcs,dt)  [**约束限制**：只设支持置为true，不传默认为true。  **取值范围**：不涉及](tag:hws_eu,hcso_dt)  **默认取值**：不涉及
     pub transparent_client_ip_enable: Option<bool>,
@@ -8956,7 +8956,7 @@ pub struct CreateListenerOption {
     pub proxy_protocol_enable: Option<bool>,
     /// **参数解释**：是否开启高级转发策略功能。开启高级转发策略后，支持更灵活的转发策略和转发规则设置。 开启后支持如下场景： - 转发策略的action字段支持指定为REDIRECT_TO_URL,FIXED_RESPONSE，即支持URL重定向和响应固定的内容给客户端。 - 转发策略支持指定priority、redirect_url_config、fixed_response_config字段。 - 转发规则rule的type可以指定METHOD, HEADER, QUERY_STRING, SOURCE_IP这几种取值。 - 转发规则rule的type为HOST_NAME时，转发规则rule的value支持通配符*。 - 转发规则支持指定conditions字段。  **约束限制**： - 开启后不支持关闭。 - 开启高级转发策略后，监听器关联的转发策略的匹配优先级由转发策略的priority字段来决定，不再自动排序。具体说明详见转发策略的priority字段的说明。  **取值范围**：true开启，false不开启。  **默认取值**：false。[西南-贵阳一和华南-广州局点，该配置默认true。](tag:hws)  [荷兰region不支持该字段，请勿使用。](tag:dt)
     pub enhance_l7policy_enable: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `quic_config` member of the JSON object.
     pub quic_config: Option<crate::models::CreateListenerQuicConfigOption>,
     /// **参数解释**：修改保护状态。  **约束限制**：不涉及  **取值范围**： - nonProtection: 不保护，默认值为nonProtection - consoleProtection: 控制台修改保护  **默认取值**：不涉及
     pub protection_status: Option<String>,
@@ -9338,7 +9338,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateListenerOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateListenerQuicConfigOption` in the spec.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -9431,13 +9431,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateListenerQuicConfigOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateListenerRequestBody` in the spec.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateListenerRequestBody {
-    #[allow(missing_docs)]
+    /// The `listener` member of the JSON object.
     pub listener: crate::models::CreateListenerOption,
 }
 
@@ -9510,7 +9510,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateListenerRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateListenerResponse` in the spec.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -9518,7 +9518,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateListenerRequestBody {
 pub struct CreateListenerResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `listener` member of the JSON object.
     pub listener: Option<crate::models::Listener>,
 }
 
@@ -9593,7 +9593,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateListenerResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateLoadBalancerBandwidthOption` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -9731,7 +9731,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateLoadBalancerBandwidthOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateLoadBalancerOption` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -9769,11 +9769,11 @@ pub struct CreateLoadBalancerOption {
     pub admin_state_up: Option<bool>,
     /// **参数解释**: 预付费实例的订单信息。  **约束限制**：不涉及  **取值范围**： - 空：按需计费。 [- 非空：包周期计费，格式为：order_id:product_id:region_id:project_id。如：CS2107161019CDJZZ:OFFI569702121789763584:az1:057ef081eb00d2732fd1c01a9be75e6f](tag:hws)  **默认取值**：不涉及  [不支持该字段，请勿使用。](tag:hws_hk,hws_eu,hws_eu_wb,hws_test,srg,fcs,fcs_vm,dt,ctc,cmcc,tm,sbc,hk_sbc,hk_tm,hk_vdf,ct)
     pub billing_info: Option<String>,
-    #[allow(missing_docs)]
+    /// The `ipv6_bandwidth` member of the JSON object.
     pub ipv6_bandwidth: Option<crate::models::BandwidthRef>,
     /// **参数解释**：负载均衡器绑定的公网IP的ID的数组。  **约束限制**： - 只支持绑定数组中的第一个EIP，其他将被忽略。 - 网关型LB不支持该字段。
     pub publicip_ids: Option<Vec<String>>,
-    #[allow(missing_docs)]
+    /// The `publicip` member of the JSON object.
     pub publicip: Option<crate::models::CreateLoadBalancerPublicIpOption>,
     /// **参数解释**：负载均衡器的后端子网的网络ID（OpenStack Neutron接口）列表。负载均衡器实例会预占用该子网中的部分IP， 用于负载均衡器网关与该实例后端服务器通信的源地址（典型场景，健康检查探测的源地址，FULLNAT场景的源地址等）。 使用负载均衡器所在VPC的ID查询可用子网 GET https://{VPC_Endpoint}/v1/{project_id}/subnets?vpc_id&#x3D;xxxx 获取响应参数中的neutron_network_id字段。  **约束限制**： - 后端子网必须属于该负载均衡器实例所在的VPC。 - 通常需要用户指定一个特殊的子网，方便用户在后端服务器关联的安全组中，放通该子网的地址段。 - 若指定多个下联面子网，则按顺序优先使用第一个子网来为负载均衡器下联面端口分配ip地址。 - 若不指定该字段，则按如下规则选择下联面网络：   1. 如果ELB实例开启ipv6，则选择ipv6_vip_virsubnet_id子网对应的网络ID。   2. 如果ELB实例没有开启ipv6，开启ipv4，则选择vip_subnet_cidr_id子网对应的网络ID。   3. 如果ELB实例没有选择私网，只开启公网，则会在当前负载均衡器所在的VPC中任意选一个子网，优选可用IP多的网络。 - 后端服务器安全组放通：由于负载均衡器网关会使用该子网中的预占的地址，作为源IP与后端服务器通信（健康检查探测，FULLNAT通信），为避免后端服务器关联的安全组拦截，建议将对应的子网地址段进行安全组放通。 - 预占地址变化：负载均衡实例，弹性扩缩场景，可能涉及到预占地址的变化，建议安全组对子网段放通，而不是具体预占地址的放通。 - 建议后端子网，使用一个独占的地址充足的子网，方便运维管理。  **取值范围**：不涉及  **默认取值**：不涉及
     pub elb_virsubnet_ids: Option<Vec<String>>,
@@ -9781,9 +9781,9 @@ pub struct CreateLoadBalancerOption {
     pub ip_target_enable: Option<bool>,
     /// **参数解释**：实例删除保护开关。  **约束限制**：实例删除前，需要先关闭该实例下所有资源的删除保护开关。  **取值范围**：  - false： 不开启。  - true： 开启。  **默认取值**：false
     pub deletion_protection_enable: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `prepaid_options` member of the JSON object.
     pub prepaid_options: Option<crate::models::PrepaidCreateOption>,
-    #[allow(missing_docs)]
+    /// The `autoscaling` member of the JSON object.
     pub autoscaling: Option<crate::models::CreateLoadbalancerAutoscalingOption>,
     /// **参数解释**：WAF故障时的流量处理策略。  **约束限制**：只有绑定了waf的LB实例，该字段才会生效。  **取值范围**： - discard:丢弃。 - forward: 转发到后端。  **默认取值**：forward  [不支持该字段，请勿使用。](tag:hws_eu,hws_test,hcs,hcs_sm,hcso,hk_vdf,srg,fcs,fcs_vm,mix,hcso_g42,hcso_g42_b,hcso_dt,dt,ocb,ctc,cmcc,tm,ct,sbc,g42,hws_ocb,hk_sbc,hk_tm,hk_g42)
     pub waf_failure_action: Option<String>,
@@ -10120,7 +10120,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateLoadBalancerOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateLoadBalancerPublicIpOption` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -10134,7 +10134,7 @@ pub struct CreateLoadBalancerPublicIpOption {
     pub billing_info: Option<String>,
     /// **参数解释**：弹性公网IP的描述信息。  **约束限制**：不涉及  **取值范围**：不涉及  **默认取值**：不涉及
     pub description: Option<String>,
-    #[allow(missing_docs)]
+    /// The `bandwidth` member of the JSON object.
     pub bandwidth: crate::models::CreateLoadBalancerBandwidthOption,
 }
 
@@ -10243,13 +10243,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateLoadBalancerPublicIpOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateLoadBalancerRequestBody` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateLoadBalancerRequestBody {
-    #[allow(missing_docs)]
+    /// The `loadbalancer` member of the JSON object.
     pub loadbalancer: crate::models::CreateLoadBalancerOption,
 }
 
@@ -10324,13 +10324,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateLoadBalancerRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateLoadBalancerResponse` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateLoadBalancerResponseBody {
-    #[allow(missing_docs)]
+    /// The `loadbalancer` member of the JSON object.
     pub loadbalancer: Option<crate::models::LoadBalancer>,
     /// **参数解释**：负载均衡器的ID。[（包周期场景返回该字段）](tag:hws)  **取值范围**：不涉及  [不支持该字段，请勿使用。](tag:hws_hk,hws_eu,hws_eu_wb,hws_test,srg,fcs,fcs_vm,dt,ctc,cmcc,tm,sbc,hk_sbc,hk_tm,hk_vdf,ct)
     pub loadbalancer_id: Option<String>,
@@ -10434,7 +10434,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateLoadBalancerResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateLoadbalancerAutoscalingOption` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -10524,7 +10524,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateLoadbalancerAutoscalingOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateLogtankOption` in the spec.
 #[cfg(feature = "logtanks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -10617,13 +10617,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateLogtankOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateLogtankRequestBody` in the spec.
 #[cfg(feature = "logtanks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateLogtankRequestBody {
-    #[allow(missing_docs)]
+    /// The `logtank` member of the JSON object.
     pub logtank: crate::models::CreateLogtankOption,
 }
 
@@ -10696,13 +10696,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateLogtankRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateLogtankResponse` in the spec.
 #[cfg(feature = "logtanks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateLogtankResponseBody {
-    #[allow(missing_docs)]
+    /// The `logtank` member of the JSON object.
     pub logtank: Option<crate::models::Logtank>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
@@ -10779,7 +10779,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateLogtankResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateMasterSlaveHealthMonitorOption` in the spec.
 #[cfg(feature = "master-slave-pools")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -10965,7 +10965,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateMasterSlaveHealthMonitorOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateMasterSlaveMemberOption` in the spec.
 #[cfg(feature = "master-slave-pools")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -11099,7 +11099,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateMasterSlaveMemberOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateMasterSlavePoolOption` in the spec.
 #[cfg(feature = "master-slave-pools")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -11119,7 +11119,7 @@ pub struct CreateMasterSlavePoolOption {
     pub project_id: Option<String>,
     /// **参数解释**：后端服务器组的后端协议。  **约束限制**： - listener的protocol为UDP时，pool的protocol必须为UDP或QUIC。 - listener的protocol为TCP时，pool的protocol必须为TCP。 - listener的protocol为TLS时，pool的protocol必须为TLS或TCP（且只能使用ip_version为v4的TCP pool）。 - 其他协议监听器不支持主备后端服务器组。  **取值范围**：TCP、UDP、QUIC、TLS。  **默认取值**：不涉及  [不支持QUIC。](tag:tm,hws_eu,g42,hk_g42,hcso_dt)  [荷兰region不支持QUIC。](tag:dt)
     pub protocol: String,
-    #[allow(missing_docs)]
+    /// The `session_persistence` member of the JSON object.
     pub session_persistence: Option<crate::models::CreatePoolSessionPersistenceOption>,
     /// **参数解释**：后端服务器组关联的虚拟私有云的ID。  **约束限制**： - 只能挂载到该虚拟私有云下。 - 只能添加该虚拟私有云下的后端服务器或跨VPC的后端服务器。 - type必须指定为instance。 - pool的protocol为IP时，必须指定vpc_id，且与LB的vpc_id相同。 - 若未指定vpc_id，则后续添加后端服务器时，vpc_id由后端服务器所在的虚拟私有云确定。  **取值范围**：不涉及  **默认取值**：不涉及
     pub vpc_id: Option<String>,
@@ -11129,13 +11129,13 @@ pub struct CreateMasterSlavePoolOption {
     pub ip_version: Option<String>,
     /// **参数解释**：主备服务器组的后端服务器。  **约束限制**：只能添加2个后端服务器，必须有一个为主，一个为备。
     pub members: Vec<crate::models::CreateMasterSlaveMemberOption>,
-    #[allow(missing_docs)]
+    /// The `healthmonitor` member of the JSON object.
     pub healthmonitor: crate::models::CreateMasterSlaveHealthMonitorOption,
     /// **参数解释**：后端是否开启全端口转发。开启后，后端服务器端口与前端监听器端口保持一致。关闭后，请求会转发给后端服务器protocol_port字段指定端口。  **约束限制**：仅QUIC,TCP,UDP的pool支持。  **取值范围**：false 不开启，true 开启。  **默认取值**：不涉及
     pub any_port_enable: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `connection_drain` member of the JSON object.
     pub connection_drain: Option<crate::models::ConnectionDrain>,
-    #[allow(missing_docs)]
+    /// The `quic_cid_hash_strategy` member of the JSON object.
     pub quic_cid_hash_strategy: Option<crate::models::QuicCidHashStrategy>,
     /// **参数解释**：资源所属的企业项目ID。创建时不传则资源属于default企业项目，返回enterprise_project_id&#x3D;\&quot;0\&quot;。  **约束限制**：不能传入空字符串\&quot;\&quot;或不存在的企业项目ID。  **取值范围**：不涉及  **默认取值**：\&quot;0\&quot;  [不支持该字段，请勿使用。](tag:dt,hcso_dt)
     pub enterprise_project_id: Option<String>,
@@ -11353,13 +11353,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateMasterSlavePoolOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateMasterSlavePoolRequestBody` in the spec.
 #[cfg(feature = "master-slave-pools")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateMasterSlavePoolRequestBody {
-    #[allow(missing_docs)]
+    /// The `pool` member of the JSON object.
     pub pool: crate::models::CreateMasterSlavePoolOption,
 }
 
@@ -11434,7 +11434,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateMasterSlavePoolRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateMasterSlavePoolResponse` in the spec.
 #[cfg(feature = "master-slave-pools")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -11442,7 +11442,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateMasterSlavePoolRequestBody {
 pub struct CreateMasterSlavePoolResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `pool` member of the JSON object.
     pub pool: Option<crate::models::MasterSlavePool>,
 }
 
@@ -11519,7 +11519,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateMasterSlavePoolResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateMemberHealthCheckJobOption` in the spec.
 #[cfg(feature = "members")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -11607,13 +11607,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateMemberHealthCheckJobOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateMemberHealthCheckJobRequestBody` in the spec.
 #[cfg(feature = "members")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateMemberHealthCheckJobRequestBody {
-    #[allow(missing_docs)]
+    /// The `member_check` member of the JSON object.
     pub member_check: Option<crate::models::CreateMemberHealthCheckJobOption>,
 }
 
@@ -11694,13 +11694,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateMemberHealthCheckJobRequestBody 
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateMemberHealthCheckJobResponse` in the spec.
 #[cfg(feature = "members")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateMemberHealthCheckJobResponseBody {
-    #[allow(missing_docs)]
+    /// The `member_check` member of the JSON object.
     pub member_check: Option<crate::models::MemberCheckJob>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
@@ -11783,7 +11783,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateMemberHealthCheckJobResponseBody
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateMemberOption` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -11939,13 +11939,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateMemberOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateMemberRequestBody` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateMemberRequestBody {
-    #[allow(missing_docs)]
+    /// The `member` member of the JSON object.
     pub member: crate::models::CreateMemberOption,
 }
 
@@ -12018,7 +12018,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateMemberRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateMemberResponse` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -12026,7 +12026,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateMemberRequestBody {
 pub struct CreateMemberResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `member` member of the JSON object.
     pub member: Option<crate::models::Member>,
 }
 
@@ -12101,7 +12101,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateMemberResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreatePoolOption` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -12109,7 +12109,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateMemberResponseBody {
 pub struct CreatePoolOption {
     /// **参数解释**：后端服务器组的管理状态。  **约束限制**：只支持设置为true。  **取值范围**：true  **默认取值**：true  [不支持该字段，请勿使用。](tag:dt,hcso_dt)
     pub admin_state_up: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `az_affinity` member of the JSON object.
     pub az_affinity: Option<crate::models::AzAffinity>,
     /// **参数解释**：后端服务器组的描述信息。  **约束限制**：不涉及  **取值范围**：不涉及  **默认取值**：不涉及
     pub description: Option<String>,
@@ -12125,9 +12125,9 @@ pub struct CreatePoolOption {
     pub project_id: Option<String>,
     /// **参数解释**：后端服务器组的后端协议。  **约束限制**： - listener的protocol为UDP时，pool的protocol必须为UDP或QUIC。 - listener的protocol为TCP时pool的protocol必须为TCP。 - listener的protocol为IP时，pool的protocol必须为IP。 - listener的protocol为HTTP时，pool的protocol必须为HTTP。 - listener的protocol为HTTPS时，pool的protocol必须为HTTP、HTTPS或GRPC。 - listener的protocol为TERMINATED_HTTPS时，pool的protocol必须为HTTP。 - listener的protocol为QUIC时，pool的protocol必须为HTTP、HTTPS或GRPC。 - listener的protocol为TLS时，pool的protocol必须为TLS或TCP（且只能使用ip_version为v4的TCP pool）。 - 若pool的protocol为QUIC，则必须开启session_persistence且type为SOURCE_IP。 - 若pool的protocol为GRPC[或GRPCS](tag:not_open)，关联监听器的http2_enable必须为true。 [- 不支持QUIC。](tag:tm,hws_eu,g42,hk_g42,hcso_dt)  **取值范围**：TCP、UDP、IP、TLS、GRPC[、GRPCS](tag:not_open)、HTTP、HTTPS和QUIC。  **默认取值**：不涉及  [荷兰region不支持QUIC。](tag:dt)
     pub protocol: String,
-    #[allow(missing_docs)]
+    /// The `session_persistence` member of the JSON object.
     pub session_persistence: Option<crate::models::CreatePoolSessionPersistenceOption>,
-    #[allow(missing_docs)]
+    /// The `slow_start` member of the JSON object.
     pub slow_start: Option<crate::models::CreatePoolSlowStartOption>,
     /// **参数解释**：是否开启后端服务器移除保护。开关开启后，不允许从该ELB后端服务器组下移除后端服务器。  **约束限制**： - 开关开启后，移除member会报错拦截，涉及如下API:   + 级联删除负载均衡器（DELETE /v3/{project_id}/elb/loadbalancers/{loadbalancer_id}/force-elb）   + 级联删除负载均衡器及关联EIP（POST /v3/{project_id}/elb/loadbalancers/{loadbalancer_id}/delete-cascade）   + 级联删除监听器（DELETE /v3/{project_id}/elb/listeners/{listener_id}/force）   + 级联删除后端服务器组（DELETE /v3/{project_id}/elb/pools/{pool_id}/delete-cascade）   + 删除后端服务器（DELETE /v3/{project_id}/elb/pools/{pool_id}/members/{member_id}）   + 批量删除后端服务器（POST /v3/{project_id}/elb/pools/{pool_id}/members/batch-delete）  **取值范围**：false 不开启，true 开启。  **默认取值**：false  &gt; 退场时需要先关闭所有资源的删除保护开关。  [不支持该字段，请勿使用。](tag:hws_eu,g42,hk_g42)  [荷兰region不支持该字段，请勿使用。](tag:dt)
     pub member_deletion_protection_enable: Option<bool>,
@@ -12143,13 +12143,13 @@ pub struct CreatePoolOption {
     pub protection_reason: Option<String>,
     /// **参数解释**：后端是否开启全端口转发。开启后，后端服务器端口与前端监听器端口保持一致。关闭后，请求会转发给后端服务器protocol_port字段指定端口。  **约束限制**： - 仅QUIC,TCP,UDP的pool支持。  **取值范围**：false 不开启，true 开启。  **默认取值**：不涉及
     pub any_port_enable: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `connection_drain` member of the JSON object.
     pub connection_drain: Option<crate::models::ConnectionDrain>,
-    #[allow(missing_docs)]
+    /// The `pool_health` member of the JSON object.
     pub pool_health: Option<crate::models::PoolHealth>,
     /// **参数解释**：公网边界组。  **约束限制**：不涉及  **取值范围**： - center：表示中心站点的公网边界组 - 边缘站点名称：表示边缘站点的公网边界组  **默认取值**：不涉及
     pub public_border_group: Option<String>,
-    #[allow(missing_docs)]
+    /// The `quic_cid_hash_strategy` member of the JSON object.
     pub quic_cid_hash_strategy: Option<crate::models::QuicCidHashStrategy>,
     /// **参数解释**：资源所属的企业项目ID。创建时不传则资源属于default企业项目，返回enterprise_project_id&#x3D;\&quot;0\&quot;。  **约束限制**：不能传入空字符串\&quot;\&quot;或不存在的企业项目ID。  **取值范围**：不涉及  **默认取值**：\&quot;0\&quot;  [不支持该字段，请勿使用。](tag:dt,hcso_dt)
     pub enterprise_project_id: Option<String>,
@@ -12420,13 +12420,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreatePoolOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreatePoolRequestBody` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreatePoolRequestBody {
-    #[allow(missing_docs)]
+    /// The `pool` member of the JSON object.
     pub pool: crate::models::CreatePoolOption,
 }
 
@@ -12499,7 +12499,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreatePoolRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreatePoolResponse` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -12507,7 +12507,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreatePoolRequestBody {
 pub struct CreatePoolResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `pool` member of the JSON object.
     pub pool: Option<crate::models::Pool>,
 }
 
@@ -12582,7 +12582,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreatePoolResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreatePoolSessionPersistenceOption` in the spec.
 #[cfg(any(feature = "master-slave-pools", feature = "pools"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -12682,7 +12682,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreatePoolSessionPersistenceOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreatePoolSlowStartOption` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -12773,7 +12773,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreatePoolSlowStartOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateRedirectPoolsConfig` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -12861,7 +12861,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateRedirectPoolsConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateRedirectPoolsExtendConfig` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -12869,17 +12869,17 @@ impl<'de> rt::serde::Deserialize<'de> for CreateRedirectPoolsConfig {
 pub struct CreateRedirectPoolsExtendConfig {
     /// **参数解释**：是否开启url重定向。
     pub rewrite_url_enable: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `rewrite_url_config` member of the JSON object.
     pub rewrite_url_config: Option<crate::models::CreateRewriteUrlConfig>,
-    #[allow(missing_docs)]
+    /// The `insert_headers_config` member of the JSON object.
     pub insert_headers_config: Option<crate::models::CreateInsertHeadersConfig>,
-    #[allow(missing_docs)]
+    /// The `remove_headers_config` member of the JSON object.
     pub remove_headers_config: Option<crate::models::CreateRemoveHeadersConfig>,
-    #[allow(missing_docs)]
+    /// The `traffic_limit_config` member of the JSON object.
     pub traffic_limit_config: Option<crate::models::CreateTrafficLimitConfig>,
-    #[allow(missing_docs)]
+    /// The `cors_config` member of the JSON object.
     pub cors_config: Option<crate::models::CreateCorsConfig>,
-    #[allow(missing_docs)]
+    /// The `traffic_mirror_config` member of the JSON object.
     pub traffic_mirror_config: Option<crate::models::CreateTrafficMirrorConfig>,
 }
 
@@ -13012,7 +13012,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateRedirectPoolsExtendConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateRedirectPoolsStickySessionConfig` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -13109,7 +13109,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateRedirectPoolsStickySessionConfig
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateRedirectUrlConfig` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -13127,9 +13127,9 @@ pub struct CreateRedirectUrlConfig {
     pub query: Option<String>,
     /// **参数解释**：重定向后的返回码。  **约束限制**：不涉及  **取值范围**： - 301 - 302 - 303 - 307 - 308  **默认取值**：不涉及
     pub status_code: String,
-    #[allow(missing_docs)]
+    /// The `insert_headers_config` member of the JSON object.
     pub insert_headers_config: Option<crate::models::CreateInsertHeadersConfig>,
-    #[allow(missing_docs)]
+    /// The `remove_headers_config` member of the JSON object.
     pub remove_headers_config: Option<crate::models::CreateRemoveHeadersConfig>,
 }
 
@@ -13264,7 +13264,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateRedirectUrlConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateRemoveHeaderConfig` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -13343,7 +13343,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateRemoveHeaderConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateRemoveHeadersConfig` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -13422,7 +13422,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateRemoveHeadersConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateRewriteUrlConfig` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -13522,7 +13522,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateRewriteUrlConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateRuleCondition` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -13610,7 +13610,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateRuleCondition {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateRuleOption` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -13761,7 +13761,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateRuleOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateSecurityPolicyOption` in the spec.
 #[cfg(feature = "security-policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -13882,13 +13882,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateSecurityPolicyOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateSecurityPolicyRequestBody` in the spec.
 #[cfg(feature = "security-policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateSecurityPolicyRequestBody {
-    #[allow(missing_docs)]
+    /// The `security_policy` member of the JSON object.
     pub security_policy: crate::models::CreateSecurityPolicyOption,
 }
 
@@ -13963,13 +13963,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateSecurityPolicyRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateSecurityPolicyResponse` in the spec.
 #[cfg(feature = "security-policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateSecurityPolicyResponseBody {
-    #[allow(missing_docs)]
+    /// The `security_policy` member of the JSON object.
     pub security_policy: Option<crate::models::SecurityPolicy>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
@@ -14048,7 +14048,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateSecurityPolicyResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateTrafficLimitConfig` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -14149,7 +14149,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTrafficLimitConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateTrafficMirrorConfig` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -14240,15 +14240,15 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTrafficMirrorConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CustomQosLimit` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CustomQosLimit {
-    #[allow(missing_docs)]
+    /// The `l4` member of the JSON object.
     pub l4: Option<crate::models::L4Limit>,
-    #[allow(missing_docs)]
+    /// The `l7` member of the JSON object.
     pub l7: Option<crate::models::L7Limit>,
 }
 
@@ -14319,7 +14319,7 @@ impl<'de> rt::serde::Deserialize<'de> for CustomQosLimit {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DeleteLoadBalancerCascadeOption` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -14412,13 +14412,13 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteLoadBalancerCascadeOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DeleteLoadBalancerCascadeRequestBody` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteLoadBalancerCascadeRequestBody {
-    #[allow(missing_docs)]
+    /// The `loadbalancer` member of the JSON object.
     pub loadbalancer: crate::models::DeleteLoadBalancerCascadeOption,
 }
 
@@ -14497,7 +14497,7 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteLoadBalancerCascadeRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DnsConfigResponseBody` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -14714,7 +14714,7 @@ impl<'de> rt::serde::Deserialize<'de> for DnsConfigResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DnsIp` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -14793,7 +14793,7 @@ impl<'de> rt::serde::Deserialize<'de> for DnsIp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DnsIpResponse` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -14922,7 +14922,7 @@ impl<'de> rt::serde::Deserialize<'de> for DnsIpResponse {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.EipInfo` in the spec.
 #[cfg(any(feature = "loadbalancers", feature = "recycle-bin"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -15015,7 +15015,7 @@ impl<'de> rt::serde::Deserialize<'de> for EipInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.EipNode` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -15100,7 +15100,7 @@ impl<'de> rt::serde::Deserialize<'de> for EipNode {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Extension` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -15180,7 +15180,7 @@ impl<'de> rt::serde::Deserialize<'de> for Extension {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.FeatureConfig` in the spec.
 #[cfg(feature = "feature")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -15333,7 +15333,7 @@ impl<'de> rt::serde::Deserialize<'de> for FeatureConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.FixtedResponseConfig` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -15345,11 +15345,11 @@ pub struct FixtedResponseConfig {
     pub content_type: String,
     /// **参数解释**：返回消息内容。  **取值范围**：不涉及
     pub message_body: String,
-    #[allow(missing_docs)]
+    /// The `insert_headers_config` member of the JSON object.
     pub insert_headers_config: Option<crate::models::InsertHeadersConfig>,
-    #[allow(missing_docs)]
+    /// The `remove_headers_config` member of the JSON object.
     pub remove_headers_config: Option<crate::models::RemoveHeadersConfig>,
-    #[allow(missing_docs)]
+    /// The `traffic_limit_config` member of the JSON object.
     pub traffic_limit_config: Option<crate::models::TrafficLimitConfig>,
 }
 
@@ -15454,7 +15454,7 @@ impl<'de> rt::serde::Deserialize<'de> for FixtedResponseConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Flavor` in the spec.
 #[cfg(feature = "flavors")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -15462,7 +15462,7 @@ impl<'de> rt::serde::Deserialize<'de> for FixtedResponseConfig {
 pub struct Flavor {
     /// **参数解释**：规格ID。  **取值范围**：不涉及
     pub id: String,
-    #[allow(missing_docs)]
+    /// The `info` member of the JSON object.
     pub info: crate::models::FlavorInfo,
     /// **参数解释**：规格名称。  **取值范围**： [网络型有如下规格：   - L4_flavor.elb.s1.small: 小型 I   - L4_flavor.elb.s2.small: 小型 II   - L4_flavor.elb.s1.medium: 中型 I   - L4_flavor.elb.s2.medium: 中型 II   - L4_flavor.elb.s1.large: 大型 I   - L4_flavor.elb.s2.large: 大型 II   - L4_flavor.elb.pro.max: 四层弹性规格  应用型有如下规格：   - L7_flavor.elb.s1.small: 小型 I   - L7_flavor.elb.s2.small: 小型 II   - L7_flavor.elb.s1.medium: 中型 I   - L7_flavor.elb.s2.medium: 中型 II   - L7_flavor.elb.s1.large: 大型 I   - L7_flavor.elb.s2.large: 大型 II   - L7_flavor.elb.s1.extra-large: 超大型 I   - L7_flavor.elb.s2.extra-large: 超大型 II   - L7_flavor.elb.pro.max: 七层弹性规格](tag:hws,hws_hk,hws_eu,hws_eu_wb,hws_test,fcs,ctc,cmcc,tm,sbc,hk_sbc,hk_tm,hk_vdf,srg,g42,hk_g42)  [网络型有如下规格：   - L4_flavor.elb.s1.small: 小型 I   - L4_flavor.elb.s2.small: 小型 II   - L4_flavor.elb.s1.medium: 中型 I   - L4_flavor.elb.s2.medium: 中型 II   - L4_flavor.elb.s1.large: 大型 I   - L4_flavor.elb.s2.large: 大型 II   - L4_flavor.elb.pro.max: 四层弹性规格  应用型有如下规格：   - L7_flavor.elb.s1.small: 小型 I   - L7_flavor.elb.s2.small: 小型 II   - L7_flavor.elb.s1.medium: 中型 I   - L7_flavor.elb.s2.medium: 中型 II   - L7_flavor.elb.s1.large: 大型 I   - L7_flavor.elb.s2.large: 大型 II   - L7_flavor.elb.pro.s1.small：弹性规格小型I。已不支持，请勿使用。   - L7_flavor.elb.pro.s1.medium：弹性规格中型I。已不支持，请勿使用。   - L7_flavor.elb.pro.s1.large：弹性规格大型I。已不支持，请勿使用。   - L7_flavor.elb.pro.max: 七层弹性规格](tag:dt,hcso_dt)
     pub name: String,
@@ -15597,7 +15597,7 @@ impl<'de> rt::serde::Deserialize<'de> for Flavor {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.FlavorInfo` in the spec.
 #[cfg(feature = "flavors")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -15741,7 +15741,7 @@ impl<'de> rt::serde::Deserialize<'de> for FlavorInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.GlobalEipInfo` in the spec.
 #[cfg(any(feature = "loadbalancers", feature = "recycle-bin"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -15834,7 +15834,7 @@ impl<'de> rt::serde::Deserialize<'de> for GlobalEipInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.HealthMonitor` in the spec.
 #[cfg(feature = "healthmonitors")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16044,7 +16044,7 @@ impl<'de> rt::serde::Deserialize<'de> for HealthMonitor {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.InsertHeaderConfig` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16129,7 +16129,7 @@ impl<'de> rt::serde::Deserialize<'de> for InsertHeaderConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.InsertHeadersConfig` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16200,7 +16200,7 @@ impl<'de> rt::serde::Deserialize<'de> for InsertHeadersConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.IpGroup` in the spec.
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16340,7 +16340,7 @@ impl<'de> rt::serde::Deserialize<'de> for IpGroup {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.IpGroupIp` in the spec.
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16419,7 +16419,7 @@ impl<'de> rt::serde::Deserialize<'de> for IpGroupIp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.IpInfo` in the spec.
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16497,7 +16497,7 @@ impl<'de> rt::serde::Deserialize<'de> for IpInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.JobEntities` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16580,7 +16580,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobEntities {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.L4Limit` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16660,7 +16660,7 @@ impl<'de> rt::serde::Deserialize<'de> for L4Limit {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.L7Limit` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16740,7 +16740,7 @@ impl<'de> rt::serde::Deserialize<'de> for L7Limit {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.L7Policy` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16774,17 +16774,17 @@ pub struct L7Policy {
     pub redirect_url: String,
     /// **参数解释**：转发策略关联的转发规则列表。
     pub rules: Vec<crate::models::RuleRef>,
-    #[allow(missing_docs)]
+    /// The `redirect_url_config` member of the JSON object.
     pub redirect_url_config: crate::models::RedirectUrlConfig,
     /// **参数解释**：转发策略服务器组的权重配置。当监听器的高级转发策略功能（enhance_l7policy_enable）开启后才会生效，未开启传入该字段会报错。
     pub redirect_pools_config: Option<Vec<crate::models::RedirectPoolsConfig>>,
-    #[allow(missing_docs)]
+    /// The `redirect_pools_sticky_session_config` member of the JSON object.
     pub redirect_pools_sticky_session_config: Option<
         crate::models::RedirectPoolsStickySessionConfig,
     >,
-    #[allow(missing_docs)]
+    /// The `redirect_pools_extend_config` member of the JSON object.
     pub redirect_pools_extend_config: Option<crate::models::RedirectPoolsExtendConfig>,
-    #[allow(missing_docs)]
+    /// The `fixed_response_config` member of the JSON object.
     pub fixed_response_config: crate::models::FixtedResponseConfig,
     /// **参数解释**：创建时间。  **取值范围**：格式：yyyy-MM-dd&#39;T&#39;HH:mm:ss&#39;Z&#39;，UTC时区。  [注意：独享型实例的历史数据以及共享型实例下的资源，不返回该字段。 ](tag:hws,hws_hk,ocb,ctc,g42,tm,cmcc,hk_g42,hws_ocb,hk_vdf,srg,fcs,dt,hk_tm)
     pub created_at: Option<String>,
@@ -17020,7 +17020,7 @@ impl<'de> rt::serde::Deserialize<'de> for L7Policy {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.L7Rule` in the spec.
 #[cfg(any(feature = "l7policies", feature = "loadbalancers"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -17190,7 +17190,7 @@ impl<'de> rt::serde::Deserialize<'de> for L7Rule {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListAllL7RulesResponse` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -17198,7 +17198,7 @@ impl<'de> rt::serde::Deserialize<'de> for L7Rule {
 pub struct ListAllL7RulesResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `page_info` member of the JSON object.
     pub page_info: Option<crate::models::PageInfo>,
     /// **参数解释**：规则对象列表。
     pub rules: Option<Vec<crate::models::L7Rule>>,
@@ -17282,7 +17282,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListAllL7RulesResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListAllMembersResponse` in the spec.
 #[cfg(feature = "members")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -17290,7 +17290,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListAllL7RulesResponseBody {
 pub struct ListAllMembersResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `page_info` member of the JSON object.
     pub page_info: Option<crate::models::PageInfo>,
     /// **参数解释**：后端服务器对象列表。
     pub members: Option<Vec<crate::models::MemberInfo>>,
@@ -17375,7 +17375,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListAllMembersResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListApiVersionsResponse` in the spec.
 #[cfg(feature = "versions")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -17448,7 +17448,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListApiVersionsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListAvailabilityZonesResponse` in the spec.
 #[cfg(feature = "availability-zones")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -17533,7 +17533,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListAvailabilityZonesResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListCertificatesResponse` in the spec.
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -17541,7 +17541,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListAvailabilityZonesResponseBody {
 pub struct ListCertificatesResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `page_info` member of the JSON object.
     pub page_info: Option<crate::models::PageInfo>,
     /// **参数解释**：证书对象列表。
     pub certificates: Option<Vec<crate::models::CertificateInfo>>,
@@ -17628,7 +17628,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListCertificatesResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListDomainIPsResponse` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -17636,7 +17636,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListCertificatesResponseBody {
 pub struct ListDomainIPsResponseBody {
     /// 负载均衡器IP地址的域名解析配置列表。
     pub ips: Option<Vec<crate::models::DnsIpResponse>>,
-    #[allow(missing_docs)]
+    /// The `page_info` member of the JSON object.
     pub page_info: Option<crate::models::PageInfo>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
@@ -17720,7 +17720,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListDomainIPsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListFeatureConfigsResponse` in the spec.
 #[cfg(feature = "feature")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -17728,7 +17728,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListDomainIPsResponseBody {
 pub struct ListFeatureConfigsResponseBody {
     /// **参数解释**：特性配置列表。
     pub configs: Option<Vec<crate::models::FeatureConfig>>,
-    #[allow(missing_docs)]
+    /// The `page_info` member of the JSON object.
     pub page_info: Option<crate::models::PageInfo>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
@@ -17815,7 +17815,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListFeatureConfigsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListFlavorsResponse` in the spec.
 #[cfg(feature = "flavors")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -17823,7 +17823,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListFeatureConfigsResponseBody {
 pub struct ListFlavorsResponseBody {
     /// **参数解释**：规格列表。
     pub flavors: Option<Vec<crate::models::Flavor>>,
-    #[allow(missing_docs)]
+    /// The `page_info` member of the JSON object.
     pub page_info: Option<crate::models::PageInfo>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
@@ -17908,7 +17908,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListFlavorsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListHealthMonitorsResponse` in the spec.
 #[cfg(feature = "healthmonitors")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -17916,7 +17916,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListFlavorsResponseBody {
 pub struct ListHealthMonitorsResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `page_info` member of the JSON object.
     pub page_info: Option<crate::models::PageInfo>,
     /// **参数解释**：健康检查对象。
     pub healthmonitors: Option<Vec<crate::models::HealthMonitor>>,
@@ -18003,7 +18003,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListHealthMonitorsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListIpGroupsResponse` in the spec.
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18013,7 +18013,7 @@ pub struct ListIpGroupsResponseBody {
     pub ipgroups: Option<Vec<crate::models::IpGroup>>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `page_info` member of the JSON object.
     pub page_info: Option<crate::models::PageInfo>,
 }
 
@@ -18096,7 +18096,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListIpGroupsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListJobsResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18104,7 +18104,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListIpGroupsResponseBody {
 pub struct ListJobsResponseBody {
     /// **参数解释**：任务列表。
     pub jobs: Option<Vec<crate::models::MainJob>>,
-    #[allow(missing_docs)]
+    /// The `page_info` member of the JSON object.
     pub page_info: Option<crate::models::PageInfo>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
@@ -18189,7 +18189,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListJobsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListL7PoliciesResponse` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18197,7 +18197,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListJobsResponseBody {
 pub struct ListL7PoliciesResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `page_info` member of the JSON object.
     pub page_info: Option<crate::models::PageInfo>,
     /// **参数解释**：转发策略对象列表。
     pub l7policies: Option<Vec<crate::models::L7Policy>>,
@@ -18282,7 +18282,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListL7PoliciesResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListL7RulesResponse` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18290,7 +18290,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListL7PoliciesResponseBody {
 pub struct ListL7RulesResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `page_info` member of the JSON object.
     pub page_info: Option<crate::models::PageInfo>,
     /// **参数解释**：规则对象列表。
     pub rules: Option<Vec<crate::models::L7Rule>>,
@@ -18374,7 +18374,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListL7RulesResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListListenerTagsResponse` in the spec.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18449,7 +18449,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListListenerTagsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListListenersResponse` in the spec.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18457,7 +18457,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListListenerTagsResponseBody {
 pub struct ListListenersResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `page_info` member of the JSON object.
     pub page_info: Option<crate::models::PageInfo>,
     /// **参数解释**：Listener的列表。
     pub listeners: Option<Vec<crate::models::Listener>>,
@@ -18542,7 +18542,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListListenersResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListLoadBalancersResponse` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18550,7 +18550,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListListenersResponseBody {
 pub struct ListLoadBalancersResponseBody {
     /// **参数解释**：负载均衡器列表。
     pub loadbalancers: Option<Vec<crate::models::LoadBalancer>>,
-    #[allow(missing_docs)]
+    /// The `page_info` member of the JSON object.
     pub page_info: Option<crate::models::PageInfo>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
@@ -18637,7 +18637,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListLoadBalancersResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListLoadbalancerFeatureResponse` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18722,7 +18722,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListLoadbalancerFeatureResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListLoadbalancerTagsResponse` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18797,7 +18797,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListLoadbalancerTagsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListLogtanksResponse` in the spec.
 #[cfg(feature = "logtanks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18805,7 +18805,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListLoadbalancerTagsResponseBody {
 pub struct ListLogtanksResponseBody {
     /// **参数解释**：描述信息
     pub logtanks: Option<Vec<crate::models::Logtank>>,
-    #[allow(missing_docs)]
+    /// The `page_info` member of the JSON object.
     pub page_info: Option<crate::models::PageInfo>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
@@ -18890,7 +18890,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListLogtanksResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListMasterSlavePoolsResponse` in the spec.
 #[cfg(feature = "master-slave-pools")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18898,7 +18898,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListLogtanksResponseBody {
 pub struct ListMasterSlavePoolsResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `page_info` member of the JSON object.
     pub page_info: Option<crate::models::PageInfo>,
     /// **参数解释**：后端服务器组列表。
     pub pools: Option<Vec<crate::models::MasterSlavePool>>,
@@ -18984,7 +18984,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListMasterSlavePoolsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListMembersResponse` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18992,7 +18992,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListMasterSlavePoolsResponseBody {
 pub struct ListMembersResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `page_info` member of the JSON object.
     pub page_info: Option<crate::models::PageInfo>,
     /// **参数解释**：后端服务器对象列表。
     pub members: Option<Vec<crate::models::Member>>,
@@ -19077,7 +19077,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListMembersResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListPoolsResponse` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19085,7 +19085,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListMembersResponseBody {
 pub struct ListPoolsResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `page_info` member of the JSON object.
     pub page_info: Option<crate::models::PageInfo>,
     /// **参数解释**：后端服务器组列表。
     pub pools: Option<Vec<crate::models::Pool>>,
@@ -19169,7 +19169,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListPoolsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListQuotaDetailsResponse` in the spec.
 #[cfg(feature = "quotas")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19254,7 +19254,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListQuotaDetailsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListRecycleBinLoadBalancersResponse` in the spec.
 #[cfg(feature = "recycle-bin")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19262,7 +19262,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListQuotaDetailsResponseBody {
 pub struct ListRecycleBinLoadBalancersResponseBody {
     /// **参数解释**：回收站中的弹性负载均衡器实例列表。  **取值范围**：不涉及
     pub loadbalancers: Option<Vec<crate::models::RecycleLoadBalancer>>,
-    #[allow(missing_docs)]
+    /// The `page_info` member of the JSON object.
     pub page_info: Option<crate::models::PageInfo>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
@@ -19353,7 +19353,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListRecycleBinLoadBalancersResponseBod
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListSecurityPoliciesResponse` in the spec.
 #[cfg(feature = "security-policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19363,7 +19363,7 @@ pub struct ListSecurityPoliciesResponseBody {
     pub security_policies: Option<Vec<crate::models::SecurityPolicy>>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `page_info` member of the JSON object.
     pub page_info: Option<crate::models::PageInfo>,
 }
 
@@ -19448,7 +19448,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListSecurityPoliciesResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListSystemSecurityPoliciesResponse` in the spec.
 #[cfg(feature = "system-security-policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19537,7 +19537,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListSystemSecurityPoliciesResponseBody
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListTag` in the spec.
 #[cfg(any(feature = "listeners", feature = "loadbalancers"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19615,7 +19615,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListTag {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Listener` in the spec.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19639,7 +19639,7 @@ pub struct Listener {
     pub http2_enable: bool,
     /// **参数解释**：监听器ID。  **取值范围**：不涉及
     pub id: String,
-    #[allow(missing_docs)]
+    /// The `insert_headers` member of the JSON object.
     pub insert_headers: crate::models::ListenerInsertHeaders,
     /// **参数解释**：监听器所属的负载均衡器的ID列表。实际上一个监听器只支持关联到一个LB。
     pub loadbalancers: Vec<crate::models::LoadBalancerRef>,
@@ -19673,7 +19673,7 @@ pub struct Listener {
     pub client_timeout: i64,
     /// **参数解释**：等待后端服务器响应超时时间。请求转发后端服务器后，在等待超时member_timeout时长没有响应，负载均衡将终止等待，并返回HTTP504错误码。  **取值范围**：1-300，单位：秒。
     pub member_timeout: i64,
-    #[allow(missing_docs)]
+    /// The `ipgroup` member of the JSON object.
     pub ipgroup: crate::models::ListenerIpGroup,
     /// **参数解释**：是否透传客户端IP地址。开启后客户端IP地址将透传到后端服务器。 [仅作用于共享型LB的TCP/UDP监听器。](tag:hws,hws_hk,ocb,ctc,hcs,g42,tm,cmcc,hk_g42,hws_ocb,hk_vdf,srg,fcs,dt)  **取值范围**： - 共享型LB的TCP/UDP监听器可设置为true或false，不传默认为false。 - 共享型LB的HTTP/HTTPS监听器只支持设置为true，不传默认为true。 - 独享型负载均衡器所有协议的监听器只支持设置为true，不传默认为true。
     pub transparent_client_ip_enable: bool,
@@ -19681,7 +19681,7 @@ pub struct Listener {
     pub proxy_protocol_enable: Option<bool>,
     /// **参数解释**：是否开启高级转发策略功能。开启高级转发策略后，支持更灵活的转发策略和转发规则设置。 开启后支持如下场景： - 转发策略的action字段支持指定为REDIRECT_TO_URL、FIXED_RESPONSE，即支持URL重定向和响应固定的内容给客户端。 - 转发策略支持指定priority、redirect_url_config、fixed_response_config字段。 - 转发规则rule的type可以指定METHOD, HEADER, QUERY_STRING, SOURCE_IP这几种取值。 - 转发规则rule的type为HOST_NAME时，转发规则rule的value支持通配符*。 - 转发规则支持指定conditions字段。  **取值范围**：true开启，false不开启。
     pub enhance_l7policy_enable: bool,
-    #[allow(missing_docs)]
+    /// The `quic_config` member of the JSON object.
     pub quic_config: Option<crate::models::ListenerQuicConfig>,
     /// **参数解释**：修改保护状态。  **取值范围**： - nonProtection: 不保护。 - consoleProtection: 控制台修改保护。
     pub protection_status: Option<String>,
@@ -20071,7 +20071,7 @@ impl<'de> rt::serde::Deserialize<'de> for Listener {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListenerInsertHeaders` in the spec.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -20588,7 +20588,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListenerInsertHeaders {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListenerIpGroup` in the spec.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -20673,7 +20673,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListenerIpGroup {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListenerMemberInfo` in the spec.
 #[cfg(feature = "master-slave-pools")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -20751,7 +20751,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListenerMemberInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListenerNode` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -20858,7 +20858,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListenerNode {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListenerQuicConfig` in the spec.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -20941,7 +20941,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListenerQuicConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListenerRef` in the spec.
 #[cfg(
     any(
         feature = "ipgroups",
@@ -21042,7 +21042,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListenerRef {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.LoadBalancer` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -21124,7 +21124,7 @@ pub struct LoadBalancer {
     pub frozen_scene: String,
     /// **参数解释**：是否开启删除保护。仅当前局点启用删除保护特性后才会返回该字段。  **取值范围**： - false：不开启。 - true：开启。  [不支持该字段，请勿使用。](tag:hws_eu,g42,hk_g42)  [荷兰region不支持该字段，请勿使用。](tag:dt)
     pub deletion_protection_enable: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `autoscaling` member of the JSON object.
     pub autoscaling: Option<crate::models::AutoscalingRef>,
     /// **参数解释**：公网边界组。  **取值范围**： - center：表示中心站点的公网边界组 - 边缘站点名称：表示边缘站点的公网边界组  [不支持该字段，请勿使用。](tag:hws_eu,hws_eu_wb,hws_test,fcs,dt,hcso_dt,ctc,cmcc,tm,sbc,hk_sbc,hk_tm,hk_vdf,srg,g42,hk_g42)
     pub public_border_group: Option<String>,
@@ -21148,7 +21148,7 @@ pub struct LoadBalancer {
     pub log_group_id: Option<String>,
     /// **参数解释**：LB所关联的云日志服务（LTS）的日志组下的日志流ID。  **取值范围**：不涉及
     pub log_topic_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `custom_qos_limit` member of the JSON object.
     pub custom_qos_limit: Option<crate::models::CustomQosLimit>,
 }
 
@@ -21603,7 +21603,7 @@ impl<'de> rt::serde::Deserialize<'de> for LoadBalancer {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.LoadBalancerNode` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -21746,7 +21746,7 @@ impl<'de> rt::serde::Deserialize<'de> for LoadBalancerNode {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.LoadBalancerRef` in the spec.
 #[cfg(any(feature = "listeners", feature = "master-slave-pools", feature = "pools"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -21822,7 +21822,7 @@ impl<'de> rt::serde::Deserialize<'de> for LoadBalancerRef {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.LoadBalancerStatus` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -21938,7 +21938,7 @@ impl<'de> rt::serde::Deserialize<'de> for LoadBalancerStatus {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.LoadBalancerStatusHealthMonitor` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -22042,7 +22042,7 @@ impl<'de> rt::serde::Deserialize<'de> for LoadBalancerStatusHealthMonitor {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.LoadBalancerStatusL7Rule` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -22130,7 +22130,7 @@ impl<'de> rt::serde::Deserialize<'de> for LoadBalancerStatusL7Rule {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.LoadBalancerStatusListener` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -22259,7 +22259,7 @@ impl<'de> rt::serde::Deserialize<'de> for LoadBalancerStatusListener {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.LoadBalancerStatusMember` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -22377,7 +22377,7 @@ impl<'de> rt::serde::Deserialize<'de> for LoadBalancerStatusMember {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.LoadBalancerStatusPolicy` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -22494,7 +22494,7 @@ impl<'de> rt::serde::Deserialize<'de> for LoadBalancerStatusPolicy {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.LoadBalancerStatusPool` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -22504,7 +22504,7 @@ pub struct LoadBalancerStatusPool {
     pub provisioning_status: Option<String>,
     /// **参数解释**：后端服务器组名称。  **取值范围**：不涉及
     pub name: Option<String>,
-    #[allow(missing_docs)]
+    /// The `healthmonitor` member of the JSON object.
     pub healthmonitor: Option<crate::models::LoadBalancerStatusHealthMonitor>,
     /// **参数解释**：当前后端服务器组下所有后端服务器的状态信息。
     pub members: Option<Vec<crate::models::LoadBalancerStatusMember>>,
@@ -22623,13 +22623,13 @@ impl<'de> rt::serde::Deserialize<'de> for LoadBalancerStatusPool {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.LoadBalancerStatusResult` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct LoadBalancerStatusResult {
-    #[allow(missing_docs)]
+    /// The `loadbalancer` member of the JSON object.
     pub loadbalancer: crate::models::LoadBalancerStatus,
 }
 
@@ -22694,17 +22694,17 @@ impl<'de> rt::serde::Deserialize<'de> for LoadBalancerStatusResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.LoadBalancerTopologyResult` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct LoadBalancerTopologyResult {
-    #[allow(missing_docs)]
+    /// The `nodes` member of the JSON object.
     pub nodes: crate::models::TopologyNodes,
     /// **参数解释**：拓扑边的信息
     pub edges: Vec<crate::models::TopologyEdge>,
-    #[allow(missing_docs)]
+    /// The `labels` member of the JSON object.
     pub labels: crate::models::TopologyLabels,
 }
 
@@ -22779,7 +22779,7 @@ impl<'de> rt::serde::Deserialize<'de> for LoadBalancerTopologyResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.LoadbalancerFeature` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -22864,7 +22864,7 @@ impl<'de> rt::serde::Deserialize<'de> for LoadbalancerFeature {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.LocalPort` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -22983,7 +22983,7 @@ impl<'de> rt::serde::Deserialize<'de> for LocalPort {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Logtank` in the spec.
 #[cfg(feature = "logtanks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -23088,7 +23088,7 @@ impl<'de> rt::serde::Deserialize<'de> for Logtank {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.MainJob` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -23261,7 +23261,7 @@ impl<'de> rt::serde::Deserialize<'de> for MainJob {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.MasterSlaveHealthMonitor` in the spec.
 #[cfg(feature = "master-slave-pools")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -23433,7 +23433,7 @@ impl<'de> rt::serde::Deserialize<'de> for MasterSlaveHealthMonitor {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.MasterSlaveMember` in the spec.
 #[cfg(feature = "master-slave-pools")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -23459,7 +23459,7 @@ pub struct MasterSlaveMember {
     pub device_id: String,
     /// **参数解释**：后端服务器的健康状态。  **取值范围**：不涉及 - ONLINE：后端服务器正常。 - NO_MONITOR：后端服务器所在的服务器组没有健康检查器。 - OFFLINE：后端服务器关联的ECS服务器不存在或已关机。 - INITIAL：后端云服务器健康检查打开时的初始状态。 - UNKNOWN: 后端云服务器组没有绑定监听器或者后端云服务器没有关联ECS等原因，后端云服务器健康检查结果未知。
     pub operating_status: String,
-    #[allow(missing_docs)]
+    /// The `reason` member of the JSON object.
     pub reason: Option<crate::models::MemberHealthCheckFailedReason>,
     /// **参数解释**：后端服务器的类型。  **取值范围**： - ip：IP类型的member。 - instance：关联到ECS的member。
     pub member_type: String,
@@ -23624,7 +23624,7 @@ impl<'de> rt::serde::Deserialize<'de> for MasterSlaveMember {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.MasterSlavePool` in the spec.
 #[cfg(feature = "master-slave-pools")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -23648,7 +23648,7 @@ pub struct MasterSlavePool {
     pub project_id: String,
     /// **参数解释**：后端服务器组的后端协议。  **取值范围**：不涉及TCP、UDP、QUIC、TLS。  [不支持QUIC。](tag:tm,hws_eu,g42,hk_g42,hcso_dt)  [荷兰region不支持QUIC。](tag:dt)
     pub protocol: String,
-    #[allow(missing_docs)]
+    /// The `session_persistence` member of the JSON object.
     pub session_persistence: crate::models::SessionPersistence,
     /// **参数解释**：后端服务器组支持的IP版本。  [**取值范围**： - 共享型：固定为v4； - 独享型：取值dualstack、v4。当协议为TCP/UDP时，ip_version为dualstack，表示双栈。当协议为HTTP时，ip_version为v4。 ](tag:hws,hws_hk,ocb,ctc,hcs,g42,tm,cmcc,hk_g42,hws_ocb,hk_vdf,srg,fcs)  [**取值范围**：dualstack、v4。当协议为TCP/UDP时，ip_version为dualstack，表示双栈。当协议为HTTP时，ip_version为v4。](tag:hcso_dt)  [不支持IPv6，只会返回v4。](tag:dt)
     pub ip_version: String,
@@ -23662,13 +23662,13 @@ pub struct MasterSlavePool {
     pub r#type: String,
     /// **参数解释**：资源所属的企业项目ID。  **取值范围**： - \&quot;0\&quot;：表示资源属于default企业项目。 - UUID格式的字符串，表示非默认企业项目。  [不支持该字段，请勿使用。](tag:dt,hcso_dt)
     pub enterprise_project_id: String,
-    #[allow(missing_docs)]
+    /// The `healthmonitor` member of the JSON object.
     pub healthmonitor: crate::models::MasterSlaveHealthMonitor,
     /// **参数解释**：后端是否开启全端口转发。开启后，后端服务器端口与前端监听器端口保持一致。关闭后，请求会转发给后端服务器protocol_port字段指定端口。取值：false 不开启，true 开启。  **取值范围**：不涉及
     pub any_port_enable: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `connection_drain` member of the JSON object.
     pub connection_drain: Option<crate::models::ConnectionDrain>,
-    #[allow(missing_docs)]
+    /// The `quic_cid_hash_strategy` member of the JSON object.
     pub quic_cid_hash_strategy: Option<crate::models::QuicCidHashStrategy>,
     /// **参数解释**：公网边界组。  **取值范围**： - center：表示中心站点的公网边界组 - 边缘站点名称：表示边缘站点的公网边界组  [不支持该字段，请勿使用。](tag:hws_eu,hws_eu_wb,hws_test,fcs,dt,hcso_dt,ctc,cmcc,tm,sbc,hk_sbc,hk_tm,hk_vdf,srg,g42,hk_g42)
     pub public_border_group: Option<String>,
@@ -23875,7 +23875,7 @@ impl<'de> rt::serde::Deserialize<'de> for MasterSlavePool {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Member` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -23905,7 +23905,7 @@ pub struct Member {
     pub operating_status: String,
     /// **参数解释**：后端服务器监听器粒度的健康状态。  **取值范围**：不涉及
     pub status: Vec<crate::models::MemberStatus>,
-    #[allow(missing_docs)]
+    /// The `reason` member of the JSON object.
     pub reason: Option<crate::models::MemberHealthCheckFailedReason>,
     /// **参数解释**：创建时间。格式：yyyy-MM-dd&#39;T&#39;HH:mm:ss&#39;Z&#39;，UTC时区。  **取值范围**：不涉及  [注意：独享型实例的历史数据以及共享型实例下的资源，不返回该字段。](tag:hws,hws_hk,ocb,ctc,g42,tm,cmcc,hk_g42,hws_ocb,hk_vdf,srg,fcs,dt,hk_tm)
     pub created_at: Option<String>,
@@ -24099,7 +24099,7 @@ impl<'de> rt::serde::Deserialize<'de> for Member {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.MemberCheckJob` in the spec.
 #[cfg(feature = "members")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -24170,7 +24170,7 @@ impl<'de> rt::serde::Deserialize<'de> for MemberCheckJob {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.MemberCheckJobInfo` in the spec.
 #[cfg(feature = "members")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -24178,7 +24178,7 @@ impl<'de> rt::serde::Deserialize<'de> for MemberCheckJob {
 pub struct MemberCheckJobInfo {
     /// **参数解释**：检查任务状态。  **取值范围**： - processed：检查任务执行完成。 - processing：检查任务执行中。 - failed：检查任务执行失败。
     pub status: Option<String>,
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::MemberCheckJobResult>,
     /// **参数解释**：任务创建时间。  **取值范围**：不涉及
     pub created_at: Option<String>,
@@ -24331,17 +24331,17 @@ impl<'de> rt::serde::Deserialize<'de> for MemberCheckJobInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.MemberCheckJobResult` in the spec.
 #[cfg(feature = "members")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MemberCheckJobResult {
-    #[allow(missing_docs)]
+    /// The `config` member of the JSON object.
     pub config: Option<crate::models::MemberCheckJobResultGroup>,
-    #[allow(missing_docs)]
+    /// The `acl` member of the JSON object.
     pub acl: Option<crate::models::MemberCheckJobResultGroup>,
-    #[allow(missing_docs)]
+    /// The `security_group` member of the JSON object.
     pub security_group: Option<crate::models::MemberCheckJobResultGroup>,
 }
 
@@ -24423,7 +24423,7 @@ impl<'de> rt::serde::Deserialize<'de> for MemberCheckJobResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.MemberCheckJobResultGroup` in the spec.
 #[cfg(feature = "members")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -24516,7 +24516,7 @@ impl<'de> rt::serde::Deserialize<'de> for MemberCheckJobResultGroup {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.MemberCheckJobResultItem` in the spec.
 #[cfg(feature = "members")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -24655,7 +24655,7 @@ impl<'de> rt::serde::Deserialize<'de> for MemberCheckJobResultItem {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.MemberHealthCheckFailedReason` in the spec.
 #[cfg(any(feature = "master-slave-pools", feature = "members", feature = "pools"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -24757,7 +24757,7 @@ impl<'de> rt::serde::Deserialize<'de> for MemberHealthCheckFailedReason {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.MemberInfo` in the spec.
 #[cfg(feature = "members")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -24805,7 +24805,7 @@ pub struct MemberInfo {
     pub member_type: Option<String>,
     /// **参数解释**：member关联的实例ID。空表示member关联的实例为非真实设备 （如：跨VPC场景）。  **取值范围**：不涉及
     pub instance_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `reason` member of the JSON object.
     pub reason: Option<crate::models::MemberHealthCheckFailedReason>,
 }
 
@@ -25036,7 +25036,7 @@ impl<'de> rt::serde::Deserialize<'de> for MemberInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.MemberRef` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -25107,7 +25107,7 @@ impl<'de> rt::serde::Deserialize<'de> for MemberRef {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.MemberStatus` in the spec.
 #[cfg(any(feature = "members", feature = "pools"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -25117,7 +25117,7 @@ pub struct MemberStatus {
     pub listener_id: String,
     /// **参数解释**：后端服务器的健康状态。  **取值范围**： - ONLINE：后端服务器正常。 - NO_MONITOR：后端服务器所在的服务器组没有健康检查器。 - OFFLINE：后端服务器关联的ECS服务器不存在或已关机。 - INITIAL：后端云服务器健康检查打开时的初始状态。 - UNKNOWN: 后端云服务器组没有绑定监听器或者后端云服务器没有关联ECS等原因，后端云服务器健康检查结果未知。
     pub operating_status: String,
-    #[allow(missing_docs)]
+    /// The `reason` member of the JSON object.
     pub reason: Option<crate::models::MemberHealthCheckFailedReason>,
     /// **参数解释**：创建时间。格式：yyyy-MM-dd&#39;T&#39;HH:mm:ss&#39;Z&#39;，UTC时区。  **取值范围**：不涉及
     pub created_at: Option<String>,
@@ -25223,7 +25223,7 @@ impl<'de> rt::serde::Deserialize<'de> for MemberStatus {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.PageInfo` in the spec.
 #[cfg(
     any(
         feature = "certificates",
@@ -25367,7 +25367,7 @@ impl<'de> rt::serde::Deserialize<'de> for PageInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.PolicyLabel` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -25482,7 +25482,7 @@ impl<'de> rt::serde::Deserialize<'de> for PolicyLabel {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Pool` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -25490,7 +25490,7 @@ impl<'de> rt::serde::Deserialize<'de> for PolicyLabel {
 pub struct Pool {
     /// **参数解释**：后端服务器组的管理状态。只支持设置为true。  **取值范围**：true 启用。  [不支持该字段，请勿使用。](tag:dt,hcso_dt)
     pub admin_state_up: bool,
-    #[allow(missing_docs)]
+    /// The `az_affinity` member of the JSON object.
     pub az_affinity: Option<crate::models::AzAffinity>,
     /// **参数解释**：后端服务器组的描述信息。  **取值范围**：不涉及
     pub description: String,
@@ -25512,11 +25512,11 @@ pub struct Pool {
     pub project_id: String,
     /// **参数解释**：后端服务器组的后端协议。  **取值范围**：TCP、UDP、IP、TLS、GRPC[、GRPCS](tag:not_open)、HTTP、HTTPS和QUIC。  [不支持QUIC。](tag:tm,hws_eu,g42,hk_g42,hcso_dt)  [荷兰region不支持QUIC。](tag:dt)
     pub protocol: String,
-    #[allow(missing_docs)]
+    /// The `session_persistence` member of the JSON object.
     pub session_persistence: crate::models::SessionPersistence,
     /// **参数解释**：后端服务器组支持的IP版本。  [**取值范围**： - 共享型：固定为v4； - 独享型：取值dualstack、v4。当协议为TCP/UDP时，ip_version为dualstack，表示双栈。当协议为HTTP时，ip_version为v4。 ](tag:hws,hws_hk,ocb,ctc,hcs,g42,tm,cmcc,hk_g42,hws_ocb,hk_vdf,srg,fcs)  [**取值范围**：dualstack、v4。当协议为TCP/UDP时，ip_version为dualstack，表示双栈。当协议为HTTP时，ip_version为v4。](tag:hcso_dt)  [不支持IPv6，只会返回v4。](tag:dt)
     pub ip_version: String,
-    #[allow(missing_docs)]
+    /// The `slow_start` member of the JSON object.
     pub slow_start: crate::models::SlowStart,
     /// **参数解释**：是否开启后端服务器移除保护。开关开启后，不允许从该ELB后端服务器组下移除后端服务器。  **取值范围**：false不开启，true开启。  &gt; 退场时需要先关闭所有资源的删除保护开关。  [不支持该字段，请勿使用。](tag:hws_eu,g42,hk_g42)  [荷兰region不支持该字段，请勿使用。](tag:dt)
     pub member_deletion_protection_enable: bool,
@@ -25534,15 +25534,15 @@ pub struct Pool {
     pub protection_reason: Option<String>,
     /// **参数解释**：后端是否开启全端口转发。开启后，后端服务器端口与前端监听器端口保持一致。关闭后，请求会转发给后端服务器protocol_port字段指定端口。  **取值范围**：false 不开启，true 开启。  [不支持该字段，请勿使用。](tag:hws_eu,hws_eu_wb,hws_test,dt,hcso_dt,ctc,cmcc,tm,sbc,hk_sbc,hk_tm,hk_vdf,srg,g42,hk_g42)
     pub any_port_enable: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `connection_drain` member of the JSON object.
     pub connection_drain: Option<crate::models::ConnectionDrain>,
     /// **参数解释**：资源所属的企业项目ID。  **取值范围**： - \&quot;0\&quot;：表示资源属于default企业项目。 - UUID格式的字符串，表示非默认企业项目。  [不支持该字段，请勿使用。](tag:dt,hcso_dt)
     pub enterprise_project_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `pool_health` member of the JSON object.
     pub pool_health: Option<crate::models::PoolHealth>,
     /// **参数解释**：公网边界组。  **取值范围**： - center：表示中心站点的公网边界组 - 边缘站点名称：表示边缘站点的公网边界组  [不支持该字段，请勿使用。](tag:hws_eu,hws_eu_wb,hws_test,fcs,dt,hcso_dt,ctc,cmcc,tm,sbc,hk_sbc,hk_tm,hk_vdf,srg,g42,hk_g42)
     pub public_border_group: Option<String>,
-    #[allow(missing_docs)]
+    /// The `quic_cid_hash_strategy` member of the JSON object.
     pub quic_cid_hash_strategy: Option<crate::models::QuicCidHashStrategy>,
 }
 
@@ -25818,7 +25818,7 @@ impl<'de> rt::serde::Deserialize<'de> for Pool {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.PoolHealth` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -25899,7 +25899,7 @@ impl<'de> rt::serde::Deserialize<'de> for PoolHealth {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.PoolNode` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -25998,7 +25998,7 @@ impl<'de> rt::serde::Deserialize<'de> for PoolNode {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.PoolRef` in the spec.
 #[cfg(
     any(feature = "healthmonitors", feature = "loadbalancers", feature = "recycle-bin")
 )]
@@ -26082,7 +26082,7 @@ impl<'de> rt::serde::Deserialize<'de> for PoolRef {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.PortRange` in the spec.
 #[cfg(any(feature = "listeners", feature = "loadbalancers"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -26170,7 +26170,7 @@ impl<'de> rt::serde::Deserialize<'de> for PortRange {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.PreoccupyIp` in the spec.
 #[cfg(feature = "preoccupy-ip-num")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -26241,7 +26241,7 @@ impl<'de> rt::serde::Deserialize<'de> for PreoccupyIp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.PrepaidChangeChargeModeOption` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -26378,7 +26378,7 @@ impl<'de> rt::serde::Deserialize<'de> for PrepaidChangeChargeModeOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.PrepaidCreateOption` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -26486,7 +26486,7 @@ impl<'de> rt::serde::Deserialize<'de> for PrepaidCreateOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.PrepaidUpdateOption` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -26602,7 +26602,7 @@ impl<'de> rt::serde::Deserialize<'de> for PrepaidUpdateOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ProxyProtocolExtension` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -26612,7 +26612,7 @@ pub struct ProxyProtocolExtension {
     pub vip_address: Option<String>,
     /// **参数解释**：ipv6 vip地址。  **约束限制**：不涉及  **取值范围**：不涉及  **默认取值**：不涉及
     pub ipv6_vip_address: Option<String>,
-    #[allow(missing_docs)]
+    /// The `extension` member of the JSON object.
     pub extension: crate::models::Extension,
 }
 
@@ -26692,7 +26692,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProxyProtocolExtension {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.PublicIpInfo` in the spec.
 #[cfg(any(feature = "loadbalancers", feature = "recycle-bin"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -26780,7 +26780,7 @@ impl<'de> rt::serde::Deserialize<'de> for PublicIpInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.QuicCidHashStrategy` in the spec.
 #[cfg(any(feature = "master-slave-pools", feature = "pools"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -26866,7 +26866,7 @@ impl<'de> rt::serde::Deserialize<'de> for QuicCidHashStrategy {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Quota` in the spec.
 #[cfg(feature = "quotas")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -27153,7 +27153,7 @@ impl<'de> rt::serde::Deserialize<'de> for Quota {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.QuotaInfo` in the spec.
 #[cfg(feature = "quotas")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -27245,7 +27245,7 @@ impl<'de> rt::serde::Deserialize<'de> for QuotaInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RecycleBinPolicy` in the spec.
 #[cfg(feature = "recycle-bin")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -27336,13 +27336,13 @@ impl<'de> rt::serde::Deserialize<'de> for RecycleBinPolicy {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RecycleBinPolicyRequestBody` in the spec.
 #[cfg(feature = "recycle-bin")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RecycleBinPolicyRequestBody {
-    #[allow(missing_docs)]
+    /// The `policy` member of the JSON object.
     pub policy: Option<crate::models::RecycleBinPolicy>,
 }
 
@@ -27417,7 +27417,7 @@ impl<'de> rt::serde::Deserialize<'de> for RecycleBinPolicyRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RecycleBinRequestBody` in the spec.
 #[cfg(feature = "recycle-bin")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -27496,7 +27496,7 @@ impl<'de> rt::serde::Deserialize<'de> for RecycleBinRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RecycleBinResponseBody` in the spec.
 #[cfg(feature = "recycle-bin")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -27504,7 +27504,7 @@ impl<'de> rt::serde::Deserialize<'de> for RecycleBinRequestBody {
 pub struct RecycleBinResponseBody {
     /// **参数解释**：项目ID。获取方式请参见[获取项目ID](elb_fl_0008.xml)。  **取值范围**：长度为32个字符，由小写字母和数字组成。
     pub project_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `policy` member of the JSON object.
     pub policy: Option<crate::models::RecycleBinPolicy>,
     /// **参数解释**：是否启用回收站。  **取值范围**： - true：启用回收站。 - false：不启用回收站。
     pub enable: Option<bool>,
@@ -27588,7 +27588,7 @@ impl<'de> rt::serde::Deserialize<'de> for RecycleBinResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RecycleLoadBalancer` in the spec.
 #[cfg(feature = "recycle-bin")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -27666,11 +27666,11 @@ pub struct RecycleLoadBalancer {
     pub ip_target_enable: Option<bool>,
     /// **参数解释**：负载均衡器的冻结场景。 [若负载均衡器有多个冻结场景，用逗号分隔。  **取值范围**： [- POLICE：公安冻结场景。](tag:hws) - ILLEGAL：违规冻结场景。 - VERIFY：客户未实名认证冻结场景。 - PARTNER：合作伙伴冻结（合作伙伴冻结子客户资源）。 - ARREAR：欠费冻结场景。](tag:hws,hws_hk)  [不支持该字段，请勿使用。](tag:hws_eu,g42,hk_g42,dt,hcso_dt,ocb,hws_ocb)
     pub frozen_scene: Option<String>,
-    #[allow(missing_docs)]
+    /// The `ipv6_bandwidth` member of the JSON object.
     pub ipv6_bandwidth: Option<crate::models::BandwidthRef>,
     /// **参数解释**：是否开启删除保护。  **取值范围**： - false：不开启。 - true：开启。  [不支持该字段，请勿使用。](tag:hws_eu,g42,hk_g42)  [荷兰region不支持该字段，请勿使用。](tag:dt)
     pub deletion_protection_enable: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `autoscaling` member of the JSON object.
     pub autoscaling: Option<crate::models::AutoscalingRef>,
     /// **参数解释**：LB所属AZ组。  **取值范围**：不涉及
     pub public_border_group: Option<String>,
@@ -28154,7 +28154,7 @@ impl<'de> rt::serde::Deserialize<'de> for RecycleLoadBalancer {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RedirectPoolsConfig` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -28237,7 +28237,7 @@ impl<'de> rt::serde::Deserialize<'de> for RedirectPoolsConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RedirectPoolsExtendConfig` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -28245,17 +28245,17 @@ impl<'de> rt::serde::Deserialize<'de> for RedirectPoolsConfig {
 pub struct RedirectPoolsExtendConfig {
     /// **参数解释**：是否开启url重定向。  **取值范围**：true 开启，false 未开启。
     pub rewrite_url_enable: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `rewrite_url_config` member of the JSON object.
     pub rewrite_url_config: Option<crate::models::RewriteUrlConfig>,
-    #[allow(missing_docs)]
+    /// The `insert_headers_config` member of the JSON object.
     pub insert_headers_config: Option<crate::models::InsertHeadersConfig>,
-    #[allow(missing_docs)]
+    /// The `remove_headers_config` member of the JSON object.
     pub remove_headers_config: Option<crate::models::RemoveHeadersConfig>,
-    #[allow(missing_docs)]
+    /// The `traffic_limit_config` member of the JSON object.
     pub traffic_limit_config: Option<crate::models::TrafficLimitConfig>,
-    #[allow(missing_docs)]
+    /// The `cors_config` member of the JSON object.
     pub cors_config: Option<crate::models::CorsConfig>,
-    #[allow(missing_docs)]
+    /// The `traffic_mirror_config` member of the JSON object.
     pub traffic_mirror_config: Option<crate::models::TrafficMirrorConfig>,
 }
 
@@ -28378,7 +28378,7 @@ impl<'de> rt::serde::Deserialize<'de> for RedirectPoolsExtendConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RedirectPoolsStickySessionConfig` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -28463,7 +28463,7 @@ impl<'de> rt::serde::Deserialize<'de> for RedirectPoolsStickySessionConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RedirectUrlConfig` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -28481,9 +28481,9 @@ pub struct RedirectUrlConfig {
     pub query: Option<String>,
     /// **参数解释**：重定向后的返回码。  **取值范围**： - 301 - 302 - 303 - 307 - 308
     pub status_code: Option<String>,
-    #[allow(missing_docs)]
+    /// The `insert_headers_config` member of the JSON object.
     pub insert_headers_config: Option<crate::models::InsertHeadersConfig>,
-    #[allow(missing_docs)]
+    /// The `remove_headers_config` member of the JSON object.
     pub remove_headers_config: Option<crate::models::RemoveHeadersConfig>,
 }
 
@@ -28612,7 +28612,7 @@ impl<'de> rt::serde::Deserialize<'de> for RedirectUrlConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RemoveHeaderConfig` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -28683,7 +28683,7 @@ impl<'de> rt::serde::Deserialize<'de> for RemoveHeaderConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RemoveHeadersConfig` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -28754,7 +28754,7 @@ impl<'de> rt::serde::Deserialize<'de> for RemoveHeadersConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ResPortRange` in the spec.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -28832,7 +28832,7 @@ impl<'de> rt::serde::Deserialize<'de> for ResPortRange {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ResourceID` in the spec.
 #[cfg(feature = "members")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -28903,7 +28903,7 @@ impl<'de> rt::serde::Deserialize<'de> for ResourceId {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ResourceTag` in the spec.
 #[cfg(any(feature = "listeners", feature = "loadbalancers"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -28981,7 +28981,7 @@ impl<'de> rt::serde::Deserialize<'de> for ResourceTag {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RestoreLoadbalancerResponse` in the spec.
 #[cfg(feature = "recycle-bin")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -29075,7 +29075,7 @@ impl<'de> rt::serde::Deserialize<'de> for RestoreLoadbalancerResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RewriteUrlConfig` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -29167,7 +29167,7 @@ impl<'de> rt::serde::Deserialize<'de> for RewriteUrlConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RuleCondition` in the spec.
 #[cfg(any(feature = "l7policies", feature = "loadbalancers"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -29245,7 +29245,7 @@ impl<'de> rt::serde::Deserialize<'de> for RuleCondition {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RuleRef` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -29316,7 +29316,7 @@ impl<'de> rt::serde::Deserialize<'de> for RuleRef {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SecurityPolicy` in the spec.
 #[cfg(feature = "security-policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -29464,7 +29464,7 @@ impl<'de> rt::serde::Deserialize<'de> for SecurityPolicy {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SessionPersistence` in the spec.
 #[cfg(any(feature = "master-slave-pools", feature = "pools"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -29554,7 +29554,7 @@ impl<'de> rt::serde::Deserialize<'de> for SessionPersistence {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowCertificatePrivateKeyEchoResponse` in the spec.
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -29643,7 +29643,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowCertificatePrivateKeyEchoResponseB
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowCertificateResponse` in the spec.
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -29651,7 +29651,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowCertificatePrivateKeyEchoResponseB
 pub struct ShowCertificateResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `certificate` member of the JSON object.
     pub certificate: Option<crate::models::CertificateInfo>,
 }
 
@@ -29726,7 +29726,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowCertificateResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowFlavorResponse` in the spec.
 #[cfg(feature = "flavors")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -29734,7 +29734,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowCertificateResponseBody {
 pub struct ShowFlavorResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `flavor` member of the JSON object.
     pub flavor: Option<crate::models::Flavor>,
 }
 
@@ -29809,7 +29809,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowFlavorResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowHealthMonitorResponse` in the spec.
 #[cfg(feature = "healthmonitors")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -29817,7 +29817,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowFlavorResponseBody {
 pub struct ShowHealthMonitorResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `healthmonitor` member of the JSON object.
     pub healthmonitor: Option<crate::models::HealthMonitor>,
 }
 
@@ -29894,7 +29894,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowHealthMonitorResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowIpGroupRelatedListenersResponse` in the spec.
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -29973,13 +29973,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowIpGroupRelatedListenersResponseBod
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowIpGroupResponse` in the spec.
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowIpGroupResponseBody {
-    #[allow(missing_docs)]
+    /// The `ipgroup` member of the JSON object.
     pub ipgroup: Option<crate::models::IpGroup>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
@@ -30056,13 +30056,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowIpGroupResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowJobResponse` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobResponseBody {
-    #[allow(missing_docs)]
+    /// The `job` member of the JSON object.
     pub job: Option<crate::models::MainJob>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
@@ -30139,7 +30139,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowL7PolicyResponse` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -30147,7 +30147,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobResponseBody {
 pub struct ShowL7PolicyResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `l7policy` member of the JSON object.
     pub l7policy: Option<crate::models::L7Policy>,
 }
 
@@ -30222,7 +30222,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowL7PolicyResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowL7RuleResponse` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -30230,7 +30230,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowL7PolicyResponseBody {
 pub struct ShowL7RuleResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `rule` member of the JSON object.
     pub rule: Option<crate::models::L7Rule>,
 }
 
@@ -30305,7 +30305,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowL7RuleResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowListenerResponse` in the spec.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -30313,7 +30313,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowL7RuleResponseBody {
 pub struct ShowListenerResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `listener` member of the JSON object.
     pub listener: Option<crate::models::Listener>,
 }
 
@@ -30388,7 +30388,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowListenerResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowListenerTagsResponse` in the spec.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -30463,7 +30463,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowListenerTagsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowLoadBalancerPortsResponse` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -30548,7 +30548,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowLoadBalancerPortsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowLoadBalancerResponse` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -30556,7 +30556,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowLoadBalancerPortsResponseBody {
 pub struct ShowLoadBalancerResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `loadbalancer` member of the JSON object.
     pub loadbalancer: Option<crate::models::LoadBalancer>,
 }
 
@@ -30633,13 +30633,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowLoadBalancerResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowLoadBalancerStatusResponse` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowLoadBalancerStatusResponseBody {
-    #[allow(missing_docs)]
+    /// The `statuses` member of the JSON object.
     pub statuses: Option<crate::models::LoadBalancerStatusResult>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
@@ -30718,13 +30718,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowLoadBalancerStatusResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowLoadBalancerTopologyResponse` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowLoadBalancerTopologyResponseBody {
-    #[allow(missing_docs)]
+    /// The `topology` member of the JSON object.
     pub topology: Option<crate::models::LoadBalancerTopologyResult>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
@@ -30807,7 +30807,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowLoadBalancerTopologyResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowLoadbalancerTagsResponse` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -30882,7 +30882,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowLoadbalancerTagsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowLogtankResponse` in the spec.
 #[cfg(feature = "logtanks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -30890,7 +30890,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowLoadbalancerTagsResponseBody {
 pub struct ShowLogtankResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `logtank` member of the JSON object.
     pub logtank: Option<crate::models::Logtank>,
 }
 
@@ -30965,7 +30965,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowLogtankResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowMasterSlavePoolResponse` in the spec.
 #[cfg(feature = "master-slave-pools")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -30973,7 +30973,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowLogtankResponseBody {
 pub struct ShowMasterSlavePoolResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `pool` member of the JSON object.
     pub pool: Option<crate::models::MasterSlavePool>,
 }
 
@@ -31050,13 +31050,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowMasterSlavePoolResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowMemberHealthCheckJobResponse` in the spec.
 #[cfg(feature = "members")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowMemberHealthCheckJobResponseBody {
-    #[allow(missing_docs)]
+    /// The `member_check` member of the JSON object.
     pub member_check: Option<crate::models::MemberCheckJobInfo>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
@@ -31139,7 +31139,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowMemberHealthCheckJobResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowMemberResponse` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -31147,7 +31147,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowMemberHealthCheckJobResponseBody {
 pub struct ShowMemberResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `member` member of the JSON object.
     pub member: Option<crate::models::Member>,
 }
 
@@ -31222,7 +31222,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowMemberResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowPoolResponse` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -31230,7 +31230,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowMemberResponseBody {
 pub struct ShowPoolResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `pool` member of the JSON object.
     pub pool: Option<crate::models::Pool>,
 }
 
@@ -31305,7 +31305,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowPoolResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowQuotaResponse` in the spec.
 #[cfg(feature = "quotas")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -31313,7 +31313,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowPoolResponseBody {
 pub struct ShowQuotaResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `quota` member of the JSON object.
     pub quota: Option<crate::models::Quota>,
 }
 
@@ -31388,13 +31388,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowQuotaResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowRecycleBinResponse` in the spec.
 #[cfg(feature = "recycle-bin")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowRecycleBinResponseBody {
-    #[allow(missing_docs)]
+    /// The `recycle_bin` member of the JSON object.
     pub recycle_bin: Option<crate::models::RecycleBinResponseBody>,
 }
 
@@ -31461,13 +31461,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowRecycleBinResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowSecurityPolicyResponse` in the spec.
 #[cfg(feature = "security-policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowSecurityPolicyResponseBody {
-    #[allow(missing_docs)]
+    /// The `security_policy` member of the JSON object.
     pub security_policy: Option<crate::models::SecurityPolicy>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
@@ -31546,7 +31546,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSecurityPolicyResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SlowStart` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -31624,7 +31624,7 @@ impl<'de> rt::serde::Deserialize<'de> for SlowStart {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SubJob` in the spec.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -31797,7 +31797,7 @@ impl<'de> rt::serde::Deserialize<'de> for SubJob {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SubnetMappingList` in the spec.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -31886,7 +31886,7 @@ impl<'de> rt::serde::Deserialize<'de> for SubnetMappingList {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SystemDefaultDnsConfigRequestBody` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -32004,7 +32004,7 @@ impl<'de> rt::serde::Deserialize<'de> for SystemDefaultDnsConfigRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SystemSecurityPolicy` in the spec.
 #[cfg(feature = "system-security-policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -32096,7 +32096,7 @@ impl<'de> rt::serde::Deserialize<'de> for SystemSecurityPolicy {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Tag` in the spec.
 #[cfg(any(feature = "listeners", feature = "loadbalancers", feature = "recycle-bin"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -32183,7 +32183,7 @@ impl<'de> rt::serde::Deserialize<'de> for Tag {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.TargetLoadbalancerParam` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -32387,7 +32387,7 @@ impl<'de> rt::serde::Deserialize<'de> for TargetLoadbalancerParam {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.TopologyEdge` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -32505,7 +32505,7 @@ impl<'de> rt::serde::Deserialize<'de> for TopologyEdge {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.TopologyLabels` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -32576,7 +32576,7 @@ impl<'de> rt::serde::Deserialize<'de> for TopologyLabels {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.TopologyNodes` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -32668,7 +32668,7 @@ impl<'de> rt::serde::Deserialize<'de> for TopologyNodes {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.TrafficLimitConfig` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -32761,7 +32761,7 @@ impl<'de> rt::serde::Deserialize<'de> for TrafficLimitConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.TrafficMirrorConfig` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -32844,7 +32844,7 @@ impl<'de> rt::serde::Deserialize<'de> for TrafficMirrorConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateAzAffinity` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -32962,7 +32962,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateAzAffinity {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateCertificateOption` in the spec.
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -33154,13 +33154,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateCertificateOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateCertificateRequestBody` in the spec.
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateCertificateRequestBody {
-    #[allow(missing_docs)]
+    /// The `certificate` member of the JSON object.
     pub certificate: crate::models::UpdateCertificateOption,
 }
 
@@ -33235,7 +33235,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateCertificateRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateCertificateResponse` in the spec.
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -33243,7 +33243,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateCertificateRequestBody {
 pub struct UpdateCertificateResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `certificate` member of the JSON object.
     pub certificate: Option<crate::models::CertificateInfo>,
 }
 
@@ -33320,7 +33320,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateCertificateResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateFixtedResponseConfig` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -33332,11 +33332,11 @@ pub struct UpdateFixtedResponseConfig {
     pub content_type: Option<String>,
     /// **参数解释**：返回消息内容。  **约束限制**：不涉及  **取值范围**：不涉及  **默认取值**：不涉及
     pub message_body: Option<String>,
-    #[allow(missing_docs)]
+    /// The `insert_headers_config` member of the JSON object.
     pub insert_headers_config: Option<crate::models::UpdateInsertHeadersConfig>,
-    #[allow(missing_docs)]
+    /// The `remove_headers_config` member of the JSON object.
     pub remove_headers_config: Option<crate::models::UpdateRemoveHeadersConfig>,
-    #[allow(missing_docs)]
+    /// The `traffic_limit_config` member of the JSON object.
     pub traffic_limit_config: Option<crate::models::UpdateTrafficLimitConfig>,
 }
 
@@ -33458,7 +33458,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateFixtedResponseConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateHealthMonitorOption` in the spec.
 #[cfg(feature = "healthmonitors")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -33659,13 +33659,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateHealthMonitorOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateHealthMonitorRequestBody` in the spec.
 #[cfg(feature = "healthmonitors")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateHealthMonitorRequestBody {
-    #[allow(missing_docs)]
+    /// The `healthmonitor` member of the JSON object.
     pub healthmonitor: crate::models::UpdateHealthMonitorOption,
 }
 
@@ -33740,7 +33740,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateHealthMonitorRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateHealthMonitorResponse` in the spec.
 #[cfg(feature = "healthmonitors")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -33748,7 +33748,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateHealthMonitorRequestBody {
 pub struct UpdateHealthMonitorResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `healthmonitor` member of the JSON object.
     pub healthmonitor: Option<crate::models::HealthMonitor>,
 }
 
@@ -33825,7 +33825,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateHealthMonitorResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateInsertHeaderConfig` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -33918,7 +33918,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateInsertHeaderConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateInsertHeadersConfig` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -33997,7 +33997,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateInsertHeadersConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateIpGroupIpOption` in the spec.
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -34085,7 +34085,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateIpGroupIpOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateIpGroupOption` in the spec.
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -34185,13 +34185,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateIpGroupOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateIpGroupRequestBody` in the spec.
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateIpGroupRequestBody {
-    #[allow(missing_docs)]
+    /// The `ipgroup` member of the JSON object.
     pub ipgroup: crate::models::UpdateIpGroupOption,
 }
 
@@ -34264,13 +34264,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateIpGroupRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateIpGroupResponse` in the spec.
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateIpGroupResponseBody {
-    #[allow(missing_docs)]
+    /// The `ipgroup` member of the JSON object.
     pub ipgroup: Option<crate::models::IpGroup>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
@@ -34347,7 +34347,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateIpGroupResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateIpListOption` in the spec.
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -34447,13 +34447,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateIpListOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateIpListRequestBody` in the spec.
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateIpListRequestBody {
-    #[allow(missing_docs)]
+    /// The `ipgroup` member of the JSON object.
     pub ipgroup: Option<crate::models::UpdateIpListOption>,
 }
 
@@ -34526,13 +34526,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateIpListRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateIpListResponse` in the spec.
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateIpListResponseBody {
-    #[allow(missing_docs)]
+    /// The `ipgroup` member of the JSON object.
     pub ipgroup: Option<crate::models::IpGroup>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
@@ -34609,7 +34609,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateIpListResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateL7PolicyOption` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -34627,15 +34627,15 @@ pub struct UpdateL7PolicyOption {
     pub redirect_pool_id: Option<String>,
     /// **参数解释**：转发策略服务器组的权重配置。当监听器的高级转发策略功能（enhance_l7policy_enable）开启后才会生效，未开启传入该字段会报错。  **约束限制**： - 当action为REDIRECT_TO_POOL时，redirect_pool_id和redirect_pools_config必须指定一个，两个都指定时按redirect_pools_config生效。 - 当action是REDIRECT_TO_LISTENER和REDIRECT_TO_URL时，传入该字段会报错。 - 一个policy最多支持配置5个pool。Pool不允许重复。 - 仅支持全量覆盖。 [- 共享型负载均衡器下的转发策略不支持该字段，传入会报错。](tag:hws,hws_hk,ocb,ctc,hcs,g42,tm,cmcc,hk_g42,hws_ocb,srg,fcs,dt) [- 不支持该字段，请勿使用。](tag:hcso_dt) [- 荷兰region不支持该字段，请勿使用。](tag:dt)
     pub redirect_pools_config: Option<Vec<crate::models::UpdateRedirectPoolsConfig>>,
-    #[allow(missing_docs)]
+    /// The `redirect_pools_sticky_session_config` member of the JSON object.
     pub redirect_pools_sticky_session_config: Option<
         crate::models::UpdateRedirectPoolsStickySessionConfig,
     >,
-    #[allow(missing_docs)]
+    /// The `redirect_url_config` member of the JSON object.
     pub redirect_url_config: Option<crate::models::UpdateRedirectUrlConfig>,
-    #[allow(missing_docs)]
+    /// The `fixed_response_config` member of the JSON object.
     pub fixed_response_config: Option<crate::models::UpdateFixtedResponseConfig>,
-    #[allow(missing_docs)]
+    /// The `redirect_pools_extend_config` member of the JSON object.
     pub redirect_pools_extend_config: Option<
         crate::models::UpdateRedirectPoolsExtendConfig,
     >,
@@ -34817,13 +34817,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateL7PolicyOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateL7PolicyRequestBody` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateL7PolicyRequestBody {
-    #[allow(missing_docs)]
+    /// The `l7policy` member of the JSON object.
     pub l7policy: crate::models::UpdateL7PolicyOption,
 }
 
@@ -34896,7 +34896,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateL7PolicyRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateL7PolicyResponse` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -34904,7 +34904,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateL7PolicyRequestBody {
 pub struct UpdateL7PolicyResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `l7policy` member of the JSON object.
     pub l7policy: Option<crate::models::L7Policy>,
 }
 
@@ -34979,7 +34979,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateL7PolicyResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateL7RuleOption` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -35115,13 +35115,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateL7RuleOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateL7RuleRequestBody` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateL7RuleRequestBody {
-    #[allow(missing_docs)]
+    /// The `rule` member of the JSON object.
     pub rule: crate::models::UpdateL7RuleOption,
 }
 
@@ -35194,7 +35194,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateL7RuleRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateL7RuleResponse` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -35202,7 +35202,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateL7RuleRequestBody {
 pub struct UpdateL7RuleResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `rule` member of the JSON object.
     pub rule: Option<crate::models::L7Rule>,
 }
 
@@ -35277,7 +35277,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateL7RuleResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateListenerIpGroupOption` in the spec.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -35378,7 +35378,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateListenerIpGroupOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateListenerOption` in the spec.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -35396,7 +35396,7 @@ pub struct UpdateListenerOption {
     pub description: Option<String>,
     /// **参数解释**：客户端与LB之间的HTTPS请求的HTTP2功能的开启状态。 开启后，可提升客户端与LB间的访问性能，但LB与后端服务器间仍采用HTTP1.X协议。  **约束限制**： - 仅HTTPS协议监听器有效。 - QUIC监听器不能设置该字段，固定返回为true。 - 其他协议的监听器可设置该字段但无效，无论取值如何都不影响监听器正常运行。  **取值范围**：不涉及  **默认取值**：不涉及  [不支持QUIC。](tag:tm,hws_eu,g42,hk_g42,hcso_dt,dt)
     pub http2_enable: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `insert_headers` member of the JSON object.
     pub insert_headers: Option<crate::models::ListenerInsertHeaders>,
     /// **参数解释**：监听器的名称。  **约束限制**：若名称为空，则在控制台的监听器列表无法选择并查看监听器详情。  **取值范围**：不涉及  **默认取值**：不涉及
     pub name: Option<String>,
@@ -35416,7 +35416,7 @@ pub struct UpdateListenerOption {
     pub client_timeout: Option<i64>,
     /// **参数解释**：客户端连接空闲超时时间。在超过keepalive_timeout时长一直没有请求，负载均衡会暂时中断当前连接，直到下一次请求时重新建立新的连接。  **约束限制**：共享型实例的UDP监听器不支持此字段。  **取值范围**： - TCP、UDP和IP监听器：10-4000s。 - HTTP、HTTPS和TERMINATED_HTTPS监听器：0-4000s。  **默认取值**：不涉及
     pub keepalive_timeout: Option<i64>,
-    #[allow(missing_docs)]
+    /// The `ipgroup` member of the JSON object.
     pub ipgroup: Option<crate::models::UpdateListenerIpGroupOption>,
     /// **参数解释**：是否透传客户端IP地址。开启后客户端IP地址将透传到后端服务器。 [仅作用于共享型LB的TCP/UDP监听器。  **约束限制**： - 开启特性后，ELB和后端服务器之间直接使用真实的IP访问。 - 开启特性后，不支持同一台服务器既作为后端服务器又作为客户端的场景。 - 开启特性后，不支持变更后端服务器规格。 ](tag:hws,hws_hk,ocb,ctc,hcs,g42,tm,cmcc,hk_g42,hws_ocb,hk_vdf,srg,fcs,dt)  **取值范围**： - 共享型LB的TCP/UDP监听器可设置为true或false，不传默认为false。 - 共享型LB的HTTP/HTTPS监听器只支持设置为true，不传默认为true。 - 独享型负载均衡器所有协议的监听器只支持设置为true，不传默认为true。  **默认取值**：不涉及  [只设支持置为true，不传默认为true。](tag:hws_eu,hcso_dt)
     pub transparent_client_ip_enable: Option<bool>,
@@ -35424,7 +35424,7 @@ pub struct UpdateListenerOption {
     pub proxy_protocol_enable: Option<bool>,
     /// **参数解释**：是否开启高级转发策略功能。开启高级转发策略后，支持更灵活的转发策略和转发规则设置。 开启后支持如下场景： - 转发策略的action字段支持指定为REDIRECT_TO_URL,FIXED_RESPONSE，即支持URL重定向和响应固定的内容给客户端。 - 转发策略支持指定priority、redirect_url_config、fixed_response_config字段。 - 转发规则rule的type可以指定METHOD, HEADER, QUERY_STRING, SOURCE_IP这几种取值。 - 转发规则rule的type为HOST_NAME时，转发规则rule的value支持通配符*。 - 转发规则支持指定conditions字段。  **约束限制**： - 开启后不支持关闭。 - 开启高级转发策略后，监听器关联的转发策略的匹配优先级由转发策略的priority字段来决定，不再自动排序。具体说明详见转发策略的priority字段的说明。  **取值范围**：true开启，false不开启。  **默认取值**：false  [荷兰region不支持该字段，请勿使用。](tag:dt)
     pub enhance_l7policy_enable: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `quic_config` member of the JSON object.
     pub quic_config: Option<crate::models::UpdateListenerQuicConfigOption>,
     /// **参数解释**：修改保护状态。  **约束限制**：不涉及  **取值范围**： - nonProtection: 不保护 - consoleProtection: 控制台修改保护  **默认取值**：不涉及
     pub protection_status: Option<String>,
@@ -35757,7 +35757,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateListenerOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateListenerQuicConfigOption` in the spec.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -35850,13 +35850,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateListenerQuicConfigOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateListenerRequestBody` in the spec.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateListenerRequestBody {
-    #[allow(missing_docs)]
+    /// The `listener` member of the JSON object.
     pub listener: crate::models::UpdateListenerOption,
 }
 
@@ -35929,7 +35929,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateListenerRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateListenerResponse` in the spec.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -35937,7 +35937,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateListenerRequestBody {
 pub struct UpdateListenerResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `listener` member of the JSON object.
     pub listener: Option<crate::models::Listener>,
 }
 
@@ -36012,7 +36012,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateListenerResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateLoadBalancerOption` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -36034,7 +36034,7 @@ pub struct UpdateLoadBalancerOption {
     pub l4_flavor_id: Option<String>,
     /// **参数解释**：应用型ID。 可以通过GET https://{ELB_Endpoint}/v3/{project_id}/elb/flavors?type&#x3D;L7 响应参数中的id得到。  **约束限制**： - 仅当guaranteed是true的场合，才支持更新。 - 可以支持规格改大改小，注意改小过程中可能会造成部分长连接中断，影响部分连接的新建， - autoscaling.enable&#x3D;true时，修改无意义，不生效。 - 当传入的规格类型为L7，表示该实例为固定规格实例，按规格计费。 - 当传入的规格类型为L7_elastic_max，表示该实例为弹性实例，按LCU计费。 - 网关型LB不支持指定l7_flavor_id。 [- 只支持设置为l7_flavor.elb.shared。](tag:hcso_dt)  **取值范围**：不涉及  **默认取值**：不涉及  [所有LB实例共享带宽，该字段无效，请勿使用。](tag:hk_vdf,srg,fcs)
     pub l7_flavor_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `ipv6_bandwidth` member of the JSON object.
     pub ipv6_bandwidth: Option<crate::models::BandwidthRef>,
     /// **参数解释**：是否启用IP类型后端转发。 [开启IP类型后端转发后，后端服务器组不仅支持添加云上VPC内的服务器，还支持添加其他VPC、其他公有云、云下数据中心的服务器。](tag:hws,hws_hk,ocb,ctc,hcs,g42,tm,cmcc,hk_g42,hws_ocb,dt,hcso_dt,hws_eu) [开启IP类型后端转发后，后端服务器组不仅支持添加云上VPC内的服务器，还支持添加其他VPC、云下数据中心的服务器。](tag:srg,fcs)  **约束限制**： - 开启IP类型后端，ELB需要占用后端子网中的IP地址与后端服务器进行通信，请确保预留足够的IP地址。 - 使用共享VPC的实例使用此特性时，需确保共享资源所有者已开通VPC对等连接，否则通信异常。 [- 仅独享型负载均衡器支持该特性。](tag:hws,hws_hk,ocb,ctc,hcs,g42,tm,cmcc,hk_g42,hws_ocb,hk_vdf,srg,fcs,dt) - 网关型LB不支持该特性。  **取值范围**： - true：开启。 - false：不开启。 **默认取值**：不涉及  [荷兰region不支持该字段，请勿使用。](tag:dt)
     pub ip_target_enable: Option<bool>,
@@ -36042,9 +36042,9 @@ pub struct UpdateLoadBalancerOption {
     pub elb_virsubnet_ids: Option<Vec<String>>,
     /// **参数解释**：是否开启删除保护。  **约束限制**：退场时需要先关闭所有资源的删除保护开关。  **取值范围**：false不开启，true开启。  **默认取值**：不涉及  [不支持该字段，请勿使用。](tag:hws_eu,g42,hk_g42) [荷兰region不支持该字段，请勿使用。](tag:dt)
     pub deletion_protection_enable: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `prepaid_options` member of the JSON object.
     pub prepaid_options: Option<crate::models::PrepaidUpdateOption>,
-    #[allow(missing_docs)]
+    /// The `autoscaling` member of the JSON object.
     pub autoscaling: Option<crate::models::UpdateLoadbalancerAutoscalingOption>,
     /// **参数解释**：计费模式。  **约束限制**：不涉及  **取值范围**： - flavor：按规格计费  **默认取值**：不涉及
     pub charge_mode: Option<String>,
@@ -36293,13 +36293,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateLoadBalancerOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateLoadBalancerRequestBody` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateLoadBalancerRequestBody {
-    #[allow(missing_docs)]
+    /// The `loadbalancer` member of the JSON object.
     pub loadbalancer: crate::models::UpdateLoadBalancerOption,
 }
 
@@ -36374,13 +36374,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateLoadBalancerRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateLoadBalancerResponse` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateLoadBalancerResponseBody {
-    #[allow(missing_docs)]
+    /// The `loadbalancer` member of the JSON object.
     pub loadbalancer: Option<crate::models::LoadBalancer>,
     /// **参数解释**：负载均衡器的ID。[（包周期场景返回该字段）](tag:hws)  **取值范围**：不涉及  [不支持该字段，请勿使用。](tag:hws_hk,hws_eu,hws_eu_wb,hws_test,srg,fcs,fcs_vm,dt,ctc,cmcc,tm,sbc,hk_sbc,hk_tm,hk_vdf,ct)
     pub loadbalancer_id: Option<String>,
@@ -36484,7 +36484,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateLoadBalancerResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateLoadbalancerAutoscalingOption` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -36574,7 +36574,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateLoadbalancerAutoscalingOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateLogtankOption` in the spec.
 #[cfg(feature = "logtanks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -36665,13 +36665,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateLogtankOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateLogtankRequestBody` in the spec.
 #[cfg(feature = "logtanks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateLogtankRequestBody {
-    #[allow(missing_docs)]
+    /// The `logtank` member of the JSON object.
     pub logtank: crate::models::UpdateLogtankOption,
 }
 
@@ -36744,7 +36744,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateLogtankRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateLogtankResponse` in the spec.
 #[cfg(feature = "logtanks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -36752,7 +36752,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateLogtankRequestBody {
 pub struct UpdateLogtankResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `logtank` member of the JSON object.
     pub logtank: Option<crate::models::Logtank>,
 }
 
@@ -36827,7 +36827,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateLogtankResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateMemberOption` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -36953,13 +36953,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateMemberOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateMemberRequestBody` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateMemberRequestBody {
-    #[allow(missing_docs)]
+    /// The `member` member of the JSON object.
     pub member: crate::models::UpdateMemberOption,
 }
 
@@ -37032,7 +37032,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateMemberRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateMemberResponse` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -37040,7 +37040,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateMemberRequestBody {
 pub struct UpdateMemberResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `member` member of the JSON object.
     pub member: Option<crate::models::Member>,
 }
 
@@ -37115,7 +37115,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateMemberResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdatePoolOption` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -37129,9 +37129,9 @@ pub struct UpdatePoolOption {
     pub lb_algorithm: Option<String>,
     /// **参数解释**：后端服务器组的名称。  **约束限制**：不涉及  **取值范围**：不涉及  **默认取值**：不涉及
     pub name: Option<String>,
-    #[allow(missing_docs)]
+    /// The `session_persistence` member of the JSON object.
     pub session_persistence: Option<crate::models::UpdatePoolSessionPersistenceOption>,
-    #[allow(missing_docs)]
+    /// The `slow_start` member of the JSON object.
     pub slow_start: Option<crate::models::UpdatePoolSlowStartOption>,
     /// **参数解释**：是否开启后端服务器移除保护。开关开启后，不允许从该ELB后端服务器组下移除后端服务器。  **约束限制**： - 开关开启后，移除member会报错拦截，涉及如下API:   + 级联删除负载均衡器（DELETE /v3/{project_id}/elb/loadbalancers/{loadbalancer_id}/force-elb）   + 级联删除负载均衡器及关联EIP（POST /v3/{project_id}/elb/loadbalancers/{loadbalancer_id}/delete-cascade）   + 级联删除监听器（DELETE /v3/{project_id}/elb/listeners/{listener_id}/force）   + 级联删除后端服务器组（DELETE /v3/{project_id}/elb/pools/{pool_id}/delete-cascade）   + 删除后端服务器（DELETE /v3/{project_id}/elb/pools/{pool_id}/members/{member_id}）   + 批量删除后端服务器（POST /v3/{project_id}/elb/pools/{pool_id}/members/batch-delete）   **取值范围**：false 不开启，true 开启。  **默认取值**：false  &gt; 退场时需要先关闭所有资源的删除保护开关。  [不支持该字段，请勿使用。](tag:hws_eu,g42,hk_g42)  [荷兰region不支持该字段，请勿使用。](tag:dt)
     pub member_deletion_protection_enable: Option<bool>,
@@ -37145,13 +37145,13 @@ pub struct UpdatePoolOption {
     pub protection_reason: Option<String>,
     /// **参数解释**：后端是否开启全端口转发。开启后，后端服务器端口与前端监听器端口保持一致。关闭后，请求会转发给后端服务器protocol_port字段指定端口。  **约束限制**：仅QUIC,TCP,UDP的pool支持。  **取值范围**：false 不开启，true 开启。  **默认取值**：false
     pub any_port_enable: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `connection_drain` member of the JSON object.
     pub connection_drain: Option<crate::models::ConnectionDrain>,
-    #[allow(missing_docs)]
+    /// The `pool_health` member of the JSON object.
     pub pool_health: Option<crate::models::PoolHealth>,
-    #[allow(missing_docs)]
+    /// The `quic_cid_hash_strategy` member of the JSON object.
     pub quic_cid_hash_strategy: Option<crate::models::QuicCidHashStrategy>,
-    #[allow(missing_docs)]
+    /// The `az_affinity` member of the JSON object.
     pub az_affinity: Option<crate::models::UpdateAzAffinity>,
 }
 
@@ -37363,13 +37363,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdatePoolOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdatePoolRequestBody` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdatePoolRequestBody {
-    #[allow(missing_docs)]
+    /// The `pool` member of the JSON object.
     pub pool: crate::models::UpdatePoolOption,
 }
 
@@ -37442,7 +37442,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdatePoolRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdatePoolResponse` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -37450,7 +37450,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdatePoolRequestBody {
 pub struct UpdatePoolResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `pool` member of the JSON object.
     pub pool: Option<crate::models::Pool>,
 }
 
@@ -37525,7 +37525,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdatePoolResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdatePoolSessionPersistenceOption` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -37628,7 +37628,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdatePoolSessionPersistenceOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdatePoolSlowStartOption` in the spec.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -37719,13 +37719,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdatePoolSlowStartOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateRecycleBinEnableRequestBody` in the spec.
 #[cfg(feature = "recycle-bin")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateRecycleBinEnableRequestBody {
-    #[allow(missing_docs)]
+    /// The `recycle_bin` member of the JSON object.
     pub recycle_bin: Option<crate::models::RecycleBinRequestBody>,
 }
 
@@ -37802,13 +37802,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateRecycleBinEnableRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateRecycleBinEnableResponse` in the spec.
 #[cfg(feature = "recycle-bin")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateRecycleBinEnableResponseBody {
-    #[allow(missing_docs)]
+    /// The `recycle_bin` member of the JSON object.
     pub recycle_bin: Option<crate::models::RecycleBinResponseBody>,
 }
 
@@ -37877,13 +37877,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateRecycleBinEnableResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateRecycleBinPolicyRequestBody` in the spec.
 #[cfg(feature = "recycle-bin")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateRecycleBinPolicyRequestBody {
-    #[allow(missing_docs)]
+    /// The `recycle_bin` member of the JSON object.
     pub recycle_bin: Option<crate::models::RecycleBinPolicyRequestBody>,
 }
 
@@ -37960,13 +37960,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateRecycleBinPolicyRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateRecycleBinPolicyResponse` in the spec.
 #[cfg(feature = "recycle-bin")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateRecycleBinPolicyResponseBody {
-    #[allow(missing_docs)]
+    /// The `recycle_bin` member of the JSON object.
     pub recycle_bin: Option<crate::models::RecycleBinResponseBody>,
 }
 
@@ -38035,7 +38035,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateRecycleBinPolicyResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateRedirectPoolsConfig` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -38123,7 +38123,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateRedirectPoolsConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateRedirectPoolsExtendConfig` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -38131,17 +38131,17 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateRedirectPoolsConfig {
 pub struct UpdateRedirectPoolsExtendConfig {
     /// **参数解释**：是否开启url重定向。  **约束限制**：不涉及  **取值范围**：true 开启，false 未开启。  **默认取值**：不涉及
     pub rewrite_url_enable: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `rewrite_url_config` member of the JSON object.
     pub rewrite_url_config: Option<crate::models::UpdateRewriteUrlConfig>,
-    #[allow(missing_docs)]
+    /// The `insert_headers_config` member of the JSON object.
     pub insert_headers_config: Option<crate::models::UpdateInsertHeadersConfig>,
-    #[allow(missing_docs)]
+    /// The `remove_headers_config` member of the JSON object.
     pub remove_headers_config: Option<crate::models::UpdateRemoveHeadersConfig>,
-    #[allow(missing_docs)]
+    /// The `traffic_limit_config` member of the JSON object.
     pub traffic_limit_config: Option<crate::models::UpdateTrafficLimitConfig>,
-    #[allow(missing_docs)]
+    /// The `cors_config` member of the JSON object.
     pub cors_config: Option<crate::models::CreateCorsConfig>,
-    #[allow(missing_docs)]
+    /// The `traffic_mirror_config` member of the JSON object.
     pub traffic_mirror_config: Option<crate::models::CreateTrafficMirrorConfig>,
 }
 
@@ -38274,7 +38274,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateRedirectPoolsExtendConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateRedirectPoolsStickySessionConfig` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -38371,7 +38371,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateRedirectPoolsStickySessionConfig
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateRedirectUrlConfig` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -38389,9 +38389,9 @@ pub struct UpdateRedirectUrlConfig {
     pub query: Option<String>,
     /// **参数解释**：重定向后的返回码。  **约束限制**：不涉及  **取值范围**： - 301 - 302 - 303 - 307 - 308  **默认取值**：不涉及
     pub status_code: Option<String>,
-    #[allow(missing_docs)]
+    /// The `insert_headers_config` member of the JSON object.
     pub insert_headers_config: Option<crate::models::UpdateInsertHeadersConfig>,
-    #[allow(missing_docs)]
+    /// The `remove_headers_config` member of the JSON object.
     pub remove_headers_config: Option<crate::models::UpdateRemoveHeadersConfig>,
 }
 
@@ -38528,7 +38528,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateRedirectUrlConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateRemoveHeaderConfig` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -38607,7 +38607,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateRemoveHeaderConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateRemoveHeadersConfig` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -38686,7 +38686,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateRemoveHeadersConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateRewriteUrlConfig` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -38786,7 +38786,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateRewriteUrlConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateRuleCondition` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -38873,7 +38873,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateRuleCondition {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateSecurityPolicyOption` in the spec.
 #[cfg(feature = "security-policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -38984,13 +38984,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateSecurityPolicyOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateSecurityPolicyRequestBody` in the spec.
 #[cfg(feature = "security-policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateSecurityPolicyRequestBody {
-    #[allow(missing_docs)]
+    /// The `security_policy` member of the JSON object.
     pub security_policy: crate::models::UpdateSecurityPolicyOption,
 }
 
@@ -39065,13 +39065,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateSecurityPolicyRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateSecurityPolicyResponse` in the spec.
 #[cfg(feature = "security-policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateSecurityPolicyResponseBody {
-    #[allow(missing_docs)]
+    /// The `security_policy` member of the JSON object.
     pub security_policy: Option<crate::models::SecurityPolicy>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
@@ -39150,13 +39150,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateSecurityPolicyResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateSystemDefaultDomainConfigRequestBody` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateSystemDefaultDomainConfigRequestBody {
-    #[allow(missing_docs)]
+    /// The `loadbalancer` member of the JSON object.
     pub loadbalancer: crate::models::SystemDefaultDnsConfigRequestBody,
 }
 
@@ -39235,13 +39235,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateSystemDefaultDomainConfigRequest
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateSystemDefaultDomainConfigResponse` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateSystemDefaultDomainConfigResponseBody {
-    #[allow(missing_docs)]
+    /// The `loadbalancer` member of the JSON object.
     pub loadbalancer: Option<crate::models::DnsConfigResponseBody>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
@@ -39324,7 +39324,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateSystemDefaultDomainConfigRespons
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateTrafficLimitConfig` in the spec.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -39425,13 +39425,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateTrafficLimitConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateUserDefinedDomainConfigRequestBody` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateUserDefinedDomainConfigRequestBody {
-    #[allow(missing_docs)]
+    /// The `loadbalancer` member of the JSON object.
     pub loadbalancer: crate::models::UserDefinedDnsConfigRequestBody,
 }
 
@@ -39510,13 +39510,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateUserDefinedDomainConfigRequestBo
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateUserDefinedDomainConfigResponse` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateUserDefinedDomainConfigResponseBody {
-    #[allow(missing_docs)]
+    /// The `loadbalancer` member of the JSON object.
     pub loadbalancer: Option<crate::models::DnsConfigResponseBody>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
@@ -39599,7 +39599,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateUserDefinedDomainConfigResponseB
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpgradeLoadbalancerResponse` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -39684,7 +39684,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpgradeLoadbalancerResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpgradeV3RequestBody` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -39830,7 +39830,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpgradeV3RequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UserDefinedDnsConfigRequestBody` in the spec.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]

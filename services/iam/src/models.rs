@@ -2,7 +2,7 @@
 //! Data types of the API: one per schema of the spec.
 #[allow(unused_imports)]
 use ::huaweicloud_sdk_core::codegen as rt;
-#[allow(missing_docs)]
+/// The data at `components.schemas.AclPolicyOption` in the spec.
 #[cfg(feature = "api-acl-policy")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -107,7 +107,7 @@ impl<'de> rt::serde::Deserialize<'de> for AclPolicyOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AclPolicyResult` in the spec.
 #[cfg(feature = "api-acl-policy")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -204,7 +204,7 @@ impl<'de> rt::serde::Deserialize<'de> for AclPolicyResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AgencyAllProjectRole` in the spec.
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -212,7 +212,7 @@ impl<'de> rt::serde::Deserialize<'de> for AclPolicyResult {
 pub struct AgencyAllProjectRole {
     /// 权限ID。
     pub id: String,
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: crate::models::LinksSelf,
     /// 权限名。
     pub name: String,
@@ -289,12 +289,12 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyAllProjectRole {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AgencyAssumedby` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AgencyAssumedby {
-    #[allow(missing_docs)]
+    /// The `user` member of the JSON object.
     pub user: crate::models::AgencyAssumedbyUser,
 }
 
@@ -359,7 +359,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyAssumedby {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AgencyAssumedbyUser` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -368,7 +368,7 @@ pub struct AgencyAssumedbyUser {
     pub name: String,
     /// 被委托方B中IAM用户的用户ID。
     pub id: String,
-    #[allow(missing_docs)]
+    /// The `domain` member of the JSON object.
     pub domain: crate::models::AgencyAssumedbyUserDomain,
     /// 被委托方B中IAM用户的密码过期时间（UTC时间），“”表示密码不过期。
     pub password_expires_at: String,
@@ -453,7 +453,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyAssumedbyUser {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AgencyAssumedbyUserDomain` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -530,13 +530,13 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyAssumedbyUserDomain {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AgencyAuth` in the spec.
 #[cfg(feature = "securitytokens")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AgencyAuth {
-    #[allow(missing_docs)]
+    /// The `identity` member of the JSON object.
     pub identity: crate::models::AgencyAuthIdentity,
 }
 
@@ -609,7 +609,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyAuth {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AgencyAuthIdentity` in the spec.
 #[cfg(feature = "securitytokens")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -617,9 +617,9 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyAuth {
 pub struct AgencyAuthIdentity {
     /// 认证方法，该字段内容为[\&quot;assume_role\&quot;]。
     pub methods: Vec<String>,
-    #[allow(missing_docs)]
+    /// The `assume_role` member of the JSON object.
     pub assume_role: crate::models::IdentityAssumerole,
-    #[allow(missing_docs)]
+    /// The `policy` member of the JSON object.
     pub policy: Option<crate::models::ServicePolicy>,
 }
 
@@ -704,7 +704,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyAuthIdentity {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AgencyCreateResult` in the spec.
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -838,7 +838,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyCreateResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AgencyListResult` in the spec.
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -994,7 +994,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyListResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AgencyPolicy` in the spec.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1080,7 +1080,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyPolicy {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AgencyPolicyResource` in the spec.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1159,7 +1159,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyPolicyResource {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AgencyPolicyRoleOption` in the spec.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1173,7 +1173,7 @@ pub struct AgencyPolicyRoleOption {
     pub description: String,
     /// 自定义策略的中文描述信息。
     pub description_cn: Option<String>,
-    #[allow(missing_docs)]
+    /// The `policy` member of the JSON object.
     pub policy: crate::models::AgencyPolicy,
 }
 
@@ -1274,7 +1274,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyPolicyRoleOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AgencyPolicyRoleResult` in the spec.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1286,9 +1286,9 @@ pub struct AgencyPolicyRoleResult {
     pub display_name: String,
     /// 自定义策略的描述信息。
     pub description: String,
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: crate::models::LinksSelf,
-    #[allow(missing_docs)]
+    /// The `policy` member of the JSON object.
     pub policy: crate::models::AgencyPolicy,
     /// 自定义策略的中文描述信息。
     pub description_cn: Option<String>,
@@ -1443,7 +1443,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyPolicyRoleResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AgencyPolicyStatement` in the spec.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1453,7 +1453,7 @@ pub struct AgencyPolicyStatement {
     pub action: Vec<String>,
     /// 作用。包含两种：允许（Allow）和拒绝（Deny），既有Allow又有Deny的授权语句时，遵循Deny优先的原则。
     pub effect: String,
-    #[allow(missing_docs)]
+    /// The `Resource` member of the JSON object.
     pub resource: Option<crate::models::AgencyPolicyResource>,
 }
 
@@ -1538,7 +1538,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyPolicyStatement {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AgencyShowResult` in the spec.
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1694,7 +1694,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyShowResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AgencyTokenAssumerole` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -1783,14 +1783,14 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyTokenAssumerole {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AgencyTokenAuth` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AgencyTokenAuth {
-    #[allow(missing_docs)]
+    /// The `identity` member of the JSON object.
     pub identity: crate::models::AgencyTokenIdentity,
-    #[allow(missing_docs)]
+    /// The `scope` member of the JSON object.
     pub scope: crate::models::AgencyTokenScope,
 }
 
@@ -1860,7 +1860,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyTokenAuth {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AgencyTokenDomain` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -1937,14 +1937,14 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyTokenDomain {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AgencyTokenIdentity` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AgencyTokenIdentity {
     /// token的获取方式，该字段内容为[\&quot;assume_role\&quot;]。
     pub methods: Vec<String>,
-    #[allow(missing_docs)]
+    /// The `assume_role` member of the JSON object.
     pub assume_role: crate::models::AgencyTokenAssumerole,
 }
 
@@ -2014,7 +2014,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyTokenIdentity {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AgencyTokenProject` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -2023,7 +2023,7 @@ pub struct AgencyTokenProject {
     pub name: String,
     /// 委托方A的项目ID。
     pub id: String,
-    #[allow(missing_docs)]
+    /// The `domain` member of the JSON object.
     pub domain: crate::models::AgencyTokenProjectDomain,
 }
 
@@ -2098,7 +2098,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyTokenProject {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AgencyTokenProjectDomain` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -2175,7 +2175,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyTokenProjectDomain {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AgencyTokenResult` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -2186,17 +2186,17 @@ pub struct AgencyTokenResult {
     pub expires_at: String,
     /// token下发时间。
     pub issued_at: String,
-    #[allow(missing_docs)]
+    /// The `assumed_by` member of the JSON object.
     pub assumed_by: crate::models::AgencyAssumedby,
     /// 服务目录信息。
     pub catalog: Option<Vec<crate::models::TokenCatalog>>,
-    #[allow(missing_docs)]
+    /// The `domain` member of the JSON object.
     pub domain: Option<crate::models::AgencyTokenDomain>,
-    #[allow(missing_docs)]
+    /// The `project` member of the JSON object.
     pub project: Option<crate::models::AgencyTokenProject>,
     /// 委托token的权限信息。
     pub roles: Vec<crate::models::TokenRole>,
-    #[allow(missing_docs)]
+    /// The `user` member of the JSON object.
     pub user: crate::models::AgencyTokenUser,
 }
 
@@ -2319,14 +2319,14 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyTokenResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AgencyTokenScope` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AgencyTokenScope {
-    #[allow(missing_docs)]
+    /// The `domain` member of the JSON object.
     pub domain: Option<crate::models::AgencyTokenScopeDomain>,
-    #[allow(missing_docs)]
+    /// The `project` member of the JSON object.
     pub project: Option<crate::models::AgencyTokenScopeProject>,
 }
 
@@ -2401,7 +2401,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyTokenScope {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AgencyTokenScopeDomain` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -2479,7 +2479,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyTokenScopeDomain {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AgencyTokenScopeProject` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -2560,7 +2560,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyTokenScopeProject {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AgencyTokenUser` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -2569,7 +2569,7 @@ pub struct AgencyTokenUser {
     pub name: String,
     /// 委托ID。
     pub id: String,
-    #[allow(missing_docs)]
+    /// The `domain` member of the JSON object.
     pub domain: crate::models::AgencyTokenUserDomain,
 }
 
@@ -2644,7 +2644,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyTokenUser {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AgencyTokenUserDomain` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -2721,7 +2721,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyTokenUserDomain {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AgencyUpdateResult` in the spec.
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -2855,7 +2855,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyUpdateResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AllowAddressNetmasksOption` in the spec.
 #[cfg(any(feature = "api-acl-policy", feature = "console-acl-policy"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -2948,7 +2948,7 @@ impl<'de> rt::serde::Deserialize<'de> for AllowAddressNetmasksOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AllowAddressNetmasksOptionIPv6` in the spec.
 #[cfg(feature = "console-acl-policy")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3038,7 +3038,7 @@ impl<'de> rt::serde::Deserialize<'de> for AllowAddressNetmasksOptionIPv6 {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AllowAddressNetmasksResult` in the spec.
 #[cfg(any(feature = "api-acl-policy", feature = "console-acl-policy"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3121,7 +3121,7 @@ impl<'de> rt::serde::Deserialize<'de> for AllowAddressNetmasksResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AllowAddressNetmasksResultIPv6` in the spec.
 #[cfg(feature = "console-acl-policy")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3203,7 +3203,7 @@ impl<'de> rt::serde::Deserialize<'de> for AllowAddressNetmasksResultIPv6 {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AllowIpRangesOption` in the spec.
 #[cfg(any(feature = "api-acl-policy", feature = "console-acl-policy"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3296,7 +3296,7 @@ impl<'de> rt::serde::Deserialize<'de> for AllowIpRangesOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AllowIpRangesOptionIPv6` in the spec.
 #[cfg(feature = "console-acl-policy")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3384,7 +3384,7 @@ impl<'de> rt::serde::Deserialize<'de> for AllowIpRangesOptionIPv6 {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AllowIpRangesResult` in the spec.
 #[cfg(any(feature = "api-acl-policy", feature = "console-acl-policy"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3467,7 +3467,7 @@ impl<'de> rt::serde::Deserialize<'de> for AllowIpRangesResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AllowIpRangesResultIPv6` in the spec.
 #[cfg(feature = "console-acl-policy")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3547,7 +3547,7 @@ impl<'de> rt::serde::Deserialize<'de> for AllowIpRangesResultIPv6 {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AllowUserBody` in the spec.
 #[cfg(feature = "protect-policy")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3663,7 +3663,7 @@ impl<'de> rt::serde::Deserialize<'de> for AllowUserBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AllowVpcEndpointsOption` in the spec.
 #[cfg(feature = "api-acl-policy")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3751,7 +3751,7 @@ impl<'de> rt::serde::Deserialize<'de> for AllowVpcEndpointsOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AllowVpcEndpointsResult` in the spec.
 #[cfg(feature = "api-acl-policy")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3829,7 +3829,7 @@ impl<'de> rt::serde::Deserialize<'de> for AllowVpcEndpointsResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AssumeroleSessionuser` in the spec.
 #[cfg(feature = "securitytokens")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3908,7 +3908,7 @@ impl<'de> rt::serde::Deserialize<'de> for AssumeroleSessionuser {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AuthProjectResult` in the spec.
 #[cfg(any(feature = "projects", feature = "auth"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3918,7 +3918,7 @@ pub struct AuthProjectResult {
     pub is_domain: bool,
     /// 项目描述信息。
     pub description: String,
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: crate::models::LinksSelf,
     /// 项目是否可用。
     pub enabled: bool,
@@ -4037,14 +4037,14 @@ impl<'de> rt::serde::Deserialize<'de> for AuthProjectResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AuthScope` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AuthScope {
-    #[allow(missing_docs)]
+    /// The `domain` member of the JSON object.
     pub domain: Option<crate::models::AuthScopeDomain>,
-    #[allow(missing_docs)]
+    /// The `project` member of the JSON object.
     pub project: Option<crate::models::AuthScopeProject>,
 }
 
@@ -4116,7 +4116,7 @@ impl<'de> rt::serde::Deserialize<'de> for AuthScope {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AuthScopeDomain` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -4194,7 +4194,7 @@ impl<'de> rt::serde::Deserialize<'de> for AuthScopeDomain {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AuthScopeProject` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -4272,7 +4272,7 @@ impl<'de> rt::serde::Deserialize<'de> for AuthScopeProject {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BindMfaDevice` in the spec.
 #[cfg(feature = "mfa-devices")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -4391,7 +4391,7 @@ impl<'de> rt::serde::Deserialize<'de> for BindMfaDevice {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Catalog` in the spec.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -4483,7 +4483,7 @@ impl<'de> rt::serde::Deserialize<'de> for Catalog {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CatalogEndpoints` in the spec.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -4582,13 +4582,13 @@ impl<'de> rt::serde::Deserialize<'de> for CatalogEndpoints {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Config` in the spec.
 #[cfg(feature = "config")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Config {
-    #[allow(missing_docs)]
+    /// The `security_compliance` member of the JSON object.
     pub security_compliance: crate::models::SecurityCompliance,
 }
 
@@ -4656,7 +4656,7 @@ impl<'de> rt::serde::Deserialize<'de> for Config {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ConfigByOption` in the spec.
 #[cfg(feature = "config")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -4739,7 +4739,7 @@ impl<'de> rt::serde::Deserialize<'de> for ConfigByOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ConsoleAclPolicyOption` in the spec.
 #[cfg(feature = "console-acl-policy")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -4857,7 +4857,7 @@ impl<'de> rt::serde::Deserialize<'de> for ConsoleAclPolicyOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ConsoleAclPolicyResult` in the spec.
 #[cfg(feature = "console-acl-policy")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -4967,13 +4967,13 @@ impl<'de> rt::serde::Deserialize<'de> for ConsoleAclPolicyResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateAgencyCustomPolicyRequestBody` in the spec.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateAgencyCustomPolicyRequestBody {
-    #[allow(missing_docs)]
+    /// The `role` member of the JSON object.
     pub role: crate::models::AgencyPolicyRoleOption,
 }
 
@@ -5048,13 +5048,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateAgencyCustomPolicyRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateAgencyCustomPolicyResponse` in the spec.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateAgencyCustomPolicyResponseBody {
-    #[allow(missing_docs)]
+    /// The `role` member of the JSON object.
     pub role: Option<crate::models::AgencyPolicyRoleResult>,
 }
 
@@ -5127,7 +5127,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateAgencyCustomPolicyResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateAgencyEpPolicyAssignmentReqBody` in the spec.
 #[cfg(feature = "subjects")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -5214,7 +5214,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateAgencyEpPolicyAssignmentReqBody 
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateAgencyEpPolicyAssignmentReqBodyRoleAssignments` in the spec.
 #[cfg(feature = "subjects")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -5326,7 +5326,7 @@ for CreateAgencyEpPolicyAssignmentReqBodyRoleAssignments {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateAgencyOption` in the spec.
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -5458,13 +5458,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateAgencyOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateAgencyRequestBody` in the spec.
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateAgencyRequestBody {
-    #[allow(missing_docs)]
+    /// The `agency` member of the JSON object.
     pub agency: crate::models::CreateAgencyOption,
 }
 
@@ -5537,13 +5537,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateAgencyRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateAgencyResponse` in the spec.
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateAgencyResponseBody {
-    #[allow(missing_docs)]
+    /// The `agency` member of the JSON object.
     pub agency: Option<crate::models::AgencyCreateResult>,
 }
 
@@ -5608,12 +5608,12 @@ impl<'de> rt::serde::Deserialize<'de> for CreateAgencyResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateCloudServiceCustomPolicyRequestBody` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateCloudServiceCustomPolicyRequestBody {
-    #[allow(missing_docs)]
+    /// The `role` member of the JSON object.
     pub role: crate::models::ServicePolicyRoleOption,
 }
 
@@ -5684,12 +5684,12 @@ impl<'de> rt::serde::Deserialize<'de> for CreateCloudServiceCustomPolicyRequestB
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateCloudServiceCustomPolicyResponse` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateCloudServiceCustomPolicyResponse {
-    #[allow(missing_docs)]
+    /// The `role` member of the JSON object.
     pub role: Option<crate::models::ServicePolicyRoleResult>,
 }
 
@@ -5762,7 +5762,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateCloudServiceCustomPolicyResponse
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateCredentialOption` in the spec.
 #[cfg(feature = "credentials")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -5850,7 +5850,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateCredentialOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateCredentialResult` in the spec.
 #[cfg(feature = "credentials")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -5963,13 +5963,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateCredentialResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateLoginTokenRequestBody` in the spec.
 #[cfg(feature = "securitytoken")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateLoginTokenRequestBody {
-    #[allow(missing_docs)]
+    /// The `auth` member of the JSON object.
     pub auth: crate::models::LoginTokenAuth,
 }
 
@@ -6042,13 +6042,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateLoginTokenRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateLoginTokenResponse` in the spec.
 #[cfg(feature = "securitytoken")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateLoginTokenResponseBody {
-    #[allow(missing_docs)]
+    /// The `logintoken` member of the JSON object.
     pub logintoken: Option<crate::models::LoginToken>,
 }
 
@@ -6117,7 +6117,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateLoginTokenResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateMetadataRequestBody` in the spec.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -6210,7 +6210,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateMetadataRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateMetadataResponse` in the spec.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -6283,7 +6283,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateMetadataResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateMfaDevice` in the spec.
 #[cfg(feature = "virtual-mfa-devices")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -6369,13 +6369,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateMfaDevice {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateMfaDeviceReq` in the spec.
 #[cfg(feature = "virtual-mfa-devices")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateMfaDeviceReq {
-    #[allow(missing_docs)]
+    /// The `virtual_mfa_device` member of the JSON object.
     pub virtual_mfa_device: crate::models::CreateMfaDevice,
 }
 
@@ -6451,7 +6451,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateMfaDeviceReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateMfaDeviceRespon` in the spec.
 #[cfg(feature = "virtual-mfa-devices")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -6532,13 +6532,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateMfaDeviceRespon {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateMfaDeviceResponse` in the spec.
 #[cfg(feature = "virtual-mfa-devices")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateMfaDeviceResponseBody {
-    #[allow(missing_docs)]
+    /// The `virtual_mfa_device` member of the JSON object.
     pub virtual_mfa_device: Option<crate::models::CreateMfaDeviceRespon>,
 }
 
@@ -6605,7 +6605,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateMfaDeviceResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateOpenIdConnectConfig` in the spec.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -6753,13 +6753,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateOpenIdConnectConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateOpenIdConnectConfigRequestBody` in the spec.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateOpenIdConnectConfigRequestBody {
-    #[allow(missing_docs)]
+    /// The `openid_connect_config` member of the JSON object.
     pub openid_connect_config: crate::models::CreateOpenIdConnectConfig,
 }
 
@@ -6841,13 +6841,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateOpenIdConnectConfigRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateOpenIdConnectConfigResponse` in the spec.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateOpenIdConnectConfigResponseBody {
-    #[allow(missing_docs)]
+    /// The `openid_connect_config` member of the JSON object.
     pub openid_connect_config: Option<crate::models::CreateOpenIdConnectConfig>,
 }
 
@@ -6920,7 +6920,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateOpenIdConnectConfigResponseBody 
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateOrDelAgencyEpPolicyAssignmentReqBody` in the spec.
 #[cfg(feature = "subjects")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -7007,13 +7007,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateOrDelAgencyEpPolicyAssignmentReq
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreatePermanentAccessKeyRequestBody` in the spec.
 #[cfg(feature = "credentials")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreatePermanentAccessKeyRequestBody {
-    #[allow(missing_docs)]
+    /// The `credential` member of the JSON object.
     pub credential: crate::models::CreateCredentialOption,
 }
 
@@ -7088,13 +7088,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreatePermanentAccessKeyRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreatePermanentAccessKeyResponse` in the spec.
 #[cfg(feature = "credentials")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreatePermanentAccessKeyResponseBody {
-    #[allow(missing_docs)]
+    /// The `credential` member of the JSON object.
     pub credential: Option<crate::models::CreateCredentialResult>,
 }
 
@@ -7167,13 +7167,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreatePermanentAccessKeyResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateTemporaryAccessKeyByAgencyRequestBody` in the spec.
 #[cfg(feature = "securitytokens")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTemporaryAccessKeyByAgencyRequestBody {
-    #[allow(missing_docs)]
+    /// The `auth` member of the JSON object.
     pub auth: crate::models::AgencyAuth,
 }
 
@@ -7252,13 +7252,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTemporaryAccessKeyByAgencyReques
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateTemporaryAccessKeyByAgencyResponse` in the spec.
 #[cfg(feature = "securitytokens")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTemporaryAccessKeyByAgencyResponseBody {
-    #[allow(missing_docs)]
+    /// The `credential` member of the JSON object.
     pub credential: Option<crate::models::Credential>,
 }
 
@@ -7332,12 +7332,12 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTemporaryAccessKeyByAgencyRespon
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateTemporaryAccessKeyByTokenRequestBody` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTemporaryAccessKeyByTokenRequestBody {
-    #[allow(missing_docs)]
+    /// The `auth` member of the JSON object.
     pub auth: crate::models::TokenAuth,
 }
 
@@ -7408,12 +7408,12 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTemporaryAccessKeyByTokenRequest
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateTemporaryAccessKeyByTokenResponse` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTemporaryAccessKeyByTokenResponse {
-    #[allow(missing_docs)]
+    /// The `credential` member of the JSON object.
     pub credential: Option<crate::models::Credential>,
 }
 
@@ -7486,13 +7486,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTemporaryAccessKeyByTokenRespons
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateTokenWithIdTokenResponse` in the spec.
 #[cfg(feature = "id-token")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTokenWithIdTokenResponseBody {
-    #[allow(missing_docs)]
+    /// The `token` member of the JSON object.
     pub token: Option<crate::models::ScopedTokenInfo>,
 }
 
@@ -7561,12 +7561,12 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTokenWithIdTokenResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateUnscopeTokenByIdpInitiatedResponse` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateUnscopeTokenByIdpInitiatedResponseBody {
-    #[allow(missing_docs)]
+    /// The `token` member of the JSON object.
     pub token: Option<crate::models::IdpToken>,
 }
 
@@ -7640,12 +7640,12 @@ impl<'de> rt::serde::Deserialize<'de> for CreateUnscopeTokenByIdpInitiatedRespon
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateUnscopedTokenWithIdTokenResponse` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateUnscopedTokenWithIdTokenResponseBody {
-    #[allow(missing_docs)]
+    /// The `token` member of the JSON object.
     pub token: Option<crate::models::UnscopedTokenInfo>,
 }
 
@@ -7718,7 +7718,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateUnscopedTokenWithIdTokenResponse
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateUserOption` in the spec.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -7914,13 +7914,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateUserOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateUserRequestBody` in the spec.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateUserRequestBody {
-    #[allow(missing_docs)]
+    /// The `user` member of the JSON object.
     pub user: crate::models::CreateUserOption,
 }
 
@@ -7993,13 +7993,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateUserRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateUserResponse` in the spec.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateUserResponseBody {
-    #[allow(missing_docs)]
+    /// The `user` member of the JSON object.
     pub user: Option<crate::models::CreateUserResult>,
 }
 
@@ -8064,7 +8064,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateUserResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateUserResult` in the spec.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8323,7 +8323,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateUserResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Credential` in the spec.
 #[cfg(feature = "securitytokens")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8415,7 +8415,7 @@ impl<'de> rt::serde::Deserialize<'de> for Credential {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Credentials` in the spec.
 #[cfg(feature = "credentials")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8520,7 +8520,7 @@ impl<'de> rt::serde::Deserialize<'de> for CredentialsModel {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CustomPolicy` in the spec.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8598,7 +8598,7 @@ impl<'de> rt::serde::Deserialize<'de> for CustomPolicy {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CustomStatement` in the spec.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8608,7 +8608,7 @@ pub struct CustomStatement {
     pub action: Vec<String>,
     /// 作用。包含两种：允许（Allow）和拒绝（Deny），既有Allow又有Deny的授权语句时，遵循Deny优先的原则。
     pub effect: String,
-    #[allow(missing_docs)]
+    /// The `Condition` member of the JSON object.
     pub condition: Option<
         rt::indexmap::IndexMap<String, rt::indexmap::IndexMap<String, Vec<String>>>,
     >,
@@ -8697,13 +8697,13 @@ impl<'de> rt::serde::Deserialize<'de> for CustomStatement {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DeleteCustomPolicyResponse` in the spec.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteCustomPolicyResponseBody {
-    #[allow(missing_docs)]
+    /// The `message` member of the JSON object.
     pub message: Option<String>,
 }
 
@@ -8772,7 +8772,7 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteCustomPolicyResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DomainInfo` in the spec.
 #[cfg(feature = "id-token")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8852,7 +8852,7 @@ impl<'de> rt::serde::Deserialize<'de> for DomainInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Domains` in the spec.
 #[cfg(any(feature = "domains", feature = "auth"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8864,7 +8864,7 @@ pub struct Domains {
     pub id: String,
     /// 账号名。
     pub name: String,
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: crate::models::LinksSelf,
     /// 账号的描述信息。
     pub description: String,
@@ -8951,7 +8951,7 @@ impl<'de> rt::serde::Deserialize<'de> for Domains {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Endpoint` in the spec.
 #[cfg(feature = "endpoints")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8961,7 +8961,7 @@ pub struct Endpoint {
     pub service_id: String,
     /// 终端节点所属区域的ID。
     pub region_id: String,
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: crate::models::Links,
     /// 终端节点ID。
     pub id: String,
@@ -9080,15 +9080,15 @@ impl<'de> rt::serde::Deserialize<'de> for Endpoint {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.FederationUserBody` in the spec.
 #[cfg(feature = "id-token")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct FederationUserBody {
-    #[allow(missing_docs)]
+    /// The `OS-FEDERATION` member of the JSON object.
     pub os_federation: crate::models::OsFederationInfo,
-    #[allow(missing_docs)]
+    /// The `domain` member of the JSON object.
     pub domain: crate::models::DomainInfo,
     /// user id。
     pub id: Option<String>,
@@ -9177,15 +9177,15 @@ impl<'de> rt::serde::Deserialize<'de> for FederationUserBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.GetIdTokenAuthParams` in the spec.
 #[cfg(feature = "id-token")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct GetIdTokenAuthParams {
-    #[allow(missing_docs)]
+    /// The `id_token` member of the JSON object.
     pub id_token: crate::models::GetIdTokenIdTokenBody,
-    #[allow(missing_docs)]
+    /// The `scope` member of the JSON object.
     pub scope: Option<crate::models::GetIdTokenIdScopeBody>,
 }
 
@@ -9265,15 +9265,15 @@ impl<'de> rt::serde::Deserialize<'de> for GetIdTokenAuthParams {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.GetIdTokenIdScopeBody` in the spec.
 #[cfg(feature = "id-token")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct GetIdTokenIdScopeBody {
-    #[allow(missing_docs)]
+    /// The `domain` member of the JSON object.
     pub domain: Option<crate::models::GetIdTokenScopeDomainOrProjectBody>,
-    #[allow(missing_docs)]
+    /// The `project` member of the JSON object.
     pub project: Option<crate::models::GetIdTokenScopeDomainOrProjectBody>,
 }
 
@@ -9356,7 +9356,7 @@ impl<'de> rt::serde::Deserialize<'de> for GetIdTokenIdScopeBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.GetIdTokenIdTokenBody` in the spec.
 #[cfg(feature = "id-token")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -9435,13 +9435,13 @@ impl<'de> rt::serde::Deserialize<'de> for GetIdTokenIdTokenBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.GetIdTokenRequestBody` in the spec.
 #[cfg(feature = "id-token")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct GetIdTokenRequestBody {
-    #[allow(missing_docs)]
+    /// The `auth` member of the JSON object.
     pub auth: crate::models::GetIdTokenAuthParams,
 }
 
@@ -9514,7 +9514,7 @@ impl<'de> rt::serde::Deserialize<'de> for GetIdTokenRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.GetIdTokenScopeDomainOrProjectBody` in the spec.
 #[cfg(feature = "id-token")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -9606,7 +9606,7 @@ impl<'de> rt::serde::Deserialize<'de> for GetIdTokenScopeDomainOrProjectBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.IdentityAssumerole` in the spec.
 #[cfg(feature = "securitytokens")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -9620,7 +9620,7 @@ pub struct IdentityAssumerole {
     pub domain_name: Option<String>,
     /// AK/SK和securitytoken的有效期，时间单位为秒。取值范围：15min ~ 24h ，默认为15min。
     pub duration_seconds: Option<i64>,
-    #[allow(missing_docs)]
+    /// The `session_user` member of the JSON object.
     pub session_user: Option<crate::models::AssumeroleSessionuser>,
 }
 
@@ -9730,7 +9730,7 @@ impl<'de> rt::serde::Deserialize<'de> for IdentityAssumerole {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.IdentityToken` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -9812,7 +9812,7 @@ impl<'de> rt::serde::Deserialize<'de> for IdentityToken {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.IdentityproviderOption` in the spec.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -9913,7 +9913,7 @@ impl<'de> rt::serde::Deserialize<'de> for IdentityproviderOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.IdentityprovidersLinks` in the spec.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -9991,7 +9991,7 @@ impl<'de> rt::serde::Deserialize<'de> for IdentityprovidersLinks {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.IdentityprovidersResult` in the spec.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -10007,7 +10007,7 @@ pub struct IdentityprovidersResult {
     pub enabled: bool,
     /// 身份提供商的联邦用户ID列表。
     pub remote_ids: Vec<String>,
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: crate::models::IdentityprovidersLinks,
 }
 
@@ -10104,7 +10104,7 @@ impl<'de> rt::serde::Deserialize<'de> for IdentityprovidersResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.IdpIdInfo` in the spec.
 #[cfg(feature = "id-token")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -10175,7 +10175,7 @@ impl<'de> rt::serde::Deserialize<'de> for IdpIdInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.IdpToken` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -10186,7 +10186,7 @@ pub struct IdpToken {
     pub expires_at: String,
     /// 获取token的方式。
     pub methods: Vec<String>,
-    #[allow(missing_docs)]
+    /// The `user` member of the JSON object.
     pub user: crate::models::UnscopedTokenUser,
 }
 
@@ -10266,7 +10266,7 @@ impl<'de> rt::serde::Deserialize<'de> for IdpToken {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.InheritedRoleResult` in the spec.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -10282,7 +10282,7 @@ pub struct InheritedRoleResult {
     pub name: String,
     /// 权限描述信息。
     pub description: Option<String>,
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: Option<crate::models::Links>,
     /// 权限ID。
     pub id: String,
@@ -10290,7 +10290,7 @@ pub struct InheritedRoleResult {
     pub display_name: Option<String>,
     /// 权限的显示模式。 &gt; - AX表示在domain层显示。 &gt; - XA表示在project层显示。 &gt; - AA表示在domain和project层均显示。 &gt; - XX表示在domain和project层均不显示。 &gt; - 自定义策略的显示模式只能为AX或者XA，不能在domain层和project层都显示（AA），或者在domain层和project层都不显示（XX）。
     pub r#type: String,
-    #[allow(missing_docs)]
+    /// The `policy` member of the JSON object.
     pub policy: crate::models::RolePolicy,
     /// 权限更新时间。
     pub updated_time: Option<String>,
@@ -10449,12 +10449,12 @@ impl<'de> rt::serde::Deserialize<'de> for InheritedRoleResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneCreateAgencyTokenRequestBody` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateAgencyTokenRequestBody {
-    #[allow(missing_docs)]
+    /// The `auth` member of the JSON object.
     pub auth: crate::models::AgencyTokenAuth,
 }
 
@@ -10525,12 +10525,12 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateAgencyTokenRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneCreateAgencyTokenResponse` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateAgencyTokenResponse {
-    #[allow(missing_docs)]
+    /// The `token` member of the JSON object.
     pub token: Option<crate::models::AgencyTokenResult>,
 }
 
@@ -10599,7 +10599,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateAgencyTokenResponse {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneCreateGroupOption` in the spec.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -10697,13 +10697,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateGroupOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneCreateGroupRequestBody` in the spec.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateGroupRequestBody {
-    #[allow(missing_docs)]
+    /// The `group` member of the JSON object.
     pub group: crate::models::KeystoneCreateGroupOption,
 }
 
@@ -10778,13 +10778,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateGroupRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneCreateGroupResponse` in the spec.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateGroupResponseBody {
-    #[allow(missing_docs)]
+    /// The `group` member of the JSON object.
     pub group: Option<crate::models::KeystoneGroupResultWithLinksSelf>,
 }
 
@@ -10853,13 +10853,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateGroupResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneCreateIdentityProviderRequestBody` in the spec.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateIdentityProviderRequestBody {
-    #[allow(missing_docs)]
+    /// The `identity_provider` member of the JSON object.
     pub identity_provider: crate::models::IdentityproviderOption,
 }
 
@@ -10941,13 +10941,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateIdentityProviderRequestB
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneCreateIdentityProviderResponse` in the spec.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateIdentityProviderResponseBody {
-    #[allow(missing_docs)]
+    /// The `identity_provider` member of the JSON object.
     pub identity_provider: Option<crate::models::IdentityprovidersResult>,
 }
 
@@ -11020,13 +11020,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateIdentityProviderResponse
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneCreateMappingRequestBody` in the spec.
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateMappingRequestBody {
-    #[allow(missing_docs)]
+    /// The `mapping` member of the JSON object.
     pub mapping: crate::models::MappingOption,
 }
 
@@ -11101,13 +11101,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateMappingRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneCreateMappingResponse` in the spec.
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateMappingResponseBody {
-    #[allow(missing_docs)]
+    /// The `mapping` member of the JSON object.
     pub mapping: Option<crate::models::MappingResult>,
 }
 
@@ -11176,7 +11176,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateMappingResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneCreateProjectOption` in the spec.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -11281,13 +11281,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateProjectOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneCreateProjectRequestBody` in the spec.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateProjectRequestBody {
-    #[allow(missing_docs)]
+    /// The `project` member of the JSON object.
     pub project: crate::models::KeystoneCreateProjectOption,
 }
 
@@ -11362,13 +11362,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateProjectRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneCreateProjectResponse` in the spec.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateProjectResponseBody {
-    #[allow(missing_docs)]
+    /// The `project` member of the JSON object.
     pub project: Option<crate::models::AuthProjectResult>,
 }
 
@@ -11437,13 +11437,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateProjectResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneCreateProtocolRequestBody` in the spec.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateProtocolRequestBody {
-    #[allow(missing_docs)]
+    /// The `protocol` member of the JSON object.
     pub protocol: crate::models::ProtocolOption,
 }
 
@@ -11518,13 +11518,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateProtocolRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneCreateProtocolResponse` in the spec.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateProtocolResponseBody {
-    #[allow(missing_docs)]
+    /// The `protocol` member of the JSON object.
     pub protocol: Option<crate::models::ProtocolResult>,
 }
 
@@ -11593,13 +11593,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateProtocolResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneCreateScopedTokenRequestBody` in the spec.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateScopedTokenRequestBody {
-    #[allow(missing_docs)]
+    /// The `auth` member of the JSON object.
     pub auth: crate::models::ScopedTokenAuth,
 }
 
@@ -11678,13 +11678,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateScopedTokenRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneCreateScopedTokenResponse` in the spec.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateScopedTokenResponseBody {
-    #[allow(missing_docs)]
+    /// The `token` member of the JSON object.
     pub token: Option<crate::models::ScopeTokenResult>,
 }
 
@@ -11757,7 +11757,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateScopedTokenResponseBody 
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneCreateUserOption` in the spec.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -11880,13 +11880,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateUserOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneCreateUserRequestBody` in the spec.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateUserRequestBody {
-    #[allow(missing_docs)]
+    /// The `user` member of the JSON object.
     pub user: crate::models::KeystoneCreateUserOption,
 }
 
@@ -11961,13 +11961,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateUserRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneCreateUserResponse` in the spec.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateUserResponseBody {
-    #[allow(missing_docs)]
+    /// The `user` member of the JSON object.
     pub user: Option<crate::models::KeystoneCreateUserResult>,
 }
 
@@ -12036,7 +12036,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateUserResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneCreateUserResult` in the spec.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -12052,7 +12052,7 @@ pub struct KeystoneCreateUserResult {
     pub pwd_status: Option<bool>,
     /// IAM用户密码过期时间（UTC时间），“null”表示密码不过期。
     pub password_expires_at: String,
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: crate::models::LinksSelf,
     /// IAM用户ID。
     pub id: String,
@@ -12173,12 +12173,12 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateUserResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneCreateUserTokenByPasswordAndMfaRequestBody` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateUserTokenByPasswordAndMfaRequestBody {
-    #[allow(missing_docs)]
+    /// The `auth` member of the JSON object.
     pub auth: crate::models::MfaAuth,
 }
 
@@ -12256,12 +12256,12 @@ for KeystoneCreateUserTokenByPasswordAndMfaRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneCreateUserTokenByPasswordAndMfaResponse` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateUserTokenByPasswordAndMfaResponse {
-    #[allow(missing_docs)]
+    /// The `token` member of the JSON object.
     pub token: Option<crate::models::TokenResult>,
 }
 
@@ -12336,12 +12336,12 @@ for KeystoneCreateUserTokenByPasswordAndMfaResponse {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneCreateUserTokenByPasswordRequestBody` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateUserTokenByPasswordRequestBody {
-    #[allow(missing_docs)]
+    /// The `auth` member of the JSON object.
     pub auth: crate::models::PwdAuth,
 }
 
@@ -12413,12 +12413,12 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateUserTokenByPasswordReque
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneCreateUserTokenByPasswordResponse` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateUserTokenByPasswordResponse {
-    #[allow(missing_docs)]
+    /// The `token` member of the JSON object.
     pub token: Option<crate::models::TokenResult>,
 }
 
@@ -12491,7 +12491,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateUserTokenByPasswordRespo
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneGroupResult` in the spec.
 #[cfg(any(feature = "users", feature = "groups"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -12505,7 +12505,7 @@ pub struct KeystoneGroupResult {
     pub domain_id: String,
     /// 用户组名称。
     pub name: String,
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: crate::models::Links,
     /// 用户组创建时间。
     pub create_time: i64,
@@ -12604,7 +12604,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneGroupResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneGroupResultWithLinksSelf` in the spec.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -12618,7 +12618,7 @@ pub struct KeystoneGroupResultWithLinksSelf {
     pub domain_id: String,
     /// 用户组名称。
     pub name: String,
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: crate::models::LinksSelf,
     /// 用户组创建时间。
     pub create_time: i64,
@@ -12719,13 +12719,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneGroupResultWithLinksSelf {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneListAllProjectPermissionsForGroupResponse` in the spec.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListAllProjectPermissionsForGroupResponseBody {
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: Option<crate::models::Links>,
     /// 权限信息列表。
     pub roles: Option<Vec<crate::models::InheritedRoleResult>>,
@@ -12817,7 +12817,7 @@ for KeystoneListAllProjectPermissionsForGroupResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneListAuthDomainsResponse` in the spec.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -12825,7 +12825,7 @@ for KeystoneListAllProjectPermissionsForGroupResponseBody {
 pub struct KeystoneListAuthDomainsResponseBody {
     /// 账号信息列表。
     pub domains: Option<Vec<crate::models::Domains>>,
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: Option<crate::models::LinksSelf>,
 }
 
@@ -12902,13 +12902,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListAuthDomainsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneListAuthProjectsResponse` in the spec.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListAuthProjectsResponseBody {
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: Option<crate::models::LinksSelf>,
     /// 项目信息列表。
     pub projects: Option<Vec<crate::models::AuthProjectResult>>,
@@ -12991,13 +12991,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListAuthProjectsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneListDomainPermissionsForGroupResponse` in the spec.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListDomainPermissionsForGroupResponseBody {
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: Option<crate::models::Links>,
     /// 权限信息列表。
     pub roles: Option<Vec<crate::models::RoleResult>>,
@@ -13083,13 +13083,13 @@ for KeystoneListDomainPermissionsForGroupResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneListEndpointsResponse` in the spec.
 #[cfg(feature = "endpoints")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListEndpointsResponseBody {
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: Option<crate::models::Links>,
     /// 终端节点信息列表。
     pub endpoints: Option<Vec<crate::models::Endpoint>>,
@@ -13168,7 +13168,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListEndpointsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneListFederationDomainsResponse` in the spec.
 #[cfg(feature = "domains")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -13176,7 +13176,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListEndpointsResponseBody {
 pub struct KeystoneListFederationDomainsResponseBody {
     /// 账号信息列表。
     pub domains: Option<Vec<crate::models::Domains>>,
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: Option<crate::models::LinksSelf>,
 }
 
@@ -13257,13 +13257,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListFederationDomainsResponseB
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneListFederationProjectsResponse` in the spec.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListFederationProjectsResponseBody {
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: Option<crate::models::LinksSelf>,
     /// 项目信息列表。
     pub projects: Option<Vec<crate::models::AuthProjectResult>>,
@@ -13346,7 +13346,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListFederationProjectsResponse
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneListGroupsForUserResponse` in the spec.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -13354,7 +13354,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListFederationProjectsResponse
 pub struct KeystoneListGroupsForUserResponseBody {
     /// 用户组信息列表。
     pub groups: Option<Vec<crate::models::KeystoneGroupResult>>,
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: Option<crate::models::Links>,
 }
 
@@ -13434,7 +13434,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListGroupsForUserResponseBody 
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneListGroupsResponse` in the spec.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -13442,7 +13442,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListGroupsForUserResponseBody 
 pub struct KeystoneListGroupsResponseBody {
     /// 用户组信息列表。
     pub groups: Option<Vec<crate::models::KeystoneGroupResult>>,
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: Option<crate::models::Links>,
 }
 
@@ -13518,7 +13518,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListGroupsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneListIdentityProvidersResponse` in the spec.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -13526,7 +13526,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListGroupsResponseBody {
 pub struct KeystoneListIdentityProvidersResponseBody {
     /// 身份提供商信息列表。
     pub identity_providers: Option<Vec<crate::models::IdentityprovidersResult>>,
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: Option<crate::models::Links>,
 }
 
@@ -13607,13 +13607,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListIdentityProvidersResponseB
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneListMappingsResponse` in the spec.
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListMappingsResponseBody {
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: Option<crate::models::Links>,
     /// 映射信息列表。
     pub mappings: Option<Vec<crate::models::MappingResult>>,
@@ -13692,13 +13692,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListMappingsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneListPermissionsResponse` in the spec.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListPermissionsResponseBody {
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: Option<crate::models::Links>,
     /// 权限信息列表。
     pub roles: Option<Vec<crate::models::RoleResult>>,
@@ -13786,13 +13786,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListPermissionsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneListProjectPermissionsForGroupResponse` in the spec.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListProjectPermissionsForGroupResponseBody {
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: Option<crate::models::Links>,
     /// 权限信息列表。
     pub roles: Option<Vec<crate::models::RoleResult>>,
@@ -13881,13 +13881,13 @@ for KeystoneListProjectPermissionsForGroupResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneListProjectsForUserResponse` in the spec.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListProjectsForUserResponseBody {
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: Option<crate::models::Links>,
     /// 项目信息列表。
     pub projects: Option<Vec<crate::models::ProjectResult>>,
@@ -13970,13 +13970,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListProjectsForUserResponseBod
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneListProjectsResponse` in the spec.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListProjectsResponseBody {
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: Option<crate::models::Links>,
     /// 项目信息列表。
     pub projects: Option<Vec<crate::models::ProjectResult>>,
@@ -14055,13 +14055,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListProjectsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneListProtocolsResponse` in the spec.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListProtocolsResponseBody {
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: Option<crate::models::Links>,
     /// 协议信息列表。
     pub protocols: Option<Vec<crate::models::ProtocolResult>>,
@@ -14140,13 +14140,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListProtocolsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneListRegionsResponse` in the spec.
 #[cfg(feature = "regions")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListRegionsResponseBody {
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: Option<crate::models::Links>,
     /// 区域信息列表。
     pub regions: Option<Vec<crate::models::RegionModel>>,
@@ -14225,7 +14225,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListRegionsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneListServicesResponse` in the spec.
 #[cfg(feature = "services")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -14233,7 +14233,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListRegionsResponseBody {
 pub struct KeystoneListServicesResponseBody {
     /// 服务信息列表。
     pub services: Option<Vec<crate::models::Service>>,
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: Option<crate::models::Links>,
 }
 
@@ -14310,13 +14310,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListServicesResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneListUsersForGroupByAdminResponse` in the spec.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListUsersForGroupByAdminResponseBody {
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: Option<crate::models::Links>,
     /// IAM用户信息列表。
     pub users: Option<Vec<crate::models::KeystoneUserResult>>,
@@ -14399,13 +14399,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListUsersForGroupByAdminRespon
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneListUsersResponse` in the spec.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListUsersResponseBody {
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: Option<crate::models::Links>,
     /// IAM用户信息列表。
     pub users: Option<Vec<crate::models::KeystoneListUsersResult>>,
@@ -14483,7 +14483,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListUsersResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneListUsersResult` in the spec.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -14501,7 +14501,7 @@ pub struct KeystoneListUsersResult {
     pub description: Option<String>,
     /// IAM用户密码过期时间（UTC时间），“null”表示密码不过期。
     pub password_expires_at: String,
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: crate::models::Links,
     /// IAM用户ID。
     pub id: String,
@@ -14653,13 +14653,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListUsersResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneListVersionsResponse` in the spec.
 #[cfg(feature = "misc")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListVersionsResponseBody {
-    #[allow(missing_docs)]
+    /// The `versions` member of the JSON object.
     pub versions: Option<crate::models::Versions>,
 }
 
@@ -14728,7 +14728,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListVersionsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneShowCatalogResponse` in the spec.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -14736,7 +14736,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListVersionsResponseBody {
 pub struct KeystoneShowCatalogResponseBody {
     /// 服务目录信息列表。
     pub catalog: Option<Vec<crate::models::Catalog>>,
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: Option<crate::models::LinksSelf>,
 }
 
@@ -14813,13 +14813,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneShowCatalogResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneShowEndpointResponse` in the spec.
 #[cfg(feature = "endpoints")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowEndpointResponseBody {
-    #[allow(missing_docs)]
+    /// The `endpoint` member of the JSON object.
     pub endpoint: Option<crate::models::Endpoint>,
 }
 
@@ -14888,13 +14888,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneShowEndpointResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneShowGroupResponse` in the spec.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowGroupResponseBody {
-    #[allow(missing_docs)]
+    /// The `group` member of the JSON object.
     pub group: Option<crate::models::KeystoneGroupResult>,
 }
 
@@ -14963,13 +14963,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneShowGroupResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneShowIdentityProviderResponse` in the spec.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowIdentityProviderResponseBody {
-    #[allow(missing_docs)]
+    /// The `identity_provider` member of the JSON object.
     pub identity_provider: Option<crate::models::IdentityprovidersResult>,
 }
 
@@ -15042,13 +15042,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneShowIdentityProviderResponseBo
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneShowMappingResponse` in the spec.
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowMappingResponseBody {
-    #[allow(missing_docs)]
+    /// The `mapping` member of the JSON object.
     pub mapping: Option<crate::models::MappingResult>,
 }
 
@@ -15117,13 +15117,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneShowMappingResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneShowPermissionResponse` in the spec.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowPermissionResponseBody {
-    #[allow(missing_docs)]
+    /// The `role` member of the JSON object.
     pub role: Option<crate::models::RoleResult>,
 }
 
@@ -15192,13 +15192,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneShowPermissionResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneShowProjectResponse` in the spec.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowProjectResponseBody {
-    #[allow(missing_docs)]
+    /// The `project` member of the JSON object.
     pub project: Option<crate::models::ProjectResult>,
 }
 
@@ -15267,13 +15267,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneShowProjectResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneShowProtocolResponse` in the spec.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowProtocolResponseBody {
-    #[allow(missing_docs)]
+    /// The `protocol` member of the JSON object.
     pub protocol: Option<crate::models::ProtocolResult>,
 }
 
@@ -15342,13 +15342,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneShowProtocolResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneShowRegionResponse` in the spec.
 #[cfg(feature = "regions")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowRegionResponseBody {
-    #[allow(missing_docs)]
+    /// The `region` member of the JSON object.
     pub region: Option<crate::models::RegionModel>,
 }
 
@@ -15417,13 +15417,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneShowRegionResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneShowSecurityComplianceByOptionResponse` in the spec.
 #[cfg(feature = "config")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowSecurityComplianceByOptionResponseBody {
-    #[allow(missing_docs)]
+    /// The `config` member of the JSON object.
     pub config: Option<crate::models::ConfigByOption>,
 }
 
@@ -15503,13 +15503,13 @@ for KeystoneShowSecurityComplianceByOptionResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneShowSecurityComplianceResponse` in the spec.
 #[cfg(feature = "config")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowSecurityComplianceResponseBody {
-    #[allow(missing_docs)]
+    /// The `config` member of the JSON object.
     pub config: Option<crate::models::Config>,
 }
 
@@ -15582,13 +15582,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneShowSecurityComplianceResponse
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneShowServiceResponse` in the spec.
 #[cfg(feature = "services")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowServiceResponseBody {
-    #[allow(missing_docs)]
+    /// The `service` member of the JSON object.
     pub service: Option<crate::models::Service>,
 }
 
@@ -15657,13 +15657,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneShowServiceResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneShowUserResponse` in the spec.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowUserResponseBody {
-    #[allow(missing_docs)]
+    /// The `user` member of the JSON object.
     pub user: Option<crate::models::KeystoneShowUserResult>,
 }
 
@@ -15732,7 +15732,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneShowUserResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneShowUserResult` in the spec.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -15750,7 +15750,7 @@ pub struct KeystoneShowUserResult {
     pub description: Option<String>,
     /// IAM用户密码过期时间（UTC时间），“null”表示密码不过期。
     pub password_expires_at: String,
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: crate::models::Links,
     /// IAM用户ID。
     pub id: String,
@@ -15891,13 +15891,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneShowUserResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneShowVersionResponse` in the spec.
 #[cfg(feature = "misc")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowVersionResponseBody {
-    #[allow(missing_docs)]
+    /// The `version` member of the JSON object.
     pub version: Option<crate::models::Version>,
 }
 
@@ -15966,7 +15966,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneShowVersionResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneUpdateGroupOption` in the spec.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16066,13 +16066,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateGroupOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneUpdateGroupRequestBody` in the spec.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateGroupRequestBody {
-    #[allow(missing_docs)]
+    /// The `group` member of the JSON object.
     pub group: crate::models::KeystoneUpdateGroupOption,
 }
 
@@ -16147,13 +16147,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateGroupRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneUpdateGroupResponse` in the spec.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateGroupResponseBody {
-    #[allow(missing_docs)]
+    /// The `group` member of the JSON object.
     pub group: Option<crate::models::KeystoneGroupResultWithLinksSelf>,
 }
 
@@ -16222,13 +16222,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateGroupResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneUpdateIdentityProviderRequestBody` in the spec.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateIdentityProviderRequestBody {
-    #[allow(missing_docs)]
+    /// The `identity_provider` member of the JSON object.
     pub identity_provider: crate::models::UpdateIdentityproviderOption,
 }
 
@@ -16310,13 +16310,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateIdentityProviderRequestB
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneUpdateIdentityProviderResponse` in the spec.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateIdentityProviderResponseBody {
-    #[allow(missing_docs)]
+    /// The `identity_provider` member of the JSON object.
     pub identity_provider: Option<crate::models::IdentityprovidersResult>,
 }
 
@@ -16389,13 +16389,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateIdentityProviderResponse
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneUpdateMappingRequestBody` in the spec.
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateMappingRequestBody {
-    #[allow(missing_docs)]
+    /// The `mapping` member of the JSON object.
     pub mapping: crate::models::MappingOption,
 }
 
@@ -16470,13 +16470,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateMappingRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneUpdateMappingResponse` in the spec.
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateMappingResponseBody {
-    #[allow(missing_docs)]
+    /// The `mapping` member of the JSON object.
     pub mapping: Option<crate::models::MappingResult>,
 }
 
@@ -16545,7 +16545,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateMappingResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneUpdatePasswordOption` in the spec.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16636,7 +16636,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdatePasswordOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneUpdateProjectOption` in the spec.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16727,13 +16727,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateProjectOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneUpdateProjectRequestBody` in the spec.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateProjectRequestBody {
-    #[allow(missing_docs)]
+    /// The `project` member of the JSON object.
     pub project: crate::models::KeystoneUpdateProjectOption,
 }
 
@@ -16808,13 +16808,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateProjectRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneUpdateProjectResponse` in the spec.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateProjectResponseBody {
-    #[allow(missing_docs)]
+    /// The `project` member of the JSON object.
     pub project: Option<crate::models::KeystoneUpdateProjectResult>,
 }
 
@@ -16883,7 +16883,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateProjectResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneUpdateProjectResult` in the spec.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16895,7 +16895,7 @@ pub struct KeystoneUpdateProjectResult {
     pub description: String,
     /// 项目的其他信息。
     pub extra: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: crate::models::LinksSelf,
     /// 项目是否可用。
     pub enabled: bool,
@@ -17022,13 +17022,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateProjectResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneUpdateProtocolRequestBody` in the spec.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateProtocolRequestBody {
-    #[allow(missing_docs)]
+    /// The `protocol` member of the JSON object.
     pub protocol: crate::models::ProtocolOption,
 }
 
@@ -17103,13 +17103,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateProtocolRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneUpdateProtocolResponse` in the spec.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateProtocolResponseBody {
-    #[allow(missing_docs)]
+    /// The `protocol` member of the JSON object.
     pub protocol: Option<crate::models::ProtocolResult>,
 }
 
@@ -17178,13 +17178,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateProtocolResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneUpdateUserByAdminRequestBody` in the spec.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateUserByAdminRequestBody {
-    #[allow(missing_docs)]
+    /// The `user` member of the JSON object.
     pub user: crate::models::KeystoneUpdateUserOption,
 }
 
@@ -17263,13 +17263,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateUserByAdminRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneUpdateUserByAdminResponse` in the spec.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateUserByAdminResponseBody {
-    #[allow(missing_docs)]
+    /// The `user` member of the JSON object.
     pub user: Option<crate::models::KeystoneUpdateUserByAdminResult>,
 }
 
@@ -17342,7 +17342,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateUserByAdminResponseBody 
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneUpdateUserByAdminResult` in the spec.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -17360,7 +17360,7 @@ pub struct KeystoneUpdateUserByAdminResult {
     pub description: Option<String>,
     /// IAM用户密码过期时间（UTC时间），“null”表示密码不过期。
     pub password_expires_at: String,
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: crate::models::LinksSelf,
     /// IAM用户ID。
     pub id: String,
@@ -17492,7 +17492,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateUserByAdminResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneUpdateUserOption` in the spec.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -17629,13 +17629,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateUserOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneUpdateUserPasswordRequestBody` in the spec.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateUserPasswordRequestBody {
-    #[allow(missing_docs)]
+    /// The `user` member of the JSON object.
     pub user: crate::models::KeystoneUpdatePasswordOption,
 }
 
@@ -17714,7 +17714,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateUserPasswordRequestBody 
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneUserResult` in the spec.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -17732,7 +17732,7 @@ pub struct KeystoneUserResult {
     pub description: Option<String>,
     /// IAM用户密码过期时间（UTC时间），“null”表示密码不过期。
     pub password_expires_at: String,
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: crate::models::Links,
     /// IAM用户ID。
     pub id: String,
@@ -17884,13 +17884,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUserResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.KeystoneValidateTokenResponse` in the spec.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneValidateTokenResponseBody {
-    #[allow(missing_docs)]
+    /// The `token` member of the JSON object.
     pub token: Option<crate::models::TokenResult>,
 }
 
@@ -17959,7 +17959,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneValidateTokenResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Links` in the spec.
 #[cfg(
     any(
         feature = "identity-providers",
@@ -18086,7 +18086,7 @@ impl<'de> rt::serde::Deserialize<'de> for Links {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.LinksSelf` in the spec.
 #[cfg(
     any(
         feature = "projects",
@@ -18196,7 +18196,7 @@ impl<'de> rt::serde::Deserialize<'de> for LinksSelf {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListAgenciesResponse` in the spec.
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18269,7 +18269,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListAgenciesResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListAllProjectsPermissionsForAgencyResponse` in the spec.
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18277,7 +18277,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListAgenciesResponseBody {
 pub struct ListAllProjectsPermissionsForAgencyResponseBody {
     /// 权限信息列表。
     pub roles: Option<Vec<crate::models::AgencyAllProjectRole>>,
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: Option<crate::models::LinksSelf>,
 }
 
@@ -18359,13 +18359,13 @@ for ListAllProjectsPermissionsForAgencyResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListCustomPoliciesResponse` in the spec.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCustomPoliciesResponseBody {
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: Option<crate::models::Links>,
     /// 自定义策略信息列表。
     pub roles: Option<Vec<crate::models::ListPolicyRoleResult>>,
@@ -18453,7 +18453,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListCustomPoliciesResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListDomainPermissionsForAgencyResponse` in the spec.
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18532,7 +18532,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListDomainPermissionsForAgencyResponse
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListEnterpriseProjectsForGroupResponse` in the spec.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18611,7 +18611,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListEnterpriseProjectsForGroupResponse
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListEnterpriseProjectsForUserResponse` in the spec.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18690,7 +18690,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListEnterpriseProjectsForUserResponseB
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListEnterpriseProjectsResDetail` in the spec.
 #[cfg(any(feature = "users", feature = "groups"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18763,7 +18763,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListEnterpriseProjectsResDetail {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListGroupsForEnterpriseProjectResDetail` in the spec.
 #[cfg(feature = "enterprise-projects")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18868,7 +18868,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListGroupsForEnterpriseProjectResDetai
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListGroupsForEnterpriseProjectResponse` in the spec.
 #[cfg(feature = "enterprise-projects")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18947,7 +18947,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListGroupsForEnterpriseProjectResponse
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListPermanentAccessKeysResponse` in the spec.
 #[cfg(feature = "credentials")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19022,7 +19022,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListPermanentAccessKeysResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListPolicyRoleResult` in the spec.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19042,7 +19042,7 @@ pub struct ListPolicyRoleResult {
     pub name: String,
     /// 自定义策略的描述信息。
     pub description: String,
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: crate::models::LinksSelf,
     /// 自定义策略ID。
     pub id: String,
@@ -19050,7 +19050,7 @@ pub struct ListPolicyRoleResult {
     pub display_name: String,
     /// 自定义策略的显示模式。 &gt; - AX表示在domain层显示。 &gt; - XA表示在project层显示。 &gt; - 自定义策略的显示模式只能为AX或者XA，不能在domain层和project层都显示（AA），或者在domain层和project层都不显示（XX）。
     pub r#type: String,
-    #[allow(missing_docs)]
+    /// The `policy` member of the JSON object.
     pub policy: crate::models::CustomPolicy,
 }
 
@@ -19191,7 +19191,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListPolicyRoleResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListProjectPermissionsForAgencyResponse` in the spec.
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19270,7 +19270,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListProjectPermissionsForAgencyRespons
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListRolesForGroupOnEnterpriseProjectResponse` in the spec.
 #[cfg(feature = "enterprise-projects")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19351,7 +19351,7 @@ for ListRolesForGroupOnEnterpriseProjectResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListRolesForUserOnEnterpriseProjectResponse` in the spec.
 #[cfg(feature = "enterprise-projects")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19432,7 +19432,7 @@ for ListRolesForUserOnEnterpriseProjectResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListUserLoginProtectsResponse` in the spec.
 #[cfg(feature = "login-protects")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19507,7 +19507,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListUserLoginProtectsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListUserMfaDevicesResponse` in the spec.
 #[cfg(feature = "virtual-mfa-devices")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19582,7 +19582,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListUserMfaDevicesResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListUsersForEnterpriseProjectResUsers` in the spec.
 #[cfg(feature = "enterprise-projects")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19712,7 +19712,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListUsersForEnterpriseProjectResUsers 
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListUsersForEnterpriseProjectResponse` in the spec.
 #[cfg(feature = "enterprise-projects")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19791,7 +19791,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListUsersForEnterpriseProjectResponseB
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.LoginPolicyOption` in the spec.
 #[cfg(feature = "login-policy")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19940,7 +19940,7 @@ impl<'de> rt::serde::Deserialize<'de> for LoginPolicyOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.LoginPolicyResult` in the spec.
 #[cfg(feature = "login-policy")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -20083,7 +20083,7 @@ impl<'de> rt::serde::Deserialize<'de> for LoginPolicyResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.LoginProtectResult` in the spec.
 #[cfg(any(feature = "users", feature = "login-protects"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -20171,7 +20171,7 @@ impl<'de> rt::serde::Deserialize<'de> for LoginProtectResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.LoginToken` in the spec.
 #[cfg(feature = "securitytoken")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -20193,7 +20193,7 @@ pub struct LoginToken {
     pub session_user_id: Option<String>,
     /// 自定义代理用户名。 &gt; - [通过委托获取临时访问密钥和securitytoken](https://apiexplorer.developer.huaweicloud.com/apiexplorer/doc?product&#x3D;IAM&amp;api&#x3D;CreateTemporaryAccessKeyByAgency)且请求体中填写session_user.name参数时，会返回该字段。该字段的值即为session_user.name所填写的值。
     pub session_name: Option<String>,
-    #[allow(missing_docs)]
+    /// The `assumed_by` member of the JSON object.
     pub assumed_by: Option<crate::models::LoginTokenAssumedBy>,
 }
 
@@ -20316,13 +20316,13 @@ impl<'de> rt::serde::Deserialize<'de> for LoginToken {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.LoginTokenAssumedBy` in the spec.
 #[cfg(feature = "securitytoken")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct LoginTokenAssumedBy {
-    #[allow(missing_docs)]
+    /// The `user` member of the JSON object.
     pub user: Option<crate::models::LoginTokenUser>,
 }
 
@@ -20387,13 +20387,13 @@ impl<'de> rt::serde::Deserialize<'de> for LoginTokenAssumedBy {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.LoginTokenAuth` in the spec.
 #[cfg(feature = "securitytoken")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct LoginTokenAuth {
-    #[allow(missing_docs)]
+    /// The `securitytoken` member of the JSON object.
     pub securitytoken: crate::models::LoginTokenSecurityToken,
 }
 
@@ -20466,7 +20466,7 @@ impl<'de> rt::serde::Deserialize<'de> for LoginTokenAuth {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.LoginTokenDomain` in the spec.
 #[cfg(feature = "securitytoken")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -20545,7 +20545,7 @@ impl<'de> rt::serde::Deserialize<'de> for LoginTokenDomain {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.LoginTokenSecurityToken` in the spec.
 #[cfg(feature = "securitytoken")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -20647,13 +20647,13 @@ impl<'de> rt::serde::Deserialize<'de> for LoginTokenSecurityToken {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.LoginTokenUser` in the spec.
 #[cfg(feature = "securitytoken")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct LoginTokenUser {
-    #[allow(missing_docs)]
+    /// The `domain` member of the JSON object.
     pub domain: Option<crate::models::LoginTokenDomain>,
     /// 被委托方用户名。
     pub name: Option<String>,
@@ -20749,7 +20749,7 @@ impl<'de> rt::serde::Deserialize<'de> for LoginTokenUser {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.MappingOption` in the spec.
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -20828,7 +20828,7 @@ impl<'de> rt::serde::Deserialize<'de> for MappingOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.MappingResult` in the spec.
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -20836,7 +20836,7 @@ impl<'de> rt::serde::Deserialize<'de> for MappingOption {
 pub struct MappingResult {
     /// 映射ID。
     pub id: String,
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: crate::models::LinksSelf,
     /// 将联邦用户映射为本地用户的规则列表。
     pub rules: Vec<crate::models::MappingRules>,
@@ -20913,7 +20913,7 @@ impl<'de> rt::serde::Deserialize<'de> for MappingResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.MappingRules` in the spec.
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -20999,14 +20999,14 @@ impl<'de> rt::serde::Deserialize<'de> for MappingRules {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.MfaAuth` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MfaAuth {
-    #[allow(missing_docs)]
+    /// The `identity` member of the JSON object.
     pub identity: crate::models::MfaIdentity,
-    #[allow(missing_docs)]
+    /// The `scope` member of the JSON object.
     pub scope: crate::models::AuthScope,
 }
 
@@ -21076,7 +21076,7 @@ impl<'de> rt::serde::Deserialize<'de> for MfaAuth {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.MfaDeviceResult` in the spec.
 #[cfg(any(feature = "users", feature = "virtual-mfa-devices"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -21154,16 +21154,16 @@ impl<'de> rt::serde::Deserialize<'de> for MfaDeviceResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.MfaIdentity` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MfaIdentity {
     /// 认证方法，该字段内容为[\&quot;password\&quot;, \&quot;totp\&quot;]。
     pub methods: Vec<String>,
-    #[allow(missing_docs)]
+    /// The `password` member of the JSON object.
     pub password: crate::models::PwdPassword,
-    #[allow(missing_docs)]
+    /// The `totp` member of the JSON object.
     pub totp: crate::models::MfaTotp,
 }
 
@@ -21238,12 +21238,12 @@ impl<'de> rt::serde::Deserialize<'de> for MfaIdentity {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.MfaTotp` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MfaTotp {
-    #[allow(missing_docs)]
+    /// The `user` member of the JSON object.
     pub user: crate::models::MfaTotpUser,
 }
 
@@ -21308,7 +21308,7 @@ impl<'de> rt::serde::Deserialize<'de> for MfaTotp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.MfaTotpUser` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -21385,7 +21385,7 @@ impl<'de> rt::serde::Deserialize<'de> for MfaTotpUser {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.OpenIdConnectConfig` in the spec.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -21517,15 +21517,15 @@ impl<'de> rt::serde::Deserialize<'de> for OpenIdConnectConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.OsFederationInfo` in the spec.
 #[cfg(feature = "id-token")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct OsFederationInfo {
-    #[allow(missing_docs)]
+    /// The `identity_provider` member of the JSON object.
     pub identity_provider: crate::models::IdpIdInfo,
-    #[allow(missing_docs)]
+    /// The `protocol` member of the JSON object.
     pub protocol: crate::models::ProtocolIdInfo,
     /// 用户组信息。
     pub groups: Vec<rt::serde_json::Map<String, rt::serde_json::Value>>,
@@ -21605,7 +21605,7 @@ impl<'de> rt::serde::Deserialize<'de> for OsFederationInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.OsfederationGroups` in the spec.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -21683,7 +21683,7 @@ impl<'de> rt::serde::Deserialize<'de> for OsfederationGroups {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.OsfederationIdentityprovider` in the spec.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -21756,7 +21756,7 @@ impl<'de> rt::serde::Deserialize<'de> for OsfederationIdentityprovider {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.OsfederationProtocol` in the spec.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -21827,7 +21827,7 @@ impl<'de> rt::serde::Deserialize<'de> for OsfederationProtocol {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.PasswordPolicyOption` in the spec.
 #[cfg(feature = "password-policy")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -21980,7 +21980,7 @@ impl<'de> rt::serde::Deserialize<'de> for PasswordPolicyOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.PasswordPolicyResult` in the spec.
 #[cfg(feature = "password-policy")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -22174,7 +22174,7 @@ impl<'de> rt::serde::Deserialize<'de> for PasswordPolicyResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.PolicyDepends` in the spec.
 #[cfg(
     any(
         feature = "agencies",
@@ -22276,7 +22276,7 @@ impl<'de> rt::serde::Deserialize<'de> for PolicyDepends {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.PolicyStatement` in the spec.
 #[cfg(
     any(
         feature = "agencies",
@@ -22397,7 +22397,7 @@ impl<'de> rt::serde::Deserialize<'de> for PolicyStatement {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ProjectDetailsAndStatusResult` in the spec.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -22528,13 +22528,13 @@ impl<'de> rt::serde::Deserialize<'de> for ProjectDetailsAndStatusResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ProjectInfo` in the spec.
 #[cfg(feature = "id-token")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ProjectInfo {
-    #[allow(missing_docs)]
+    /// The `domain` member of the JSON object.
     pub domain: Option<crate::models::DomainInfo>,
     /// project id
     pub id: Option<String>,
@@ -22618,7 +22618,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProjectInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ProjectResult` in the spec.
 #[cfg(any(feature = "projects", feature = "users"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -22628,7 +22628,7 @@ pub struct ProjectResult {
     pub is_domain: bool,
     /// 项目描述信息。
     pub description: String,
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: crate::models::Links,
     /// 项目是否可用。
     pub enabled: bool,
@@ -22747,7 +22747,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProjectResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ProtectPolicyOption` in the spec.
 #[cfg(feature = "protect-policy")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -22755,7 +22755,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProjectResult {
 pub struct ProtectPolicyOption {
     /// 是否开启操作保护，开启为\&quot;true\&quot;，未开启为\&quot;false\&quot;。
     pub operation_protection: bool,
-    #[allow(missing_docs)]
+    /// The `allow_user` member of the JSON object.
     pub allow_user: Option<crate::models::AllowUserBody>,
     /// 操作保护验证指定手机号码。示例：0086-123456789。
     pub mobile: Option<String>,
@@ -22884,7 +22884,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProtectPolicyOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ProtocolIdInfo` in the spec.
 #[cfg(feature = "id-token")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -22955,7 +22955,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProtocolIdInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ProtocolLinks` in the spec.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -23036,7 +23036,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProtocolLinks {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ProtocolOption` in the spec.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -23115,7 +23115,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProtocolOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ProtocolResult` in the spec.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -23125,7 +23125,7 @@ pub struct ProtocolResult {
     pub id: String,
     /// 映射ID。
     pub mapping_id: String,
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: crate::models::ProtocolLinks,
 }
 
@@ -23200,14 +23200,14 @@ impl<'de> rt::serde::Deserialize<'de> for ProtocolResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.PwdAuth` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PwdAuth {
-    #[allow(missing_docs)]
+    /// The `identity` member of the JSON object.
     pub identity: crate::models::PwdIdentity,
-    #[allow(missing_docs)]
+    /// The `scope` member of the JSON object.
     pub scope: crate::models::AuthScope,
 }
 
@@ -23277,14 +23277,14 @@ impl<'de> rt::serde::Deserialize<'de> for PwdAuth {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.PwdIdentity` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PwdIdentity {
     /// 认证方法，该字段内容为[\&quot;password\&quot;]。
     pub methods: Vec<String>,
-    #[allow(missing_docs)]
+    /// The `password` member of the JSON object.
     pub password: crate::models::PwdPassword,
 }
 
@@ -23354,12 +23354,12 @@ impl<'de> rt::serde::Deserialize<'de> for PwdIdentity {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.PwdPassword` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PwdPassword {
-    #[allow(missing_docs)]
+    /// The `user` member of the JSON object.
     pub user: crate::models::PwdPasswordUser,
 }
 
@@ -23424,12 +23424,12 @@ impl<'de> rt::serde::Deserialize<'de> for PwdPassword {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.PwdPasswordUser` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PwdPasswordUser {
-    #[allow(missing_docs)]
+    /// The `domain` member of the JSON object.
     pub domain: crate::models::PwdPasswordUserDomain,
     /// IAM用户名，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     pub name: String,
@@ -23508,7 +23508,7 @@ impl<'de> rt::serde::Deserialize<'de> for PwdPasswordUser {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.PwdPasswordUserDomain` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -23578,7 +23578,7 @@ impl<'de> rt::serde::Deserialize<'de> for PwdPasswordUserDomain {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.QuotaResult` in the spec.
 #[cfg(any(feature = "projects", feature = "domains"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -23649,7 +23649,7 @@ impl<'de> rt::serde::Deserialize<'de> for QuotaResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Region` in the spec.
 #[cfg(feature = "regions")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -23659,9 +23659,9 @@ pub struct RegionModel {
     pub description: String,
     /// null.
     pub parent_region_id: String,
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: crate::models::LinksSelf,
-    #[allow(missing_docs)]
+    /// The `locales` member of the JSON object.
     pub locales: crate::models::RegionLocales,
     /// 区域ID。
     pub id: String,
@@ -23765,7 +23765,7 @@ impl<'de> rt::serde::Deserialize<'de> for RegionModel {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RegionLocales` in the spec.
 #[cfg(feature = "regions")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -23871,7 +23871,7 @@ impl<'de> rt::serde::Deserialize<'de> for RegionLocales {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Resources` in the spec.
 #[cfg(any(feature = "projects", feature = "domains"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -23982,7 +23982,7 @@ impl<'de> rt::serde::Deserialize<'de> for Resources {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RoleAgencyAssignmentId` in the spec.
 #[cfg(feature = "role-assignments")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -24053,21 +24053,21 @@ impl<'de> rt::serde::Deserialize<'de> for RoleAgencyAssignmentId {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RoleAssignmentBody` in the spec.
 #[cfg(feature = "role-assignments")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RoleAssignmentBody {
-    #[allow(missing_docs)]
+    /// The `user` member of the JSON object.
     pub user: Option<crate::models::RoleUserAssignmentId>,
-    #[allow(missing_docs)]
+    /// The `role` member of the JSON object.
     pub role: Option<crate::models::RoleAssignmentId>,
-    #[allow(missing_docs)]
+    /// The `group` member of the JSON object.
     pub group: Option<crate::models::RoleGroupAssignmentId>,
-    #[allow(missing_docs)]
+    /// The `agency` member of the JSON object.
     pub agency: Option<crate::models::RoleAgencyAssignmentId>,
-    #[allow(missing_docs)]
+    /// The `scope` member of the JSON object.
     pub scope: Option<crate::models::RoleAssignmentScope>,
     /// 是否基于所有项目授权。
     pub is_inherited: Option<bool>,
@@ -24181,7 +24181,7 @@ impl<'de> rt::serde::Deserialize<'de> for RoleAssignmentBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RoleAssignmentId` in the spec.
 #[cfg(feature = "role-assignments")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -24252,17 +24252,17 @@ impl<'de> rt::serde::Deserialize<'de> for RoleAssignmentId {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RoleAssignmentScope` in the spec.
 #[cfg(feature = "role-assignments")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RoleAssignmentScope {
-    #[allow(missing_docs)]
+    /// The `project` member of the JSON object.
     pub project: Option<crate::models::RoleProjectAssignmentId>,
-    #[allow(missing_docs)]
+    /// The `domain` member of the JSON object.
     pub domain: Option<crate::models::RoleDomainAssignmentId>,
-    #[allow(missing_docs)]
+    /// The `enterprise_project` member of the JSON object.
     pub enterprise_project: Option<crate::models::RoleEnterpriseProjectAssignmentId>,
 }
 
@@ -24345,7 +24345,7 @@ impl<'de> rt::serde::Deserialize<'de> for RoleAssignmentScope {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RoleDomainAssignmentId` in the spec.
 #[cfg(feature = "role-assignments")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -24416,7 +24416,7 @@ impl<'de> rt::serde::Deserialize<'de> for RoleDomainAssignmentId {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RoleEnterpriseProjectAssignmentId` in the spec.
 #[cfg(feature = "role-assignments")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -24491,7 +24491,7 @@ impl<'de> rt::serde::Deserialize<'de> for RoleEnterpriseProjectAssignmentId {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RoleGroupAssignmentId` in the spec.
 #[cfg(feature = "role-assignments")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -24562,7 +24562,7 @@ impl<'de> rt::serde::Deserialize<'de> for RoleGroupAssignmentId {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RolePolicy` in the spec.
 #[cfg(
     any(
         feature = "agencies",
@@ -24673,7 +24673,7 @@ impl<'de> rt::serde::Deserialize<'de> for RolePolicy {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RoleProjectAssignmentId` in the spec.
 #[cfg(feature = "role-assignments")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -24744,7 +24744,7 @@ impl<'de> rt::serde::Deserialize<'de> for RoleProjectAssignmentId {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RoleResult` in the spec.
 #[cfg(any(feature = "agencies", feature = "groups", feature = "roles"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -24762,7 +24762,7 @@ pub struct RoleResult {
     pub name: String,
     /// 权限描述信息。
     pub description: Option<String>,
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: Option<crate::models::Links>,
     /// 权限ID。
     pub id: String,
@@ -24770,7 +24770,7 @@ pub struct RoleResult {
     pub display_name: Option<String>,
     /// 权限的显示模式。 &gt; - AX表示在domain层显示。 &gt; - XA表示在project层显示。 &gt; - AA表示在domain和project层均显示。 &gt; - XX表示在domain和project层均不显示。 &gt; - 自定义策略的显示模式只能为AX或者XA，不能在domain层和project层都显示（AA），或者在domain层和project层都不显示（XX）。
     pub r#type: String,
-    #[allow(missing_docs)]
+    /// The `policy` member of the JSON object.
     pub policy: crate::models::RolePolicy,
     /// 权限更新时间。
     pub updated_time: Option<String>,
@@ -24943,7 +24943,7 @@ impl<'de> rt::serde::Deserialize<'de> for RoleResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RoleUserAssignmentId` in the spec.
 #[cfg(feature = "role-assignments")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -25014,7 +25014,7 @@ impl<'de> rt::serde::Deserialize<'de> for RoleUserAssignmentId {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RolesItem` in the spec.
 #[cfg(feature = "enterprise-projects")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -25036,7 +25036,7 @@ pub struct RolesItem {
     pub id: String,
     /// 权限名称。
     pub name: String,
-    #[allow(missing_docs)]
+    /// The `policy` member of the JSON object.
     pub policy: crate::models::RolePolicy,
     /// 权限的显示模式。 &gt; - AX表示在domain层显示。 &gt; - XA表示在project层显示。 &gt; - AA表示在domain和project层均显示。 &gt; - XX表示在domain和project层均不显示。 &gt; - 自定义策略的显示模式只能为AX或者XA，不能在domain层和project层都显示（AA），或者在domain层和project层都不显示（XX）。
     pub r#type: String,
@@ -25159,15 +25159,15 @@ impl<'de> rt::serde::Deserialize<'de> for RolesItem {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RulesLocal` in the spec.
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RulesLocal {
-    #[allow(missing_docs)]
+    /// The `user` member of the JSON object.
     pub user: Option<crate::models::RulesLocalUser>,
-    #[allow(missing_docs)]
+    /// The `group` member of the JSON object.
     pub group: Option<crate::models::RulesLocalGroup>,
 }
 
@@ -25246,7 +25246,7 @@ impl<'de> rt::serde::Deserialize<'de> for RulesLocal {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RulesLocalGroup` in the spec.
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -25325,7 +25325,7 @@ impl<'de> rt::serde::Deserialize<'de> for RulesLocalGroup {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RulesLocalUser` in the spec.
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -25404,7 +25404,7 @@ impl<'de> rt::serde::Deserialize<'de> for RulesLocalUser {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RulesRemote` in the spec.
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -25511,7 +25511,7 @@ impl<'de> rt::serde::Deserialize<'de> for RulesRemote {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ScopeDomainOption` in the spec.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -25598,7 +25598,7 @@ impl<'de> rt::serde::Deserialize<'de> for ScopeDomainOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ScopeProjectOption` in the spec.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -25608,7 +25608,7 @@ pub struct ScopeProjectOption {
     pub id: Option<String>,
     /// 项目名，id与name二选一即可。
     pub name: Option<String>,
-    #[allow(missing_docs)]
+    /// The `domain` member of the JSON object.
     pub domain: Option<crate::models::ScopeDomainOption>,
 }
 
@@ -25698,7 +25698,7 @@ impl<'de> rt::serde::Deserialize<'de> for ScopeProjectOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ScopeTokenResult` in the spec.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -25710,13 +25710,13 @@ pub struct ScopeTokenResult {
     pub expires_at: String,
     /// 服务目录信息。
     pub catalog: Option<Vec<crate::models::TokenCatalog>>,
-    #[allow(missing_docs)]
+    /// The `domain` member of the JSON object.
     pub domain: crate::models::TokenDomainResult,
-    #[allow(missing_docs)]
+    /// The `project` member of the JSON object.
     pub project: crate::models::TokenProjectResult,
     /// token的权限信息。
     pub roles: Vec<crate::models::TokenRole>,
-    #[allow(missing_docs)]
+    /// The `user` member of the JSON object.
     pub user: crate::models::ScopedTokenUser,
     /// token下发时间。
     pub issued_at: String,
@@ -25829,7 +25829,7 @@ impl<'de> rt::serde::Deserialize<'de> for ScopeTokenResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ScopedToken` in the spec.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -25908,15 +25908,15 @@ impl<'de> rt::serde::Deserialize<'de> for ScopedToken {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ScopedTokenAuth` in the spec.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ScopedTokenAuth {
-    #[allow(missing_docs)]
+    /// The `identity` member of the JSON object.
     pub identity: crate::models::ScopedTokenIdentity,
-    #[allow(missing_docs)]
+    /// The `scope` member of the JSON object.
     pub scope: crate::models::TokenSocpeOption,
 }
 
@@ -25994,7 +25994,7 @@ impl<'de> rt::serde::Deserialize<'de> for ScopedTokenAuth {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ScopedTokenIdentity` in the spec.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -26002,7 +26002,7 @@ impl<'de> rt::serde::Deserialize<'de> for ScopedTokenAuth {
 pub struct ScopedTokenIdentity {
     /// 认证方法，该字段内容为“token”。
     pub methods: Vec<String>,
-    #[allow(missing_docs)]
+    /// The `token` member of the JSON object.
     pub token: crate::models::ScopedToken,
 }
 
@@ -26080,7 +26080,7 @@ impl<'de> rt::serde::Deserialize<'de> for ScopedTokenIdentity {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ScopedTokenInfo` in the spec.
 #[cfg(feature = "id-token")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -26092,11 +26092,11 @@ pub struct ScopedTokenInfo {
     pub methods: Vec<String>,
     /// 生成时间。
     pub issued_at: String,
-    #[allow(missing_docs)]
+    /// The `user` member of the JSON object.
     pub user: crate::models::FederationUserBody,
-    #[allow(missing_docs)]
+    /// The `domain` member of the JSON object.
     pub domain: Option<crate::models::DomainInfo>,
-    #[allow(missing_docs)]
+    /// The `project` member of the JSON object.
     pub project: Option<crate::models::ProjectInfo>,
     /// roles信息。
     pub roles: Vec<crate::models::ScopedTokenInfoRoles>,
@@ -26214,7 +26214,7 @@ impl<'de> rt::serde::Deserialize<'de> for ScopedTokenInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ScopedTokenInfoRoles` in the spec.
 #[cfg(feature = "id-token")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -26293,15 +26293,15 @@ impl<'de> rt::serde::Deserialize<'de> for ScopedTokenInfoRoles {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ScopedTokenUser` in the spec.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ScopedTokenUser {
-    #[allow(missing_docs)]
+    /// The `domain` member of the JSON object.
     pub domain: crate::models::TokenDomainResult,
-    #[allow(missing_docs)]
+    /// The `OS-FEDERATION` member of the JSON object.
     pub os_federation: crate::models::TokenUserOsfederation,
     /// 用户ID。
     pub id: String,
@@ -26401,7 +26401,7 @@ impl<'de> rt::serde::Deserialize<'de> for ScopedTokenUser {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SecurityCompliance` in the spec.
 #[cfg(feature = "config")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -26486,7 +26486,7 @@ impl<'de> rt::serde::Deserialize<'de> for SecurityCompliance {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Service` in the spec.
 #[cfg(feature = "services")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -26496,7 +26496,7 @@ pub struct Service {
     pub name: String,
     /// 服务描述信息。
     pub description: Option<String>,
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: crate::models::Links,
     /// 服务ID。
     pub id: String,
@@ -26601,7 +26601,7 @@ impl<'de> rt::serde::Deserialize<'de> for Service {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ServicePolicy` in the spec.
 #[cfg(feature = "securitytokens")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -26687,7 +26687,7 @@ impl<'de> rt::serde::Deserialize<'de> for ServicePolicy {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ServicePolicyRoleOption` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -26700,7 +26700,7 @@ pub struct ServicePolicyRoleOption {
     pub description: String,
     /// 自定义策略的中文描述信息。
     pub description_cn: Option<String>,
-    #[allow(missing_docs)]
+    /// The `policy` member of the JSON object.
     pub policy: crate::models::ServicePolicy,
 }
 
@@ -26793,7 +26793,7 @@ impl<'de> rt::serde::Deserialize<'de> for ServicePolicyRoleOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ServicePolicyRoleResult` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -26804,9 +26804,9 @@ pub struct ServicePolicyRoleResult {
     pub display_name: String,
     /// 自定义策略的描述信息。
     pub description: String,
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: crate::models::LinksSelf,
-    #[allow(missing_docs)]
+    /// The `policy` member of the JSON object.
     pub policy: crate::models::ServicePolicy,
     /// 自定义策略的中文描述信息。
     pub description_cn: Option<String>,
@@ -26961,7 +26961,7 @@ impl<'de> rt::serde::Deserialize<'de> for ServicePolicyRoleResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ServiceStatement` in the spec.
 #[cfg(feature = "securitytokens")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -26971,7 +26971,7 @@ pub struct ServiceStatement {
     pub action: Vec<String>,
     /// 作用。包含两种：允许（Allow）和拒绝（Deny），既有Allow又有Deny的授权语句时，遵循Deny优先的原则。
     pub effect: String,
-    #[allow(missing_docs)]
+    /// The `Condition` member of the JSON object.
     pub condition: Option<
         rt::indexmap::IndexMap<String, rt::indexmap::IndexMap<String, Vec<String>>>,
     >,
@@ -27068,13 +27068,13 @@ impl<'de> rt::serde::Deserialize<'de> for ServiceStatement {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowAgencyResponse` in the spec.
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowAgencyResponseBody {
-    #[allow(missing_docs)]
+    /// The `agency` member of the JSON object.
     pub agency: Option<crate::models::AgencyShowResult>,
 }
 
@@ -27139,7 +27139,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowAgencyResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowCredential` in the spec.
 #[cfg(feature = "credentials")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -27252,13 +27252,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowCredential {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowCustomPolicyResponse` in the spec.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowCustomPolicyResponseBody {
-    #[allow(missing_docs)]
+    /// The `role` member of the JSON object.
     pub role: Option<crate::models::ShowPolicyRoleResult>,
 }
 
@@ -27327,13 +27327,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowCustomPolicyResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowDomainApiAclPolicyResponse` in the spec.
 #[cfg(feature = "api-acl-policy")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDomainApiAclPolicyResponseBody {
-    #[allow(missing_docs)]
+    /// The `api_acl_policy` member of the JSON object.
     pub api_acl_policy: Option<crate::models::AclPolicyResult>,
 }
 
@@ -27402,13 +27402,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDomainApiAclPolicyResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowDomainConsoleAclPolicyResponse` in the spec.
 #[cfg(feature = "console-acl-policy")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDomainConsoleAclPolicyResponseBody {
-    #[allow(missing_docs)]
+    /// The `console_acl_policy` member of the JSON object.
     pub console_acl_policy: Option<crate::models::ConsoleAclPolicyResult>,
 }
 
@@ -27481,13 +27481,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDomainConsoleAclPolicyResponseBody
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowDomainLoginPolicyResponse` in the spec.
 #[cfg(feature = "login-policy")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDomainLoginPolicyResponseBody {
-    #[allow(missing_docs)]
+    /// The `login_policy` member of the JSON object.
     pub login_policy: Option<crate::models::LoginPolicyResult>,
 }
 
@@ -27556,13 +27556,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDomainLoginPolicyResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowDomainPasswordPolicyResponse` in the spec.
 #[cfg(feature = "password-policy")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDomainPasswordPolicyResponseBody {
-    #[allow(missing_docs)]
+    /// The `password_policy` member of the JSON object.
     pub password_policy: Option<crate::models::PasswordPolicyResult>,
 }
 
@@ -27635,13 +27635,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDomainPasswordPolicyResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowDomainProtectPolicyResponse` in the spec.
 #[cfg(feature = "protect-policy")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDomainProtectPolicyResponseBody {
-    #[allow(missing_docs)]
+    /// The `protect_policy` member of the JSON object.
     pub protect_policy: Option<
         crate::models::ShowDomainProtectPolicyResponseBodyProtectPolicy,
     >,
@@ -27712,13 +27712,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDomainProtectPolicyResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowDomainProtectPolicyResponseBodyProtectPolicy` in the spec.
 #[cfg(feature = "protect-policy")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDomainProtectPolicyResponseBodyProtectPolicy {
-    #[allow(missing_docs)]
+    /// The `allow_user` member of the JSON object.
     pub allow_user: crate::models::AllowUserBody,
     /// 是否开启操作保护，取值范围true或false。
     pub operation_protection: bool,
@@ -27836,13 +27836,13 @@ for ShowDomainProtectPolicyResponseBodyProtectPolicy {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowDomainQuotaResponse` in the spec.
 #[cfg(feature = "domains")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDomainQuotaResponseBody {
-    #[allow(missing_docs)]
+    /// The `quotas` member of the JSON object.
     pub quotas: Option<crate::models::QuotaResult>,
 }
 
@@ -27909,7 +27909,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDomainQuotaResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowDomainRoleAssignmentsResponse` in the spec.
 #[cfg(feature = "role-assignments")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -27917,7 +27917,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDomainQuotaResponseBody {
 pub struct ShowDomainRoleAssignmentsResponseBody {
     /// 返回授权记录的总条数。
     pub total_num: Option<i64>,
-    #[allow(missing_docs)]
+    /// The `role_assignments` member of the JSON object.
     pub role_assignments: Option<Vec<crate::models::RoleAssignmentBody>>,
 }
 
@@ -27998,7 +27998,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDomainRoleAssignmentsResponseBody 
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowMetadataResponse` in the spec.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -28148,13 +28148,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowMetadataResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowOpenIdConnectConfigResponse` in the spec.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowOpenIdConnectConfigResponseBody {
-    #[allow(missing_docs)]
+    /// The `openid_connect_config` member of the JSON object.
     pub openid_connect_config: Option<crate::models::OpenIdConnectConfig>,
 }
 
@@ -28223,13 +28223,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowOpenIdConnectConfigResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowPermanentAccessKeyResponse` in the spec.
 #[cfg(feature = "credentials")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPermanentAccessKeyResponseBody {
-    #[allow(missing_docs)]
+    /// The `credential` member of the JSON object.
     pub credential: Option<crate::models::ShowCredential>,
 }
 
@@ -28298,7 +28298,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowPermanentAccessKeyResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowPolicyRoleResult` in the spec.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -28320,7 +28320,7 @@ pub struct ShowPolicyRoleResult {
     pub name: String,
     /// 自定义策略的描述信息。
     pub description: String,
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: crate::models::LinksSelf,
     /// 自定义策略ID。
     pub id: String,
@@ -28328,7 +28328,7 @@ pub struct ShowPolicyRoleResult {
     pub display_name: String,
     /// 自定义策略的显示模式。 &gt; - AX表示在domain层显示。 &gt; - XA表示在project层显示。 &gt; - 自定义策略的显示模式只能为AX或者XA，不能在domain层和project层都显示（AA），或者在domain层和project层都不显示（XX）。
     pub r#type: String,
-    #[allow(missing_docs)]
+    /// The `policy` member of the JSON object.
     pub policy: crate::models::CustomPolicy,
 }
 
@@ -28478,13 +28478,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowPolicyRoleResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowProjectDetailsAndStatusResponse` in the spec.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowProjectDetailsAndStatusResponseBody {
-    #[allow(missing_docs)]
+    /// The `project` member of the JSON object.
     pub project: Option<crate::models::ProjectDetailsAndStatusResult>,
 }
 
@@ -28557,13 +28557,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowProjectDetailsAndStatusResponseBod
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowProjectQuotaResponse` in the spec.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowProjectQuotaResponseBody {
-    #[allow(missing_docs)]
+    /// The `quotas` member of the JSON object.
     pub quotas: Option<crate::models::QuotaResult>,
 }
 
@@ -28632,13 +28632,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowProjectQuotaResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowUserLoginProtectResponse` in the spec.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowUserLoginProtectResponseBody {
-    #[allow(missing_docs)]
+    /// The `login_protect` member of the JSON object.
     pub login_protect: Option<crate::models::LoginProtectResult>,
 }
 
@@ -28707,13 +28707,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowUserLoginProtectResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowUserMfaDeviceResponse` in the spec.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowUserMfaDeviceResponseBody {
-    #[allow(missing_docs)]
+    /// The `virtual_mfa_device` member of the JSON object.
     pub virtual_mfa_device: Option<crate::models::MfaDeviceResult>,
 }
 
@@ -28782,13 +28782,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowUserMfaDeviceResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowUserResponse` in the spec.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowUserResponseBody {
-    #[allow(missing_docs)]
+    /// The `user` member of the JSON object.
     pub user: Option<crate::models::ShowUserResult>,
 }
 
@@ -28853,7 +28853,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowUserResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowUserResult` in the spec.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -28867,7 +28867,7 @@ pub struct ShowUserResult {
     pub domain_id: String,
     /// IAM用户名。
     pub name: String,
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: crate::models::Links,
     /// IAM用户在外部系统中的ID。
     pub xuser_id: Option<String>,
@@ -29122,12 +29122,12 @@ impl<'de> rt::serde::Deserialize<'de> for ShowUserResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.TokenAuth` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TokenAuth {
-    #[allow(missing_docs)]
+    /// The `identity` member of the JSON object.
     pub identity: crate::models::TokenAuthIdentity,
 }
 
@@ -29192,16 +29192,16 @@ impl<'de> rt::serde::Deserialize<'de> for TokenAuth {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.TokenAuthIdentity` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TokenAuthIdentity {
     /// 认证方法，该字段内容为[\&quot;token\&quot;]。
     pub methods: Vec<String>,
-    #[allow(missing_docs)]
+    /// The `token` member of the JSON object.
     pub token: Option<crate::models::IdentityToken>,
-    #[allow(missing_docs)]
+    /// The `policy` member of the JSON object.
     pub policy: Option<crate::models::ServicePolicy>,
 }
 
@@ -29281,7 +29281,7 @@ impl<'de> rt::serde::Deserialize<'de> for TokenAuthIdentity {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.TokenCatalog` in the spec.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -29373,7 +29373,7 @@ impl<'de> rt::serde::Deserialize<'de> for TokenCatalog {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.TokenCatalogEndpoint` in the spec.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -29472,7 +29472,7 @@ impl<'de> rt::serde::Deserialize<'de> for TokenCatalogEndpoint {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.TokenDomainResult` in the spec.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -29550,7 +29550,7 @@ impl<'de> rt::serde::Deserialize<'de> for TokenDomainResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.TokenProjectDomainResult` in the spec.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -29628,7 +29628,7 @@ impl<'de> rt::serde::Deserialize<'de> for TokenProjectDomainResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.TokenProjectResult` in the spec.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -29638,7 +29638,7 @@ pub struct TokenProjectResult {
     pub name: String,
     /// 项目ID。
     pub id: String,
-    #[allow(missing_docs)]
+    /// The `domain` member of the JSON object.
     pub domain: crate::models::TokenProjectDomainResult,
 }
 
@@ -29713,7 +29713,7 @@ impl<'de> rt::serde::Deserialize<'de> for TokenProjectResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.TokenResult` in the spec.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -29721,7 +29721,7 @@ impl<'de> rt::serde::Deserialize<'de> for TokenProjectResult {
 pub struct TokenResult {
     /// 服务目录信息。
     pub catalog: Vec<crate::models::TokenCatalog>,
-    #[allow(missing_docs)]
+    /// The `domain` member of the JSON object.
     pub domain: Option<crate::models::TokenDomainResult>,
     /// token过期时间。
     pub expires_at: String,
@@ -29729,11 +29729,11 @@ pub struct TokenResult {
     pub issued_at: String,
     /// 获取token的方式。
     pub methods: Vec<String>,
-    #[allow(missing_docs)]
+    /// The `project` member of the JSON object.
     pub project: Option<crate::models::TokenProjectResult>,
     /// token的权限信息。
     pub roles: Vec<crate::models::TokenRole>,
-    #[allow(missing_docs)]
+    /// The `user` member of the JSON object.
     pub user: crate::models::TokenUserResult,
 }
 
@@ -29847,7 +29847,7 @@ impl<'de> rt::serde::Deserialize<'de> for TokenResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.TokenRole` in the spec.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -29925,15 +29925,15 @@ impl<'de> rt::serde::Deserialize<'de> for TokenRole {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.TokenSocpeOption` in the spec.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TokenSocpeOption {
-    #[allow(missing_docs)]
+    /// The `domain` member of the JSON object.
     pub domain: Option<crate::models::ScopeDomainOption>,
-    #[allow(missing_docs)]
+    /// The `project` member of the JSON object.
     pub project: Option<crate::models::ScopeProjectOption>,
 }
 
@@ -30016,7 +30016,7 @@ impl<'de> rt::serde::Deserialize<'de> for TokenSocpeOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.TokenUserDomainResult` in the spec.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -30094,7 +30094,7 @@ impl<'de> rt::serde::Deserialize<'de> for TokenUserDomainResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.TokenUserOsfederation` in the spec.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -30102,9 +30102,9 @@ impl<'de> rt::serde::Deserialize<'de> for TokenUserDomainResult {
 pub struct TokenUserOsfederation {
     /// 用户组信息列表。
     pub groups: Vec<crate::models::OsfederationGroups>,
-    #[allow(missing_docs)]
+    /// The `identity_provider` member of the JSON object.
     pub identity_provider: crate::models::OsfederationIdentityprovider,
-    #[allow(missing_docs)]
+    /// The `protocol` member of the JSON object.
     pub protocol: crate::models::OsfederationProtocol,
 }
 
@@ -30182,7 +30182,7 @@ impl<'de> rt::serde::Deserialize<'de> for TokenUserOsfederation {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.TokenUserResult` in the spec.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -30194,7 +30194,7 @@ pub struct TokenUserResult {
     pub id: String,
     /// 密码过期时间（UTC时间），“”表示密码不过期。
     pub password_expires_at: String,
-    #[allow(missing_docs)]
+    /// The `domain` member of the JSON object.
     pub domain: crate::models::TokenUserDomainResult,
 }
 
@@ -30277,7 +30277,7 @@ impl<'de> rt::serde::Deserialize<'de> for TokenUserResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UnbindMfaDevice` in the spec.
 #[cfg(feature = "mfa-devices")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -30373,7 +30373,7 @@ impl<'de> rt::serde::Deserialize<'de> for UnbindMfaDevice {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UnscopedTokenInfo` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -30384,7 +30384,7 @@ pub struct UnscopedTokenInfo {
     pub methods: Vec<String>,
     /// 生成时间。
     pub issued_at: String,
-    #[allow(missing_docs)]
+    /// The `user` member of the JSON object.
     pub user: crate::models::FederationUserBody,
     /// roles信息。
     pub roles: Option<Vec<crate::models::UnscopedTokenInfoRoles>>,
@@ -30490,7 +30490,7 @@ impl<'de> rt::serde::Deserialize<'de> for UnscopedTokenInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UnscopedTokenInfoCatalog` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -30501,7 +30501,7 @@ pub struct UnscopedTokenInfoCatalog {
     pub name: Option<String>,
     /// 该接口所属服务。
     pub r#type: Option<String>,
-    #[allow(missing_docs)]
+    /// The `endpoints` member of the JSON object.
     pub endpoints: Option<Vec<crate::models::UnscopedTokenInfoEndpoints>>,
 }
 
@@ -30590,7 +30590,7 @@ impl<'de> rt::serde::Deserialize<'de> for UnscopedTokenInfoCatalog {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UnscopedTokenInfoEndpoints` in the spec.
 #[cfg(feature = "id-token")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -30701,7 +30701,7 @@ impl<'de> rt::serde::Deserialize<'de> for UnscopedTokenInfoEndpoints {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UnscopedTokenInfoRoles` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -30779,18 +30779,18 @@ impl<'de> rt::serde::Deserialize<'de> for UnscopedTokenInfoRoles {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UnscopedTokenUser` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UnscopedTokenUser {
-    #[allow(missing_docs)]
+    /// The `domain` member of the JSON object.
     pub domain: crate::models::TokenDomainResult,
     /// 用户ID。
     pub id: String,
     /// 用户名称。
     pub name: String,
-    #[allow(missing_docs)]
+    /// The `OS-FEDERATION` member of the JSON object.
     pub os_federation: crate::models::TokenUserOsfederation,
 }
 
@@ -30870,13 +30870,13 @@ impl<'de> rt::serde::Deserialize<'de> for UnscopedTokenUser {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateAgencyCustomPolicyRequestBody` in the spec.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateAgencyCustomPolicyRequestBody {
-    #[allow(missing_docs)]
+    /// The `role` member of the JSON object.
     pub role: crate::models::AgencyPolicyRoleOption,
 }
 
@@ -30951,13 +30951,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateAgencyCustomPolicyRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateAgencyCustomPolicyResponse` in the spec.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateAgencyCustomPolicyResponseBody {
-    #[allow(missing_docs)]
+    /// The `role` member of the JSON object.
     pub role: Option<crate::models::AgencyPolicyRoleResult>,
 }
 
@@ -31030,7 +31030,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateAgencyCustomPolicyResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateAgencyOption` in the spec.
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -31146,13 +31146,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateAgencyOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateAgencyRequestBody` in the spec.
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateAgencyRequestBody {
-    #[allow(missing_docs)]
+    /// The `agency` member of the JSON object.
     pub agency: crate::models::UpdateAgencyOption,
 }
 
@@ -31225,13 +31225,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateAgencyRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateAgencyResponse` in the spec.
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateAgencyResponseBody {
-    #[allow(missing_docs)]
+    /// The `agency` member of the JSON object.
     pub agency: Option<crate::models::AgencyUpdateResult>,
 }
 
@@ -31296,12 +31296,12 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateAgencyResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateCloudServiceCustomPolicyRequestBody` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateCloudServiceCustomPolicyRequestBody {
-    #[allow(missing_docs)]
+    /// The `role` member of the JSON object.
     pub role: crate::models::ServicePolicyRoleOption,
 }
 
@@ -31372,12 +31372,12 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateCloudServiceCustomPolicyRequestB
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateCloudServiceCustomPolicyResponse` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateCloudServiceCustomPolicyResponse {
-    #[allow(missing_docs)]
+    /// The `role` member of the JSON object.
     pub role: Option<crate::models::ServicePolicyRoleResult>,
 }
 
@@ -31450,7 +31450,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateCloudServiceCustomPolicyResponse
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateCredentialOption` in the spec.
 #[cfg(feature = "credentials")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -31541,7 +31541,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateCredentialOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateCredentialResult` in the spec.
 #[cfg(feature = "credentials")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -31646,13 +31646,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateCredentialResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateDomainApiAclPolicyRequestBody` in the spec.
 #[cfg(feature = "api-acl-policy")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateDomainApiAclPolicyRequestBody {
-    #[allow(missing_docs)]
+    /// The `api_acl_policy` member of the JSON object.
     pub api_acl_policy: crate::models::AclPolicyOption,
 }
 
@@ -31727,13 +31727,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateDomainApiAclPolicyRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateDomainApiAclPolicyResponse` in the spec.
 #[cfg(feature = "api-acl-policy")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateDomainApiAclPolicyResponseBody {
-    #[allow(missing_docs)]
+    /// The `api_acl_policy` member of the JSON object.
     pub api_acl_policy: Option<crate::models::AclPolicyResult>,
 }
 
@@ -31806,13 +31806,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateDomainApiAclPolicyResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateDomainConsoleAclPolicyRequestBody` in the spec.
 #[cfg(feature = "console-acl-policy")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateDomainConsoleAclPolicyRequestBody {
-    #[allow(missing_docs)]
+    /// The `console_acl_policy` member of the JSON object.
     pub console_acl_policy: crate::models::ConsoleAclPolicyOption,
 }
 
@@ -31894,13 +31894,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateDomainConsoleAclPolicyRequestBod
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateDomainConsoleAclPolicyResponse` in the spec.
 #[cfg(feature = "console-acl-policy")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateDomainConsoleAclPolicyResponseBody {
-    #[allow(missing_docs)]
+    /// The `console_acl_policy` member of the JSON object.
     pub console_acl_policy: Option<crate::models::ConsoleAclPolicyResult>,
 }
 
@@ -31973,13 +31973,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateDomainConsoleAclPolicyResponseBo
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateDomainLoginPolicyRequestBody` in the spec.
 #[cfg(feature = "login-policy")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateDomainLoginPolicyRequestBody {
-    #[allow(missing_docs)]
+    /// The `login_policy` member of the JSON object.
     pub login_policy: crate::models::LoginPolicyOption,
 }
 
@@ -32054,13 +32054,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateDomainLoginPolicyRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateDomainLoginPolicyResponse` in the spec.
 #[cfg(feature = "login-policy")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateDomainLoginPolicyResponseBody {
-    #[allow(missing_docs)]
+    /// The `login_policy` member of the JSON object.
     pub login_policy: Option<crate::models::LoginPolicyResult>,
 }
 
@@ -32129,13 +32129,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateDomainLoginPolicyResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateDomainPasswordPolicyRequestBody` in the spec.
 #[cfg(feature = "password-policy")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateDomainPasswordPolicyRequestBody {
-    #[allow(missing_docs)]
+    /// The `password_policy` member of the JSON object.
     pub password_policy: crate::models::PasswordPolicyOption,
 }
 
@@ -32214,13 +32214,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateDomainPasswordPolicyRequestBody 
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateDomainPasswordPolicyResponse` in the spec.
 #[cfg(feature = "password-policy")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateDomainPasswordPolicyResponseBody {
-    #[allow(missing_docs)]
+    /// The `password_policy` member of the JSON object.
     pub password_policy: Option<crate::models::PasswordPolicyResult>,
 }
 
@@ -32293,13 +32293,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateDomainPasswordPolicyResponseBody
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateDomainProtectPolicyRequestBody` in the spec.
 #[cfg(feature = "protect-policy")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateDomainProtectPolicyRequestBody {
-    #[allow(missing_docs)]
+    /// The `protect_policy` member of the JSON object.
     pub protect_policy: crate::models::ProtectPolicyOption,
 }
 
@@ -32378,13 +32378,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateDomainProtectPolicyRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateDomainProtectPolicyResponse` in the spec.
 #[cfg(feature = "protect-policy")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateDomainProtectPolicyResponseBody {
-    #[allow(missing_docs)]
+    /// The `protect_policy` member of the JSON object.
     pub protect_policy: Option<
         crate::models::UpdateDomainProtectPolicyResponseBodyProtectPolicy,
     >,
@@ -32459,13 +32459,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateDomainProtectPolicyResponseBody 
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateDomainProtectPolicyResponseBodyProtectPolicy` in the spec.
 #[cfg(feature = "protect-policy")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateDomainProtectPolicyResponseBodyProtectPolicy {
-    #[allow(missing_docs)]
+    /// The `allow_user` member of the JSON object.
     pub allow_user: crate::models::AllowUserBody,
     /// 是否开启操作保护，取值范围true或false。
     pub operation_protection: bool,
@@ -32572,7 +32572,7 @@ for UpdateDomainProtectPolicyResponseBodyProtectPolicy {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateIdentityproviderOption` in the spec.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -32665,7 +32665,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateIdentityproviderOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateLoginProject` in the spec.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -32754,13 +32754,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateLoginProject {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateLoginProjectReq` in the spec.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateLoginProjectReq {
-    #[allow(missing_docs)]
+    /// The `login_protect` member of the JSON object.
     pub login_protect: crate::models::UpdateLoginProject,
 }
 
@@ -32833,7 +32833,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateLoginProjectReq {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateLoginProtectRespon` in the spec.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -32921,13 +32921,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateLoginProtectRespon {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateLoginProtectResponse` in the spec.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateLoginProtectResponseBody {
-    #[allow(missing_docs)]
+    /// The `login_protect` member of the JSON object.
     pub login_protect: Option<crate::models::UpdateLoginProtectRespon>,
 }
 
@@ -32996,7 +32996,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateLoginProtectResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateOpenIdConnectConfig` in the spec.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -33155,13 +33155,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateOpenIdConnectConfig {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateOpenIdConnectConfigRequestBody` in the spec.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateOpenIdConnectConfigRequestBody {
-    #[allow(missing_docs)]
+    /// The `openid_connect_config` member of the JSON object.
     pub openid_connect_config: crate::models::UpdateOpenIdConnectConfig,
 }
 
@@ -33243,13 +33243,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateOpenIdConnectConfigRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateOpenIdConnectConfigResponse` in the spec.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateOpenIdConnectConfigResponseBody {
-    #[allow(missing_docs)]
+    /// The `openid_connect_config` member of the JSON object.
     pub openid_connect_config: Option<crate::models::OpenIdConnectConfig>,
 }
 
@@ -33322,13 +33322,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateOpenIdConnectConfigResponseBody 
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdatePermanentAccessKeyRequestBody` in the spec.
 #[cfg(feature = "credentials")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdatePermanentAccessKeyRequestBody {
-    #[allow(missing_docs)]
+    /// The `credential` member of the JSON object.
     pub credential: crate::models::UpdateCredentialOption,
 }
 
@@ -33403,13 +33403,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdatePermanentAccessKeyRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdatePermanentAccessKeyResponse` in the spec.
 #[cfg(feature = "credentials")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdatePermanentAccessKeyResponseBody {
-    #[allow(missing_docs)]
+    /// The `credential` member of the JSON object.
     pub credential: Option<crate::models::UpdateCredentialResult>,
 }
 
@@ -33482,7 +33482,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdatePermanentAccessKeyResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateProjectOption` in the spec.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -33561,13 +33561,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateProjectOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateProjectStatusRequestBody` in the spec.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateProjectStatusRequestBody {
-    #[allow(missing_docs)]
+    /// The `project` member of the JSON object.
     pub project: crate::models::UpdateProjectOption,
 }
 
@@ -33642,7 +33642,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateProjectStatusRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateUserInformationOption` in the spec.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -33732,13 +33732,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateUserInformationOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateUserInformationRequestBody` in the spec.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateUserInformationRequestBody {
-    #[allow(missing_docs)]
+    /// The `user` member of the JSON object.
     pub user: crate::models::UpdateUserInformationOption,
 }
 
@@ -33813,7 +33813,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateUserInformationRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateUserOption` in the spec.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -34003,13 +34003,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateUserOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateUserRequestBody` in the spec.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateUserRequestBody {
-    #[allow(missing_docs)]
+    /// The `user` member of the JSON object.
     pub user: crate::models::UpdateUserOption,
 }
 
@@ -34082,13 +34082,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateUserRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateUserResponse` in the spec.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateUserResponseBody {
-    #[allow(missing_docs)]
+    /// The `user` member of the JSON object.
     pub user: Option<crate::models::UpdateUserResult>,
 }
 
@@ -34153,7 +34153,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateUserResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateUserResult` in the spec.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -34183,7 +34183,7 @@ pub struct UpdateUserResult {
     pub email: Option<String>,
     /// IAM用户ID。
     pub id: String,
-    #[allow(missing_docs)]
+    /// The `links` member of the JSON object.
     pub links: crate::models::LinksSelf,
     /// 密码过期时间（UTC时间），“null”表示密码不过期。
     pub password_expires_at: Option<String>,
@@ -34399,7 +34399,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateUserResult {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Version` in the spec.
 #[cfg(feature = "misc")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -34498,7 +34498,7 @@ impl<'de> rt::serde::Deserialize<'de> for Version {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.VersionLinks` in the spec.
 #[cfg(feature = "misc")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -34576,7 +34576,7 @@ impl<'de> rt::serde::Deserialize<'de> for VersionLinks {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.VersionMediatypes` in the spec.
 #[cfg(feature = "misc")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -34654,7 +34654,7 @@ impl<'de> rt::serde::Deserialize<'de> for VersionMediatypes {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Versions` in the spec.
 #[cfg(feature = "misc")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]

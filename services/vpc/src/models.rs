@@ -2,7 +2,7 @@
 //! Data types of the API: one per schema of the spec.
 #[allow(unused_imports)]
 use ::huaweicloud_sdk_core::codegen as rt;
-#[allow(missing_docs)]
+/// The data at `components.schemas.AddExtendCidrOption` in the spec.
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -81,13 +81,13 @@ impl<'de> rt::serde::Deserialize<'de> for AddExtendCidrOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AddFirewallRulesRequestBody` in the spec.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AddFirewallRulesRequestBody {
-    #[allow(missing_docs)]
+    /// The `firewall` member of the JSON object.
     pub firewall: crate::models::FirewallInsertRuleOption,
     /// 功能说明：是否只预检此次请求 取值范围： -true：发送检查请求，不会插入网络ACL规则。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 -false（默认值）：发送正常请求，并直接插入网络ACL规则。
     pub dry_run: Option<bool>,
@@ -169,13 +169,13 @@ impl<'de> rt::serde::Deserialize<'de> for AddFirewallRulesRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AddFirewallRulesResponse` in the spec.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AddFirewallRulesResponseBody {
-    #[allow(missing_docs)]
+    /// The `firewall` member of the JSON object.
     pub firewall: Option<crate::models::FirewallDetail>,
     /// 请求ID
     pub request_id: Option<String>,
@@ -254,13 +254,13 @@ impl<'de> rt::serde::Deserialize<'de> for AddFirewallRulesResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AddResourceTagsRequestBody` in the spec.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AddResourceTagsRequestBody {
-    #[allow(missing_docs)]
+    /// The `tag` member of the JSON object.
     pub tag: crate::models::AddResourceTagsRequestBodyTag,
 }
 
@@ -333,7 +333,7 @@ impl<'de> rt::serde::Deserialize<'de> for AddResourceTagsRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AddResourceTagsRequestBodyTag` in the spec.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -421,13 +421,13 @@ impl<'de> rt::serde::Deserialize<'de> for AddResourceTagsRequestBodyTag {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AddSecurityGroupsRequestBody` in the spec.
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AddSecurityGroupsRequestBody {
-    #[allow(missing_docs)]
+    /// The `port` member of the JSON object.
     pub port: crate::models::InsertSecurityGroupOption,
     /// 功能说明：是否只预检此次请求 取值范围： -true：发送检查请求，不会执行端口插入安全组。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 -false（默认值）：发送正常请求，并直接执行端口插入安全组。
     pub dry_run: Option<bool>,
@@ -511,7 +511,7 @@ impl<'de> rt::serde::Deserialize<'de> for AddSecurityGroupsRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AddSecurityGroupsResponse` in the spec.
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -519,7 +519,7 @@ impl<'de> rt::serde::Deserialize<'de> for AddSecurityGroupsRequestBody {
 pub struct AddSecurityGroupsResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `port` member of the JSON object.
     pub port: Option<crate::models::Port>,
 }
 
@@ -596,13 +596,13 @@ impl<'de> rt::serde::Deserialize<'de> for AddSecurityGroupsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AddSourcesToTrafficMirrorSessionRequestBody` in the spec.
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AddSourcesToTrafficMirrorSessionRequestBody {
-    #[allow(missing_docs)]
+    /// The `traffic_mirror_session` member of the JSON object.
     pub traffic_mirror_session: crate::models::TrafficMirrorSourcesOption,
 }
 
@@ -684,13 +684,13 @@ impl<'de> rt::serde::Deserialize<'de> for AddSourcesToTrafficMirrorSessionReques
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AddSourcesToTrafficMirrorSessionResponse` in the spec.
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AddSourcesToTrafficMirrorSessionResponseBody {
-    #[allow(missing_docs)]
+    /// The `traffic_mirror_session` member of the JSON object.
     pub traffic_mirror_session: Option<crate::models::TrafficMirrorSession>,
     /// 请求ID
     pub request_id: Option<String>,
@@ -774,7 +774,7 @@ impl<'de> rt::serde::Deserialize<'de> for AddSourcesToTrafficMirrorSessionRespon
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AddVpcExtendCidrRequestBody` in the spec.
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -782,7 +782,7 @@ impl<'de> rt::serde::Deserialize<'de> for AddSourcesToTrafficMirrorSessionRespon
 pub struct AddVpcExtendCidrRequestBody {
     /// 功能说明：是否只预检此次请求 取值范围： -true：发送检查请求，不会添加扩展网段。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 -false（默认值）：发送正常请求，并直接添加VPC扩展网段。
     pub dry_run: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `vpc` member of the JSON object.
     pub vpc: crate::models::AddExtendCidrOption,
 }
 
@@ -862,13 +862,13 @@ impl<'de> rt::serde::Deserialize<'de> for AddVpcExtendCidrRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AddVpcExtendCidrResponse` in the spec.
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AddVpcExtendCidrResponseBody {
-    #[allow(missing_docs)]
+    /// The `vpc` member of the JSON object.
     pub vpc: Option<crate::models::Vpc>,
     /// 请求ID
     pub request_id: Option<String>,
@@ -947,7 +947,7 @@ impl<'de> rt::serde::Deserialize<'de> for AddVpcExtendCidrResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AddressGroup` in the spec.
 #[cfg(feature = "address-groups")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1127,7 +1127,7 @@ impl<'de> rt::serde::Deserialize<'de> for AddressGroup {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AddressGroupDependency` in the spec.
 #[cfg(feature = "list-address-groups-dependency")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1215,7 +1215,7 @@ impl<'de> rt::serde::Deserialize<'de> for AddressGroupDependency {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AllowedAddressPair` in the spec.
 #[cfg(any(feature = "ports", feature = "sub-network-interfaces"))]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1306,7 +1306,7 @@ impl<'de> rt::serde::Deserialize<'de> for AllowedAddressPair {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AssociateSubnetFirewallRequestBody` in the spec.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1396,13 +1396,13 @@ impl<'de> rt::serde::Deserialize<'de> for AssociateSubnetFirewallRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AssociateSubnetFirewallResponse` in the spec.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AssociateSubnetFirewallResponseBody {
-    #[allow(missing_docs)]
+    /// The `firewall` member of the JSON object.
     pub firewall: Option<crate::models::FirewallDetail>,
     /// 请求ID
     pub request_id: Option<String>,
@@ -1481,7 +1481,7 @@ impl<'de> rt::serde::Deserialize<'de> for AssociateSubnetFirewallResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AttachSubNetworkInterfaceOption` in the spec.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1581,7 +1581,7 @@ impl<'de> rt::serde::Deserialize<'de> for AttachSubNetworkInterfaceOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AttachSubNetworkInterfaceRequestBody` in the spec.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1589,7 +1589,7 @@ impl<'de> rt::serde::Deserialize<'de> for AttachSubNetworkInterfaceOption {
 pub struct AttachSubNetworkInterfaceRequestBody {
     /// **参数解释**： 是否只预检此次请求。 **约束限制**： 不涉及。 **取值范围**： - true：发送检查请求，不会挂载辅助弹性网卡。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 - false：发送正常请求，并直接挂载辅助弹性网卡。 **默认取值**： false
     pub dry_run: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `sub_network_interface` member of the JSON object.
     pub sub_network_interface: Option<crate::models::AttachSubNetworkInterfaceOption>,
 }
 
@@ -1678,7 +1678,7 @@ impl<'de> rt::serde::Deserialize<'de> for AttachSubNetworkInterfaceRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.AttachSubNetworkInterfaceResponse` in the spec.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1686,7 +1686,7 @@ impl<'de> rt::serde::Deserialize<'de> for AttachSubNetworkInterfaceRequestBody {
 pub struct AttachSubNetworkInterfaceResponseBody {
     /// **参数解释**： 请求ID。 **取值范围**： 不涉及。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `sub_network_interface` member of the JSON object.
     pub sub_network_interface: Option<crate::models::SubNetworkInterface>,
 }
 
@@ -1767,7 +1767,7 @@ impl<'de> rt::serde::Deserialize<'de> for AttachSubNetworkInterfaceResponseBody 
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchCreateFirewallTagsRequestBody` in the spec.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1848,7 +1848,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateFirewallTagsRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchCreatePortTagsRequestBody` in the spec.
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -1929,7 +1929,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreatePortTagsRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchCreateRequestBody` in the spec.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -2017,7 +2017,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchCreateRequestBodySysTags` in the spec.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -2105,7 +2105,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateRequestBodySysTags {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchCreateRequestBodyTags` in the spec.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -2191,7 +2191,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateRequestBodyTags {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchCreateSecurityGroupRulesOption` in the spec.
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -2382,7 +2382,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateSecurityGroupRulesOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchCreateSecurityGroupRulesRequestBody` in the spec.
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -2489,7 +2489,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateSecurityGroupRulesRequestBo
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchCreateSecurityGroupRulesResponse` in the spec.
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -2578,7 +2578,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateSecurityGroupRulesResponseB
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchCreateSubNetworkInterfaceOption` in the spec.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -2727,7 +2727,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateSubNetworkInterfaceOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchCreateSubNetworkInterfaceRequestBody` in the spec.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -2735,7 +2735,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateSubNetworkInterfaceOption {
 pub struct BatchCreateSubNetworkInterfaceRequestBody {
     /// 功能说明：是否只预检此次请求 取值范围： -true：发送检查请求，不会创建辅助弹性网卡。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 -false（默认值）：发送正常请求，并直接创建辅助弹性网卡。
     pub dry_run: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `sub_network_interface` member of the JSON object.
     pub sub_network_interface: crate::models::BatchCreateSubNetworkInterfaceOption,
     /// 批量创建辅助弹性网卡的个数
     pub count: i64,
@@ -2831,7 +2831,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateSubNetworkInterfaceRequestB
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchCreateSubNetworkInterfaceResponse` in the spec.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -2920,7 +2920,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateSubNetworkInterfaceResponse
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchCreateSubNetworkInterfaceTagsRequestBody` in the spec.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3006,7 +3006,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateSubNetworkInterfaceTagsRequ
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchDeleteFirewallTagsRequestBody` in the spec.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3087,7 +3087,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteFirewallTagsRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchDeletePortTagsRequestBody` in the spec.
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3168,7 +3168,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeletePortTagsRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchDeleteRequestBody` in the spec.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3256,7 +3256,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchDeleteRequestBodySysTags` in the spec.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3346,7 +3346,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteRequestBodySysTags {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchDeleteRequestBodyTags` in the spec.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3434,7 +3434,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteRequestBodyTags {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BatchDeleteSubNetworkInterfaceTagsRequestBody` in the spec.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3520,7 +3520,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteSubNetworkInterfaceTagsRequ
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BindingVifDetails` in the spec.
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3649,7 +3649,7 @@ impl<'de> rt::serde::Deserialize<'de> for BindingVifDetails {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CloudResource` in the spec.
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3727,7 +3727,7 @@ impl<'de> rt::serde::Deserialize<'de> for CloudResource {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ClouddcnResource` in the spec.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3824,7 +3824,7 @@ impl<'de> rt::serde::Deserialize<'de> for ClouddcnResource {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ClouddcnSubnet` in the spec.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -3999,7 +3999,7 @@ impl<'de> rt::serde::Deserialize<'de> for ClouddcnSubnet {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CountFirewallsByTagsRequestBody` in the spec.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -4091,7 +4091,7 @@ impl<'de> rt::serde::Deserialize<'de> for CountFirewallsByTagsRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CountFirewallsByTagsResponse` in the spec.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -4176,7 +4176,7 @@ impl<'de> rt::serde::Deserialize<'de> for CountFirewallsByTagsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CountPortsByTagsRequestBody` in the spec.
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -4266,7 +4266,7 @@ impl<'de> rt::serde::Deserialize<'de> for CountPortsByTagsRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CountPortsByTagsResponse` in the spec.
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -4351,7 +4351,7 @@ impl<'de> rt::serde::Deserialize<'de> for CountPortsByTagsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CountSubNetworkInterfacesByTagsRequestBody` in the spec.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -4438,7 +4438,7 @@ impl<'de> rt::serde::Deserialize<'de> for CountSubNetworkInterfacesByTagsRequest
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CountSubNetworkInterfacesByTagsResponse` in the spec.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -4527,7 +4527,7 @@ impl<'de> rt::serde::Deserialize<'de> for CountSubNetworkInterfacesByTagsRespons
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateAddressGroupOption` in the spec.
 #[cfg(feature = "address-groups")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -4670,7 +4670,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateAddressGroupOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateAddressGroupRequestBody` in the spec.
 #[cfg(feature = "address-groups")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -4678,7 +4678,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateAddressGroupOption {
 pub struct CreateAddressGroupRequestBody {
     /// 功能说明：是否只预检此次请求 取值范围： -true：发送检查请求，不会创建地址组。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 -false（默认值）：发送正常请求，并直接创建地址组。
     pub dry_run: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `address_group` member of the JSON object.
     pub address_group: crate::models::CreateAddressGroupOption,
 }
 
@@ -4760,7 +4760,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateAddressGroupRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateAddressGroupResponse` in the spec.
 #[cfg(feature = "address-groups")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -4768,7 +4768,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateAddressGroupRequestBody {
 pub struct CreateAddressGroupResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `address_group` member of the JSON object.
     pub address_group: Option<crate::models::AddressGroup>,
 }
 
@@ -4845,7 +4845,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateAddressGroupResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateClouddcnSubnetOption` in the spec.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -4993,13 +4993,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateClouddcnSubnetOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateClouddcnSubnetRequestBody` in the spec.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateClouddcnSubnetRequestBody {
-    #[allow(missing_docs)]
+    /// The `clouddcn_subnet` member of the JSON object.
     pub clouddcn_subnet: crate::models::CreateClouddcnSubnetOption,
 }
 
@@ -5074,13 +5074,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateClouddcnSubnetRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateClouddcnSubnetResponse` in the spec.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateClouddcnSubnetResponseBody {
-    #[allow(missing_docs)]
+    /// The `clouddcn_subnet` member of the JSON object.
     pub clouddcn_subnet: Option<crate::models::ClouddcnSubnet>,
 }
 
@@ -5149,7 +5149,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateClouddcnSubnetResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateFirewallOption` in the spec.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -5284,13 +5284,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateFirewallOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateFirewallRequestBody` in the spec.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateFirewallRequestBody {
-    #[allow(missing_docs)]
+    /// The `firewall` member of the JSON object.
     pub firewall: crate::models::CreateFirewallOption,
     /// 功能说明：是否只预检此次请求 取值范围： -true：发送检查请求，不会创建ACL。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 -false（默认值）：发送正常请求，并直接创建ACL。
     pub dry_run: Option<bool>,
@@ -5372,13 +5372,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateFirewallRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateFirewallResponse` in the spec.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateFirewallResponseBody {
-    #[allow(missing_docs)]
+    /// The `firewall` member of the JSON object.
     pub firewall: Option<crate::models::FirewallDetail>,
     /// 请求ID
     pub request_id: Option<String>,
@@ -5455,13 +5455,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateFirewallResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateFirewallTagRequestBody` in the spec.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateFirewallTagRequestBody {
-    #[allow(missing_docs)]
+    /// The `tag` member of the JSON object.
     pub tag: crate::models::ResourceTag,
 }
 
@@ -5536,13 +5536,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateFirewallTagRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreatePortTagRequestBody` in the spec.
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreatePortTagRequestBody {
-    #[allow(missing_docs)]
+    /// The `tag` member of the JSON object.
     pub tag: crate::models::ResourceTag,
 }
 
@@ -5615,7 +5615,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreatePortTagRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateSecurityGroupOption` in the spec.
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -5728,7 +5728,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateSecurityGroupOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateSecurityGroupRequestBody` in the spec.
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -5736,7 +5736,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateSecurityGroupOption {
 pub struct CreateSecurityGroupRequestBody {
     /// 功能说明：是否只预检此次请求 取值范围： -true：发送检查请求，不会创建安全组。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 -false（默认值）：发送正常请求，并直接创建安全组。
     pub dry_run: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `security_group` member of the JSON object.
     pub security_group: crate::models::CreateSecurityGroupOption,
 }
 
@@ -5818,7 +5818,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateSecurityGroupRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateSecurityGroupResponse` in the spec.
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -5826,7 +5826,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateSecurityGroupRequestBody {
 pub struct CreateSecurityGroupResponseBody {
     /// 请求Id
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `security_group` member of the JSON object.
     pub security_group: Option<crate::models::SecurityGroupInfo>,
 }
 
@@ -5903,7 +5903,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateSecurityGroupResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateSecurityGroupRuleOption` in the spec.
 #[cfg(feature = "security-group-rules")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -6105,7 +6105,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateSecurityGroupRuleOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateSecurityGroupRuleRequestBody` in the spec.
 #[cfg(feature = "security-group-rules")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -6113,7 +6113,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateSecurityGroupRuleOption {
 pub struct CreateSecurityGroupRuleRequestBody {
     /// 功能说明：是否只预检此次请求 取值范围： -true：发送检查请求，不会创建安全组规则。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 -false（默认值）：发送正常请求，并直接创建安全组规则。
     pub dry_run: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `security_group_rule` member of the JSON object.
     pub security_group_rule: crate::models::CreateSecurityGroupRuleOption,
 }
 
@@ -6198,7 +6198,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateSecurityGroupRuleRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateSecurityGroupRuleResponse` in the spec.
 #[cfg(feature = "security-group-rules")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -6206,7 +6206,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateSecurityGroupRuleRequestBody {
 pub struct CreateSecurityGroupRuleResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `security_group_rule` member of the JSON object.
     pub security_group_rule: Option<crate::models::SecurityGroupRule>,
 }
 
@@ -6283,7 +6283,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateSecurityGroupRuleResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateSubNetworkInterfaceOption` in the spec.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -6461,7 +6461,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateSubNetworkInterfaceOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateSubNetworkInterfaceRequestBody` in the spec.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -6469,7 +6469,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateSubNetworkInterfaceOption {
 pub struct CreateSubNetworkInterfaceRequestBody {
     /// 功能说明：是否只预检此次请求 取值范围： -true：发送检查请求，不会创建辅助弹性网卡。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 -false（默认值）：发送正常请求，并直接创建辅助弹性网卡。
     pub dry_run: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `sub_network_interface` member of the JSON object.
     pub sub_network_interface: crate::models::CreateSubNetworkInterfaceOption,
 }
 
@@ -6558,7 +6558,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateSubNetworkInterfaceRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateSubNetworkInterfaceResponse` in the spec.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -6566,7 +6566,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateSubNetworkInterfaceRequestBody {
 pub struct CreateSubNetworkInterfaceResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `sub_network_interface` member of the JSON object.
     pub sub_network_interface: Option<crate::models::SubNetworkInterface>,
 }
 
@@ -6647,13 +6647,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateSubNetworkInterfaceResponseBody 
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateSubNetworkInterfaceTagRequestBody` in the spec.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateSubNetworkInterfaceTagRequestBody {
-    #[allow(missing_docs)]
+    /// The `tag` member of the JSON object.
     pub tag: crate::models::ResourceTag,
 }
 
@@ -6732,7 +6732,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateSubNetworkInterfaceTagRequestBod
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateTrafficMirrorFilterOption` in the spec.
 #[cfg(feature = "traffic-mirror-filters")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -6822,13 +6822,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTrafficMirrorFilterOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateTrafficMirrorFilterRequestBody` in the spec.
 #[cfg(feature = "traffic-mirror-filters")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorFilterRequestBody {
-    #[allow(missing_docs)]
+    /// The `traffic_mirror_filter` member of the JSON object.
     pub traffic_mirror_filter: crate::models::CreateTrafficMirrorFilterOption,
 }
 
@@ -6910,13 +6910,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTrafficMirrorFilterRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateTrafficMirrorFilterResponse` in the spec.
 #[cfg(feature = "traffic-mirror-filters")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorFilterResponseBody {
-    #[allow(missing_docs)]
+    /// The `traffic_mirror_filter` member of the JSON object.
     pub traffic_mirror_filter: Option<crate::models::TrafficMirrorFilter>,
     /// 请求ID
     pub request_id: Option<String>,
@@ -6999,7 +6999,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTrafficMirrorFilterResponseBody 
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateTrafficMirrorFilterRuleOption` in the spec.
 #[cfg(feature = "traffic-mirror-filter-rules")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -7183,13 +7183,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTrafficMirrorFilterRuleOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateTrafficMirrorFilterRuleRequestBody` in the spec.
 #[cfg(feature = "traffic-mirror-filter-rules")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorFilterRuleRequestBody {
-    #[allow(missing_docs)]
+    /// The `traffic_mirror_filter_rule` member of the JSON object.
     pub traffic_mirror_filter_rule: crate::models::CreateTrafficMirrorFilterRuleOption,
 }
 
@@ -7275,13 +7275,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTrafficMirrorFilterRuleRequestBo
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateTrafficMirrorFilterRuleResponse` in the spec.
 #[cfg(feature = "traffic-mirror-filter-rules")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorFilterRuleResponseBody {
-    #[allow(missing_docs)]
+    /// The `traffic_mirror_filter_rule` member of the JSON object.
     pub traffic_mirror_filter_rule: Option<crate::models::TrafficMirrorFilterRule>,
     /// 请求ID
     pub request_id: Option<String>,
@@ -7364,7 +7364,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTrafficMirrorFilterRuleResponseB
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateTrafficMirrorSessionOption` in the spec.
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -7564,13 +7564,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTrafficMirrorSessionOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateTrafficMirrorSessionRequestBody` in the spec.
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorSessionRequestBody {
-    #[allow(missing_docs)]
+    /// The `traffic_mirror_session` member of the JSON object.
     pub traffic_mirror_session: crate::models::CreateTrafficMirrorSessionOption,
 }
 
@@ -7652,13 +7652,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTrafficMirrorSessionRequestBody 
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateTrafficMirrorSessionResponse` in the spec.
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorSessionResponseBody {
-    #[allow(missing_docs)]
+    /// The `traffic_mirror_session` member of the JSON object.
     pub traffic_mirror_session: Option<crate::models::TrafficMirrorSession>,
     /// 请求ID
     pub request_id: Option<String>,
@@ -7741,7 +7741,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTrafficMirrorSessionResponseBody
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateVirsubnetCidrReservationOption` in the spec.
 #[cfg(feature = "virsubnet-cidr-reservations")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -7878,7 +7878,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateVirsubnetCidrReservationOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateVirsubnetCidrReservationRequestBody` in the spec.
 #[cfg(feature = "virsubnet-cidr-reservations")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -7886,7 +7886,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateVirsubnetCidrReservationOption {
 pub struct CreateVirsubnetCidrReservationRequestBody {
     /// **参数解释**： 是否只预检此次请求。 **约束限制**： 不涉及。 **取值范围**： - true：发送检查请求，不会创建子网预留网段。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 - false：发送正常请求，并直接创建子网预留网段。 **默认取值**： false
     pub dry_run: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `virsubnet_cidr_reservation` member of the JSON object.
     pub virsubnet_cidr_reservation: crate::models::CreateVirsubnetCidrReservationOption,
 }
 
@@ -7979,7 +7979,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateVirsubnetCidrReservationRequestB
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateVirsubnetCidrReservationResponse` in the spec.
 #[cfg(feature = "virsubnet-cidr-reservations")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -7987,7 +7987,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateVirsubnetCidrReservationRequestB
 pub struct CreateVirsubnetCidrReservationResponseBody {
     /// **参数解释**： 请求ID。 **取值范围**： 不涉及。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `virsubnet_cidr_reservation` member of the JSON object.
     pub virsubnet_cidr_reservation: Option<crate::models::VirsubnetCidrReservation>,
 }
 
@@ -8068,7 +8068,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateVirsubnetCidrReservationResponse
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateVpcOption` in the spec.
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8189,7 +8189,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateVpcOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateVpcRequestBody` in the spec.
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8197,7 +8197,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateVpcOption {
 pub struct CreateVpcRequestBody {
     /// 功能说明：是否只预检此次请求 取值范围： -true：发送检查请求，不会创建VPC。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 -false（默认值）：发送正常请求，并直接创建VPC。
     pub dry_run: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `vpc` member of the JSON object.
     pub vpc: crate::models::CreateVpcOption,
 }
 
@@ -8277,7 +8277,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateVpcRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateVpcResponse` in the spec.
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8370,7 +8370,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateVpcResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DeleteResourceTagRequestBody` in the spec.
 #[cfg(any(feature = "firewalls", feature = "ports", feature = "sub-network-interfaces"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8469,7 +8469,7 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteResourceTagRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Dependency` in the spec.
 #[cfg(feature = "list-address-groups-dependency")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8554,7 +8554,7 @@ impl<'de> rt::serde::Deserialize<'de> for Dependency {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DetachSubNetworkInterfaceResponse` in the spec.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8562,7 +8562,7 @@ impl<'de> rt::serde::Deserialize<'de> for Dependency {
 pub struct DetachSubNetworkInterfaceResponseBody {
     /// **参数解释**： 请求ID。 **取值范围**： 不涉及。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `sub_network_interface` member of the JSON object.
     pub sub_network_interface: Option<crate::models::SubNetworkInterface>,
 }
 
@@ -8643,7 +8643,7 @@ impl<'de> rt::serde::Deserialize<'de> for DetachSubNetworkInterfaceResponseBody 
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DisassociateSubnetFirewallRequestBody` in the spec.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8737,13 +8737,13 @@ impl<'de> rt::serde::Deserialize<'de> for DisassociateSubnetFirewallRequestBody 
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.DisassociateSubnetFirewallResponse` in the spec.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DisassociateSubnetFirewallResponseBody {
-    #[allow(missing_docs)]
+    /// The `firewall` member of the JSON object.
     pub firewall: Option<crate::models::FirewallDetail>,
     /// 请求ID
     pub request_id: Option<String>,
@@ -8826,7 +8826,7 @@ impl<'de> rt::serde::Deserialize<'de> for DisassociateSubnetFirewallResponseBody
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.FirewallAssociation` in the spec.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -8905,7 +8905,7 @@ impl<'de> rt::serde::Deserialize<'de> for FirewallAssociation {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.FirewallDetail` in the spec.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -9085,7 +9085,7 @@ impl<'de> rt::serde::Deserialize<'de> for FirewallDetail {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.FirewallInsertRuleItemOption` in the spec.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -9282,7 +9282,7 @@ impl<'de> rt::serde::Deserialize<'de> for FirewallInsertRuleItemOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.FirewallInsertRuleOption` in the spec.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -9383,7 +9383,7 @@ impl<'de> rt::serde::Deserialize<'de> for FirewallInsertRuleOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.FirewallRemoveRuleItemOption` in the spec.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -9464,7 +9464,7 @@ impl<'de> rt::serde::Deserialize<'de> for FirewallRemoveRuleItemOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.FirewallRemoveRuleOption` in the spec.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -9555,7 +9555,7 @@ impl<'de> rt::serde::Deserialize<'de> for FirewallRemoveRuleOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.FirewallRuleDetail` in the spec.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -9745,7 +9745,7 @@ impl<'de> rt::serde::Deserialize<'de> for FirewallRuleDetail {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.FirewallUpdateRuleItemOption` in the spec.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -9958,7 +9958,7 @@ impl<'de> rt::serde::Deserialize<'de> for FirewallUpdateRuleItemOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.FirewallUpdateRuleOption` in the spec.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -10049,7 +10049,7 @@ impl<'de> rt::serde::Deserialize<'de> for FirewallUpdateRuleOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.InsertSecurityGroupOption` in the spec.
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -10137,7 +10137,7 @@ impl<'de> rt::serde::Deserialize<'de> for InsertSecurityGroupOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.IpExtraSetOption` in the spec.
 #[cfg(feature = "address-groups")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -10225,7 +10225,7 @@ impl<'de> rt::serde::Deserialize<'de> for IpExtraSetOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.IpExtraSetRespOption` in the spec.
 #[cfg(feature = "address-groups")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -10303,7 +10303,7 @@ impl<'de> rt::serde::Deserialize<'de> for IpExtraSetRespOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListAddressGroupResponse` in the spec.
 #[cfg(feature = "address-groups")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -10313,7 +10313,7 @@ pub struct ListAddressGroupResponseBody {
     pub request_id: Option<String>,
     /// 地址组列表响应体
     pub address_groups: Option<Vec<crate::models::AddressGroup>>,
-    #[allow(missing_docs)]
+    /// The `page_info` member of the JSON object.
     pub page_info: Option<crate::models::PageInfo>,
 }
 
@@ -10398,7 +10398,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListAddressGroupResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListAddressGroupsDependencyResponse` in the spec.
 #[cfg(feature = "list-address-groups-dependency")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -10408,7 +10408,7 @@ pub struct ListAddressGroupsDependencyResponseBody {
     pub request_id: Option<String>,
     /// **参数解释**： 查询地址组的关联资源的响应体。 **取值范围**： 不涉及。
     pub address_groups: Option<Vec<crate::models::AddressGroupDependency>>,
-    #[allow(missing_docs)]
+    /// The `page_info` member of the JSON object.
     pub page_info: Option<crate::models::PageInfo>,
 }
 
@@ -10497,7 +10497,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListAddressGroupsDependencyResponseBod
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListClouddcnSubnetsCountFilterTagsResponse` in the spec.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -10588,7 +10588,7 @@ for ListClouddcnSubnetsCountFilterTagsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListClouddcnSubnetsFilterTagsResponse` in the spec.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -10687,7 +10687,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListClouddcnSubnetsFilterTagsResponseB
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListClouddcnSubnetsResponse` in the spec.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -10762,7 +10762,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListClouddcnSubnetsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListClouddcnSubnetsTagsResponse` in the spec.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -10856,7 +10856,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListClouddcnSubnetsTagsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListFirewallDetail` in the spec.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -11020,7 +11020,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListFirewallDetail {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListFirewallResponse` in the spec.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -11028,7 +11028,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListFirewallDetail {
 pub struct ListFirewallResponseBody {
     /// ACL防火墙响应体列表
     pub firewalls: Option<Vec<crate::models::ListFirewallDetail>>,
-    #[allow(missing_docs)]
+    /// The `page_info` member of the JSON object.
     pub page_info: Option<crate::models::PageInfo>,
     /// 请求ID
     pub request_id: Option<String>,
@@ -11113,7 +11113,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListFirewallResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListFirewallTagsResponse` in the spec.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -11208,7 +11208,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListFirewallTagsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListFirewallsByTagsRequestBody` in the spec.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -11300,7 +11300,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListFirewallsByTagsRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListFirewallsByTagsResponse` in the spec.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -11395,7 +11395,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListFirewallsByTagsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListPortTagsResponse` in the spec.
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -11488,7 +11488,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListPortTagsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListPortsByTagsRequestBody` in the spec.
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -11578,7 +11578,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListPortsByTagsRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListPortsByTagsResponse` in the spec.
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -11671,7 +11671,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListPortsByTagsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListPortsResponse` in the spec.
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -11681,7 +11681,7 @@ pub struct ListPortsResponseBody {
     pub ports: Option<Vec<crate::models::Port>>,
     /// **参数解释**： 请求ID。 **取值范围**： 不涉及。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `page_info` member of the JSON object.
     pub page_info: Option<crate::models::PageInfo>,
 }
 
@@ -11764,7 +11764,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListPortsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListResourceResp` in the spec.
 #[cfg(any(feature = "firewalls", feature = "ports", feature = "sub-network-interfaces"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -11870,7 +11870,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListResourceResp {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListResourcesByTagsRequestBody` in the spec.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -11953,7 +11953,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListResourcesByTagsRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListSecurityGroupRulesResponse` in the spec.
 #[cfg(feature = "security-group-rules")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -11963,7 +11963,7 @@ pub struct ListSecurityGroupRulesResponseBody {
     pub request_id: Option<String>,
     /// 安全组规则列表响应体
     pub security_group_rules: Option<Vec<crate::models::SecurityGroupRule>>,
-    #[allow(missing_docs)]
+    /// The `page_info` member of the JSON object.
     pub page_info: Option<crate::models::PageInfo>,
 }
 
@@ -12048,7 +12048,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListSecurityGroupRulesResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListSecurityGroupsResponse` in the spec.
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -12058,7 +12058,7 @@ pub struct ListSecurityGroupsResponseBody {
     pub security_groups: Option<Vec<crate::models::SecurityGroup>>,
     /// 请求ID
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `page_info` member of the JSON object.
     pub page_info: Option<crate::models::PageInfo>,
 }
 
@@ -12143,7 +12143,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListSecurityGroupsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListSubNetworkInterfaceTagsResponse` in the spec.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -12242,7 +12242,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListSubNetworkInterfaceTagsResponseBod
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListSubNetworkInterfacesByTagsRequestBody` in the spec.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -12329,7 +12329,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListSubNetworkInterfacesByTagsRequestB
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListSubNetworkInterfacesByTagsResponse` in the spec.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -12428,7 +12428,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListSubNetworkInterfacesByTagsResponse
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListSubNetworkInterfacesResponse` in the spec.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -12438,7 +12438,7 @@ pub struct ListSubNetworkInterfacesResponseBody {
     pub request_id: Option<String>,
     /// 1、功能说明：辅助弹性网卡查询对象 2、取值范围：N/A 3、约束：N/A 4、默认值：N/A 5、权限：N/A
     pub sub_network_interfaces: Option<Vec<crate::models::SubNetworkInterface>>,
-    #[allow(missing_docs)]
+    /// The `page_info` member of the JSON object.
     pub page_info: Option<crate::models::PageInfo>,
 }
 
@@ -12527,7 +12527,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListSubNetworkInterfacesResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListTag` in the spec.
 #[cfg(any(feature = "firewalls", feature = "ports", feature = "sub-network-interfaces"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -12613,7 +12613,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListTag {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListTrafficMirrorFilterRulesResponse` in the spec.
 #[cfg(feature = "traffic-mirror-filter-rules")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -12621,7 +12621,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListTag {
 pub struct ListTrafficMirrorFilterRulesResponseBody {
     /// 流量镜像筛选条件规则对象
     pub traffic_mirror_filter_rules: Option<Vec<crate::models::TrafficMirrorFilterRule>>,
-    #[allow(missing_docs)]
+    /// The `page_info` member of the JSON object.
     pub page_info: Option<crate::models::PageInfo>,
     /// 请求ID
     pub request_id: Option<String>,
@@ -12716,7 +12716,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListTrafficMirrorFilterRulesResponseBo
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListTrafficMirrorFiltersResponse` in the spec.
 #[cfg(feature = "traffic-mirror-filters")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -12724,7 +12724,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListTrafficMirrorFilterRulesResponseBo
 pub struct ListTrafficMirrorFiltersResponseBody {
     /// 流量镜像筛选条件对象列表
     pub traffic_mirror_filters: Option<Vec<crate::models::TrafficMirrorFilter>>,
-    #[allow(missing_docs)]
+    /// The `page_info` member of the JSON object.
     pub page_info: Option<crate::models::PageInfo>,
     /// 请求ID
     pub request_id: Option<String>,
@@ -12815,7 +12815,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListTrafficMirrorFiltersResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListTrafficMirrorSessionsResponse` in the spec.
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -12823,7 +12823,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListTrafficMirrorFiltersResponseBody {
 pub struct ListTrafficMirrorSessionsResponseBody {
     /// 流量镜像会话
     pub traffic_mirror_sessions: Option<Vec<crate::models::TrafficMirrorSession>>,
-    #[allow(missing_docs)]
+    /// The `page_info` member of the JSON object.
     pub page_info: Option<crate::models::PageInfo>,
     /// 请求ID
     pub request_id: Option<String>,
@@ -12914,7 +12914,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListTrafficMirrorSessionsResponseBody 
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListVirsubnetCidrReservationsResponse` in the spec.
 #[cfg(feature = "virsubnet-cidr-reservations")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -12926,7 +12926,7 @@ pub struct ListVirsubnetCidrReservationsResponseBody {
     >,
     /// **参数解释**： 请求ID。 **取值范围**： 不涉及。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `page_info` member of the JSON object.
     pub page_info: Option<crate::models::PageInfo>,
 }
 
@@ -13019,7 +13019,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListVirsubnetCidrReservationsResponseB
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListVirsubnetsResponse` in the spec.
 #[cfg(feature = "virsubnets")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -13029,7 +13029,7 @@ pub struct ListVirsubnetsResponseBody {
     pub request_id: Option<String>,
     /// **参数解释**： 查询子网列表的响应体。 **取值范围**： 不涉及。
     pub virsubnets: Option<Vec<crate::models::Virsubnet>>,
-    #[allow(missing_docs)]
+    /// The `page_info` member of the JSON object.
     pub page_info: Option<crate::models::PageInfo>,
 }
 
@@ -13112,7 +13112,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListVirsubnetsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ListVpcsResponse` in the spec.
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -13122,7 +13122,7 @@ pub struct ListVpcsResponseBody {
     pub request_id: Option<String>,
     /// VPC列表响应体
     pub vpcs: Option<Vec<crate::models::Vpc>>,
-    #[allow(missing_docs)]
+    /// The `page_info` member of the JSON object.
     pub page_info: Option<crate::models::PageInfo>,
 }
 
@@ -13204,7 +13204,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListVpcsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Match` in the spec.
 #[cfg(any(feature = "firewalls", feature = "ports"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -13290,7 +13290,7 @@ impl<'de> rt::serde::Deserialize<'de> for Match {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.MigrateSubNetworkInterfaceOption` in the spec.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -13381,7 +13381,7 @@ impl<'de> rt::serde::Deserialize<'de> for MigrateSubNetworkInterfaceOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.MigrateSubNetworkInterfaceRequestBody` in the spec.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -13389,7 +13389,7 @@ impl<'de> rt::serde::Deserialize<'de> for MigrateSubNetworkInterfaceOption {
 pub struct MigrateSubNetworkInterfaceRequestBody {
     /// 功能说明：是否只预检此次请求 取值范围： -true：发送检查请求，不会创建辅助弹性网卡。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 -false（默认值）：发送正常请求，并直接创建辅助弹性网卡。
     pub dry_run: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `migration_info` member of the JSON object.
     pub migration_info: crate::models::MigrateSubNetworkInterfaceOption,
 }
 
@@ -13475,7 +13475,7 @@ impl<'de> rt::serde::Deserialize<'de> for MigrateSubNetworkInterfaceRequestBody 
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.MigrateSubNetworkInterfaceResponse` in the spec.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -13564,7 +13564,7 @@ impl<'de> rt::serde::Deserialize<'de> for MigrateSubNetworkInterfaceResponseBody
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.PageInfo` in the spec.
 #[cfg(
     any(
         feature = "firewalls",
@@ -13702,7 +13702,7 @@ impl<'de> rt::serde::Deserialize<'de> for PageInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Port` in the spec.
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -13714,7 +13714,7 @@ pub struct Port {
     pub bindinghost_id: String,
     /// **参数解释**： 端口的用户自定义信息。 **取值范围**： 不涉及。
     pub bindingprofile: rt::serde_json::Map<String, rt::serde_json::Value>,
-    #[allow(missing_docs)]
+    /// The `binding:vif_details` member of the JSON object.
     pub bindingvif_details: crate::models::BindingVifDetails,
     /// **参数解释**： 端口绑定的虚拟接口类型 (ovs/hw_veb等)，扩展属性。 **取值范围**： - ovs：表示使用 Open vSwitch（OVS）作为虚拟交换机 - bridge：表示使用 Linux 内核桥接（bridge）实现虚拟网络 - hw_veb：表示硬件虚拟以太网桥（Hardware Virtual Ethernet Bridge），通常用于支持 SR-IOV 的硬件网卡 - vhostuser：表示使用 vhost-user 协议（基于 Unix 域套接字）与外部虚拟交换机通信 - distributed：表示用于分布式虚拟交换机 - binding_failed：表示端口绑定失败 - unbound：表示该端口未绑定到任何网络后端
     pub bindingvif_type: String,
@@ -14071,7 +14071,7 @@ impl<'de> rt::serde::Deserialize<'de> for Port {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.PortExtraDhcpOpt` in the spec.
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -14149,7 +14149,7 @@ impl<'de> rt::serde::Deserialize<'de> for PortExtraDhcpOpt {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.PrivateIpInfo` in the spec.
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -14227,7 +14227,7 @@ impl<'de> rt::serde::Deserialize<'de> for PrivateIpInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RemoveExtendCidrOption` in the spec.
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -14306,13 +14306,13 @@ impl<'de> rt::serde::Deserialize<'de> for RemoveExtendCidrOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RemoveFirewallRulesRequestBody` in the spec.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RemoveFirewallRulesRequestBody {
-    #[allow(missing_docs)]
+    /// The `firewall` member of the JSON object.
     pub firewall: crate::models::FirewallRemoveRuleOption,
     /// 功能说明：是否只预检此次请求 取值范围： -true：发送检查请求，不会删除网络ACL规则。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 -false（默认值）：发送正常请求，并直接删除网络ACL规则。
     pub dry_run: Option<bool>,
@@ -14396,13 +14396,13 @@ impl<'de> rt::serde::Deserialize<'de> for RemoveFirewallRulesRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RemoveFirewallRulesResponse` in the spec.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RemoveFirewallRulesResponseBody {
-    #[allow(missing_docs)]
+    /// The `firewall` member of the JSON object.
     pub firewall: Option<crate::models::FirewallDetail>,
     /// 请求ID
     pub request_id: Option<String>,
@@ -14481,7 +14481,7 @@ impl<'de> rt::serde::Deserialize<'de> for RemoveFirewallRulesResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RemoveSecurityGroupOption` in the spec.
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -14560,13 +14560,13 @@ impl<'de> rt::serde::Deserialize<'de> for RemoveSecurityGroupOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RemoveSecurityGroupsRequestBody` in the spec.
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RemoveSecurityGroupsRequestBody {
-    #[allow(missing_docs)]
+    /// The `port` member of the JSON object.
     pub port: crate::models::RemoveSecurityGroupOption,
     /// 功能说明：是否只预检此次请求 取值范围： -true：发送检查请求，不会执行端口移除安全组。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 -false（默认值）：发送正常请求，并直接执行端口移除安全组。
     pub dry_run: Option<bool>,
@@ -14650,7 +14650,7 @@ impl<'de> rt::serde::Deserialize<'de> for RemoveSecurityGroupsRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RemoveSecurityGroupsResponse` in the spec.
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -14658,7 +14658,7 @@ impl<'de> rt::serde::Deserialize<'de> for RemoveSecurityGroupsRequestBody {
 pub struct RemoveSecurityGroupsResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `port` member of the JSON object.
     pub port: Option<crate::models::Port>,
 }
 
@@ -14735,13 +14735,13 @@ impl<'de> rt::serde::Deserialize<'de> for RemoveSecurityGroupsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RemoveSourcesFromTrafficMirrorSessionRequestBody` in the spec.
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RemoveSourcesFromTrafficMirrorSessionRequestBody {
-    #[allow(missing_docs)]
+    /// The `traffic_mirror_session` member of the JSON object.
     pub traffic_mirror_session: crate::models::TrafficMirrorSourcesOption,
 }
 
@@ -14825,13 +14825,13 @@ for RemoveSourcesFromTrafficMirrorSessionRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RemoveSourcesFromTrafficMirrorSessionResponse` in the spec.
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RemoveSourcesFromTrafficMirrorSessionResponseBody {
-    #[allow(missing_docs)]
+    /// The `traffic_mirror_session` member of the JSON object.
     pub traffic_mirror_session: Option<crate::models::TrafficMirrorSession>,
     /// 请求ID
     pub request_id: Option<String>,
@@ -14918,7 +14918,7 @@ for RemoveSourcesFromTrafficMirrorSessionResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RemoveVpcExtendCidrRequestBody` in the spec.
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -14926,7 +14926,7 @@ for RemoveSourcesFromTrafficMirrorSessionResponseBody {
 pub struct RemoveVpcExtendCidrRequestBody {
     /// 功能说明：是否只预检此次请求 取值范围： -true：发送检查请求，不会移除VPC扩展网段。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 -false（默认值）：发送正常请求，并直接移除VPC扩展网段。
     pub dry_run: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `vpc` member of the JSON object.
     pub vpc: crate::models::RemoveExtendCidrOption,
 }
 
@@ -15008,13 +15008,13 @@ impl<'de> rt::serde::Deserialize<'de> for RemoveVpcExtendCidrRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.RemoveVpcExtendCidrResponse` in the spec.
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RemoveVpcExtendCidrResponseBody {
-    #[allow(missing_docs)]
+    /// The `vpc` member of the JSON object.
     pub vpc: Option<crate::models::Vpc>,
     /// 请求ID
     pub request_id: Option<String>,
@@ -15093,7 +15093,7 @@ impl<'de> rt::serde::Deserialize<'de> for RemoveVpcExtendCidrResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ResourceTag` in the spec.
 #[cfg(
     any(
         feature = "firewalls",
@@ -15211,7 +15211,7 @@ impl<'de> rt::serde::Deserialize<'de> for ResourceTag {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ResourceTags` in the spec.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -15297,7 +15297,7 @@ impl<'de> rt::serde::Deserialize<'de> for ResourceTags {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ResponseTag` in the spec.
 #[cfg(
     any(feature = "ports", feature = "sub-network-interfaces", feature = "virsubnets")
 )]
@@ -15388,7 +15388,7 @@ impl<'de> rt::serde::Deserialize<'de> for ResponseTag {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SecurityGroup` in the spec.
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -15520,7 +15520,7 @@ impl<'de> rt::serde::Deserialize<'de> for SecurityGroup {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SecurityGroupInfo` in the spec.
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -15663,7 +15663,7 @@ impl<'de> rt::serde::Deserialize<'de> for SecurityGroupInfo {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SecurityGroupRule` in the spec.
 #[cfg(any(feature = "security-group-rules", feature = "security-groups"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -15870,7 +15870,7 @@ impl<'de> rt::serde::Deserialize<'de> for SecurityGroupRule {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowAddressGroupResponse` in the spec.
 #[cfg(feature = "address-groups")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -15878,7 +15878,7 @@ impl<'de> rt::serde::Deserialize<'de> for SecurityGroupRule {
 pub struct ShowAddressGroupResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `address_group` member of the JSON object.
     pub address_group: Option<crate::models::AddressGroup>,
 }
 
@@ -15955,13 +15955,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowAddressGroupResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowClouddcnSubnetResponse` in the spec.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowClouddcnSubnetResponseBody {
-    #[allow(missing_docs)]
+    /// The `clouddcn_subnet` member of the JSON object.
     pub clouddcn_subnet: Option<crate::models::ClouddcnSubnet>,
 }
 
@@ -16030,7 +16030,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowClouddcnSubnetResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowClouddcnSubnetsTagsResponse` in the spec.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16124,13 +16124,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowClouddcnSubnetsTagsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowFirewallResponse` in the spec.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowFirewallResponseBody {
-    #[allow(missing_docs)]
+    /// The `firewall` member of the JSON object.
     pub firewall: Option<crate::models::FirewallDetail>,
     /// 请求ID
     pub request_id: Option<String>,
@@ -16207,7 +16207,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowFirewallResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowFirewallTagsResponse` in the spec.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16292,13 +16292,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowFirewallTagsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowPortResponse` in the spec.
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPortResponseBody {
-    #[allow(missing_docs)]
+    /// The `port` member of the JSON object.
     pub port: Option<crate::models::Port>,
     /// **参数解释**： 请求ID。 **取值范围**： 不涉及。
     pub request_id: Option<String>,
@@ -16375,7 +16375,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowPortResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowPortTagsResponse` in the spec.
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16458,13 +16458,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowPortTagsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowQuotaResponse` in the spec.
 #[cfg(feature = "quotas")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowQuotaResponseBody {
-    #[allow(missing_docs)]
+    /// The `quota` member of the JSON object.
     pub quota: Option<crate::models::VpcQuotas>,
     /// **参数解释**： 请求ID。 **取值范围**： 不涉及。
     pub request_id: Option<String>,
@@ -16541,7 +16541,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowQuotaResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowSecurityGroupResponse` in the spec.
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16549,7 +16549,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowQuotaResponseBody {
 pub struct ShowSecurityGroupResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `security_group` member of the JSON object.
     pub security_group: Option<crate::models::SecurityGroupInfo>,
 }
 
@@ -16626,7 +16626,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSecurityGroupResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowSecurityGroupRuleResponse` in the spec.
 #[cfg(feature = "security-group-rules")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16634,7 +16634,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSecurityGroupResponseBody {
 pub struct ShowSecurityGroupRuleResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `security_group_rule` member of the JSON object.
     pub security_group_rule: Option<crate::models::SecurityGroupRule>,
 }
 
@@ -16711,7 +16711,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSecurityGroupRuleResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowSubNetworkInterfaceResponse` in the spec.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16719,7 +16719,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSecurityGroupRuleResponseBody {
 pub struct ShowSubNetworkInterfaceResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `sub_network_interface` member of the JSON object.
     pub sub_network_interface: Option<crate::models::SubNetworkInterface>,
 }
 
@@ -16796,7 +16796,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSubNetworkInterfaceResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowSubNetworkInterfaceTagsResponse` in the spec.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16885,7 +16885,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSubNetworkInterfaceTagsResponseBod
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowSubNetworkInterfacesQuantityResponse` in the spec.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -16975,13 +16975,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSubNetworkInterfacesQuantityRespon
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowTrafficMirrorFilterResponse` in the spec.
 #[cfg(feature = "traffic-mirror-filters")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowTrafficMirrorFilterResponseBody {
-    #[allow(missing_docs)]
+    /// The `traffic_mirror_filter` member of the JSON object.
     pub traffic_mirror_filter: Option<crate::models::TrafficMirrorFilter>,
     /// 请求ID
     pub request_id: Option<String>,
@@ -17060,13 +17060,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowTrafficMirrorFilterResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowTrafficMirrorFilterRuleResponse` in the spec.
 #[cfg(feature = "traffic-mirror-filter-rules")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowTrafficMirrorFilterRuleResponseBody {
-    #[allow(missing_docs)]
+    /// The `traffic_mirror_filter_rule` member of the JSON object.
     pub traffic_mirror_filter_rule: Option<crate::models::TrafficMirrorFilterRule>,
     /// 请求ID
     pub request_id: Option<String>,
@@ -17149,13 +17149,13 @@ impl<'de> rt::serde::Deserialize<'de> for ShowTrafficMirrorFilterRuleResponseBod
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowTrafficMirrorSessionResponse` in the spec.
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowTrafficMirrorSessionResponseBody {
-    #[allow(missing_docs)]
+    /// The `traffic_mirror_session` member of the JSON object.
     pub traffic_mirror_session: Option<crate::models::TrafficMirrorSession>,
     /// 请求ID
     pub request_id: Option<String>,
@@ -17238,7 +17238,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowTrafficMirrorSessionResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowVirsubnetCidrReservationResponse` in the spec.
 #[cfg(feature = "virsubnet-cidr-reservations")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -17246,7 +17246,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowTrafficMirrorSessionResponseBody {
 pub struct ShowVirsubnetCidrReservationResponseBody {
     /// **参数解释**： 请求ID。 **取值范围**： 不涉及。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `virsubnet_cidr_reservation` member of the JSON object.
     pub virsubnet_cidr_reservation: Option<crate::models::VirsubnetCidrReservation>,
 }
 
@@ -17327,7 +17327,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowVirsubnetCidrReservationResponseBo
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowVirsubnetResponse` in the spec.
 #[cfg(feature = "virsubnets")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -17335,7 +17335,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowVirsubnetCidrReservationResponseBo
 pub struct ShowVirsubnetResponseBody {
     /// **参数解释**： 请求ID。 **取值范围**： 不涉及。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `virsubnet` member of the JSON object.
     pub virsubnet: Option<crate::models::Virsubnet>,
 }
 
@@ -17410,7 +17410,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowVirsubnetResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ShowVpcResponse` in the spec.
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -17418,7 +17418,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowVirsubnetResponseBody {
 pub struct ShowVpcResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `vpc` member of the JSON object.
     pub vpc: Option<crate::models::Vpc>,
 }
 
@@ -17493,7 +17493,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowVpcResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SubNetworkInterface` in the spec.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -17736,7 +17736,7 @@ impl<'de> rt::serde::Deserialize<'de> for SubNetworkInterface {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SubnetCidr` in the spec.
 #[cfg(feature = "virsubnets")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -17841,7 +17841,7 @@ impl<'de> rt::serde::Deserialize<'de> for SubnetCidr {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SubnetExtraDhcpOpt` in the spec.
 #[cfg(feature = "virsubnets")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -17926,7 +17926,7 @@ impl<'de> rt::serde::Deserialize<'de> for SubnetExtraDhcpOpt {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SysTag` in the spec.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18004,7 +18004,7 @@ impl<'de> rt::serde::Deserialize<'de> for SysTag {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Tag` in the spec.
 #[cfg(any(feature = "clouddcn-subnets", feature = "vpcs"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18090,15 +18090,15 @@ impl<'de> rt::serde::Deserialize<'de> for Tag {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.TagEntity` in the spec.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TagEntity {
-    #[allow(missing_docs)]
+    /// The `key` member of the JSON object.
     pub key: rt::serde_json::Map<String, rt::serde_json::Value>,
-    #[allow(missing_docs)]
+    /// The `value` member of the JSON object.
     pub value: rt::serde_json::Map<String, rt::serde_json::Value>,
 }
 
@@ -18176,7 +18176,7 @@ impl<'de> rt::serde::Deserialize<'de> for TagEntity {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.TrafficMirrorFilter` in the spec.
 #[cfg(feature = "traffic-mirror-filters")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18313,7 +18313,7 @@ impl<'de> rt::serde::Deserialize<'de> for TrafficMirrorFilter {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.TrafficMirrorFilterRule` in the spec.
 #[cfg(any(feature = "traffic-mirror-filter-rules", feature = "traffic-mirror-filters"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18522,7 +18522,7 @@ impl<'de> rt::serde::Deserialize<'de> for TrafficMirrorFilterRule {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.TrafficMirrorSession` in the spec.
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18734,7 +18734,7 @@ impl<'de> rt::serde::Deserialize<'de> for TrafficMirrorSession {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.TrafficMirrorSourcesOption` in the spec.
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18816,7 +18816,7 @@ impl<'de> rt::serde::Deserialize<'de> for TrafficMirrorSourcesOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateAddressGroupOption` in the spec.
 #[cfg(feature = "address-groups")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18943,7 +18943,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateAddressGroupOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateAddressGroupRequestBody` in the spec.
 #[cfg(feature = "address-groups")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -18951,7 +18951,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateAddressGroupOption {
 pub struct UpdateAddressGroupRequestBody {
     /// 功能说明：是否只预检此次请求 取值范围： -true：发送检查请求，不会更新地址组内容。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 -false（默认值）：发送正常请求，并直接更新地址组。
     pub dry_run: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `address_group` member of the JSON object.
     pub address_group: crate::models::UpdateAddressGroupOption,
 }
 
@@ -19033,7 +19033,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateAddressGroupRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateAddressGroupResponse` in the spec.
 #[cfg(feature = "address-groups")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19041,7 +19041,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateAddressGroupRequestBody {
 pub struct UpdateAddressGroupResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `address_group` member of the JSON object.
     pub address_group: Option<crate::models::AddressGroup>,
 }
 
@@ -19118,7 +19118,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateAddressGroupResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateClouddcnSubnetOption` in the spec.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19209,13 +19209,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateClouddcnSubnetOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateClouddcnSubnetRequestBody` in the spec.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateClouddcnSubnetRequestBody {
-    #[allow(missing_docs)]
+    /// The `clouddcn_subnet` member of the JSON object.
     pub clouddcn_subnet: crate::models::UpdateClouddcnSubnetOption,
 }
 
@@ -19290,13 +19290,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateClouddcnSubnetRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateClouddcnSubnetResponse` in the spec.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateClouddcnSubnetResponseBody {
-    #[allow(missing_docs)]
+    /// The `clouddcn_subnet` member of the JSON object.
     pub clouddcn_subnet: Option<crate::models::ClouddcnSubnet>,
 }
 
@@ -19365,7 +19365,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateClouddcnSubnetResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateFirewallOption` in the spec.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19466,13 +19466,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateFirewallOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateFirewallRequestBody` in the spec.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateFirewallRequestBody {
-    #[allow(missing_docs)]
+    /// The `firewall` member of the JSON object.
     pub firewall: crate::models::UpdateFirewallOption,
     /// 功能说明：是否只预检此次请求 取值范围： -true：发送检查请求，不会更新网络ACL。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 -false（默认值）：发送正常请求，并直接更新网络ACL。
     pub dry_run: Option<bool>,
@@ -19554,13 +19554,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateFirewallRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateFirewallResponse` in the spec.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateFirewallResponseBody {
-    #[allow(missing_docs)]
+    /// The `firewall` member of the JSON object.
     pub firewall: Option<crate::models::FirewallDetail>,
     /// 请求ID
     pub request_id: Option<String>,
@@ -19637,13 +19637,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateFirewallResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateFirewallRulesRequestBody` in the spec.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateFirewallRulesRequestBody {
-    #[allow(missing_docs)]
+    /// The `firewall` member of the JSON object.
     pub firewall: crate::models::FirewallUpdateRuleOption,
     /// 功能说明：是否只预检此次请求 取值范围： -true：发送检查请求，不会更新网络ACL规则。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 -false（默认值）：发送正常请求，并直接更新网络ACL规则。
     pub dry_run: Option<bool>,
@@ -19727,13 +19727,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateFirewallRulesRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateFirewallRulesResponse` in the spec.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateFirewallRulesResponseBody {
-    #[allow(missing_docs)]
+    /// The `firewall` member of the JSON object.
     pub firewall: Option<crate::models::FirewallDetail>,
     /// 请求ID
     pub request_id: Option<String>,
@@ -19812,7 +19812,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateFirewallRulesResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateSecurityGroupOption` in the spec.
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19903,7 +19903,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateSecurityGroupOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateSecurityGroupRequestBody` in the spec.
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -19911,7 +19911,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateSecurityGroupOption {
 pub struct UpdateSecurityGroupRequestBody {
     /// 功能说明：是否只预检此次请求 取值范围： -true：发送检查请求，不会更新安全组。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 -false（默认值）：发送正常请求，并直接更新安全组。
     pub dry_run: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `security_group` member of the JSON object.
     pub security_group: crate::models::UpdateSecurityGroupOption,
 }
 
@@ -19993,7 +19993,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateSecurityGroupRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateSecurityGroupResponse` in the spec.
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -20001,7 +20001,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateSecurityGroupRequestBody {
 pub struct UpdateSecurityGroupResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `security_group` member of the JSON object.
     pub security_group: Option<crate::models::SecurityGroupInfo>,
 }
 
@@ -20078,7 +20078,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateSecurityGroupResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateSubNetworkInterfaceOption` in the spec.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -20185,7 +20185,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateSubNetworkInterfaceOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateSubNetworkInterfaceRequestBody` in the spec.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -20193,7 +20193,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateSubNetworkInterfaceOption {
 pub struct UpdateSubNetworkInterfaceRequestBody {
     /// 功能说明：是否只预检此次请求 取值范围： -true：发送检查请求，不会更新辅助弹性网卡。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 -false（默认值）：发送正常请求，并直接更新辅助弹性网卡。
     pub dry_run: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `sub_network_interface` member of the JSON object.
     pub sub_network_interface: crate::models::UpdateSubNetworkInterfaceOption,
 }
 
@@ -20282,7 +20282,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateSubNetworkInterfaceRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateSubNetworkInterfaceResponse` in the spec.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -20290,7 +20290,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateSubNetworkInterfaceRequestBody {
 pub struct UpdateSubNetworkInterfaceResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `sub_network_interface` member of the JSON object.
     pub sub_network_interface: Option<crate::models::SubNetworkInterface>,
 }
 
@@ -20371,7 +20371,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateSubNetworkInterfaceResponseBody 
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateTrafficMirrorFilterOption` in the spec.
 #[cfg(feature = "traffic-mirror-filters")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -20464,13 +20464,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateTrafficMirrorFilterOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateTrafficMirrorFilterRequestBody` in the spec.
 #[cfg(feature = "traffic-mirror-filters")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateTrafficMirrorFilterRequestBody {
-    #[allow(missing_docs)]
+    /// The `traffic_mirror_filter` member of the JSON object.
     pub traffic_mirror_filter: crate::models::UpdateTrafficMirrorFilterOption,
 }
 
@@ -20552,13 +20552,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateTrafficMirrorFilterRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateTrafficMirrorFilterResponse` in the spec.
 #[cfg(feature = "traffic-mirror-filters")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateTrafficMirrorFilterResponseBody {
-    #[allow(missing_docs)]
+    /// The `traffic_mirror_filter` member of the JSON object.
     pub traffic_mirror_filter: Option<crate::models::TrafficMirrorFilter>,
     /// 请求ID
     pub request_id: Option<String>,
@@ -20641,7 +20641,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateTrafficMirrorFilterResponseBody 
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateTrafficMirrorFilterRuleOption` in the spec.
 #[cfg(feature = "traffic-mirror-filter-rules")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -20813,13 +20813,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateTrafficMirrorFilterRuleOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateTrafficMirrorFilterRuleRequestBody` in the spec.
 #[cfg(feature = "traffic-mirror-filter-rules")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateTrafficMirrorFilterRuleRequestBody {
-    #[allow(missing_docs)]
+    /// The `traffic_mirror_filter_rule` member of the JSON object.
     pub traffic_mirror_filter_rule: crate::models::UpdateTrafficMirrorFilterRuleOption,
 }
 
@@ -20905,13 +20905,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateTrafficMirrorFilterRuleRequestBo
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateTrafficMirrorFilterRuleResponse` in the spec.
 #[cfg(feature = "traffic-mirror-filter-rules")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateTrafficMirrorFilterRuleResponseBody {
-    #[allow(missing_docs)]
+    /// The `traffic_mirror_filter_rule` member of the JSON object.
     pub traffic_mirror_filter_rule: Option<crate::models::TrafficMirrorFilterRule>,
     /// 请求ID
     pub request_id: Option<String>,
@@ -20994,7 +20994,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateTrafficMirrorFilterRuleResponseB
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateTrafficMirrorSessionOption` in the spec.
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -21166,13 +21166,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateTrafficMirrorSessionOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateTrafficMirrorSessionRequestBody` in the spec.
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateTrafficMirrorSessionRequestBody {
-    #[allow(missing_docs)]
+    /// The `traffic_mirror_session` member of the JSON object.
     pub traffic_mirror_session: crate::models::UpdateTrafficMirrorSessionOption,
 }
 
@@ -21254,13 +21254,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateTrafficMirrorSessionRequestBody 
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateTrafficMirrorSessionResponse` in the spec.
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateTrafficMirrorSessionResponseBody {
-    #[allow(missing_docs)]
+    /// The `traffic_mirror_session` member of the JSON object.
     pub traffic_mirror_session: Option<crate::models::TrafficMirrorSession>,
     /// 请求ID
     pub request_id: Option<String>,
@@ -21343,7 +21343,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateTrafficMirrorSessionResponseBody
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateVirsubnetCidrReservationOption` in the spec.
 #[cfg(feature = "virsubnet-cidr-reservations")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -21440,7 +21440,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateVirsubnetCidrReservationOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateVirsubnetCidrReservationRequestBody` in the spec.
 #[cfg(feature = "virsubnet-cidr-reservations")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -21448,7 +21448,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateVirsubnetCidrReservationOption {
 pub struct UpdateVirsubnetCidrReservationRequestBody {
     /// **参数解释**： 是否只预检此次请求。 **约束限制**： 不涉及。 **取值范围**： - true：发送检查请求，不会更新子网预留网段。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 - false：发送正常请求，并直接更新子网预留网段。 **默认取值**： false
     pub dry_run: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `virsubnet_cidr_reservation` member of the JSON object.
     pub virsubnet_cidr_reservation: crate::models::UpdateVirsubnetCidrReservationOption,
 }
 
@@ -21541,7 +21541,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateVirsubnetCidrReservationRequestB
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateVirsubnetCidrReservationResponse` in the spec.
 #[cfg(feature = "virsubnet-cidr-reservations")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -21549,7 +21549,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateVirsubnetCidrReservationRequestB
 pub struct UpdateVirsubnetCidrReservationResponseBody {
     /// **参数解释**： 请求ID。 **取值范围**： 不涉及。
     pub request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `virsubnet_cidr_reservation` member of the JSON object.
     pub virsubnet_cidr_reservation: Option<crate::models::VirsubnetCidrReservation>,
 }
 
@@ -21630,7 +21630,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateVirsubnetCidrReservationResponse
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateVpcOption` in the spec.
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -21721,7 +21721,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateVpcOption {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateVpcRequestBody` in the spec.
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -21729,7 +21729,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateVpcOption {
 pub struct UpdateVpcRequestBody {
     /// 功能说明：是否只预检此次请求 取值范围： -true：发送检查请求，不会更新VPC。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 -false（默认值）：发送正常请求，并直接更新VPC。
     pub dry_run: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `vpc` member of the JSON object.
     pub vpc: crate::models::UpdateVpcOption,
 }
 
@@ -21809,7 +21809,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateVpcRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateVpcResponse` in the spec.
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -21902,7 +21902,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateVpcResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Virsubnet` in the spec.
 #[cfg(feature = "virsubnets")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -22079,7 +22079,7 @@ impl<'de> rt::serde::Deserialize<'de> for Virsubnet {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.VirsubnetCidrReservation` in the spec.
 #[cfg(feature = "virsubnet-cidr-reservations")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -22224,7 +22224,7 @@ impl<'de> rt::serde::Deserialize<'de> for VirsubnetCidrReservation {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Vpc` in the spec.
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -22424,7 +22424,7 @@ impl<'de> rt::serde::Deserialize<'de> for Vpc {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.VpcQuotas` in the spec.
 #[cfg(feature = "quotas")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]

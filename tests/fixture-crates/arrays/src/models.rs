@@ -2,12 +2,12 @@
 //! Data types of the API: one per schema of the spec.
 #[allow(unused_imports)]
 use ::huaweicloud_sdk_core::codegen as rt;
-#[allow(missing_docs)]
+/// The data at `components.schemas.Label` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Label {
-    #[allow(missing_docs)]
+    /// The `name` member of the JSON object.
     pub name: Option<String>,
 }
 
@@ -72,23 +72,23 @@ impl<'de> rt::serde::Deserialize<'de> for Label {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Labels` in the spec.
 pub type Labels = Vec<crate::models::Label>;
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Holder` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Holder {
-    #[allow(missing_docs)]
+    /// The `names` member of the JSON object.
     pub names: Vec<String>,
-    #[allow(missing_docs)]
+    /// The `labels` member of the JSON object.
     pub labels: Option<Vec<crate::models::Label>>,
-    #[allow(missing_docs)]
+    /// The `points` member of the JSON object.
     pub points: Option<Vec<crate::models::HolderPointsItem>>,
-    #[allow(missing_docs)]
+    /// The `matrix` member of the JSON object.
     pub matrix: Option<Vec<Vec<f32>>>,
-    #[allow(missing_docs)]
+    /// The `anything` member of the JSON object.
     pub anything: Option<Vec<rt::serde_json::Value>>,
 }
 
@@ -183,14 +183,14 @@ impl<'de> rt::serde::Deserialize<'de> for Holder {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Holder.properties.points.items` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct HolderPointsItem {
-    #[allow(missing_docs)]
+    /// The `x` member of the JSON object.
     pub x: Option<f64>,
-    #[allow(missing_docs)]
+    /// The `y` member of the JSON object.
     pub y: Option<f64>,
 }
 

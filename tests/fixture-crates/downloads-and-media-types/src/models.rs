@@ -2,14 +2,14 @@
 //! Data types of the API: one per schema of the spec.
 #[allow(unused_imports)]
 use ::huaweicloud_sdk_core::codegen as rt;
-#[allow(missing_docs)]
+/// The data at `components.schemas.Batch` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Batch {
-    #[allow(missing_docs)]
+    /// The `id` member of the JSON object.
     pub id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `size` member of the JSON object.
     pub size: Option<i64>,
 }
 

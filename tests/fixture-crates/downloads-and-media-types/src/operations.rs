@@ -14,6 +14,8 @@ const EXPORT_REPORT_OPERATION: rt::Operation = rt::Operation {
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExportReportRequest {
+    /// The `export_id` path placeholder.
+    ///
     /// Required.
     pub export_id: Option<String>,
 }

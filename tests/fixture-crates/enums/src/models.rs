@@ -90,14 +90,14 @@ impl<'de> rt::serde::Deserialize<'de> for State {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Job` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Job {
-    #[allow(missing_docs)]
+    /// The `state` member of the JSON object.
     pub state: crate::models::State,
-    #[allow(missing_docs)]
+    /// The `priority` member of the JSON object.
     pub priority: Option<crate::models::JobPriority>,
 }
 

@@ -14,7 +14,7 @@ const LIST_JOBS_OPERATION: rt::Operation = rt::Operation {
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListJobsRequest {
-    #[allow(missing_docs)]
+    /// The `state` query parameter.
     pub state: Option<crate::models::State>,
 }
 

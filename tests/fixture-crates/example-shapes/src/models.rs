@@ -68,12 +68,12 @@ impl<'de> rt::serde::Deserialize<'de> for Kind {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Option` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct OptionModel {
-    #[allow(missing_docs)]
+    /// The `type` member of the JSON object.
     pub r#type: String,
 }
 
@@ -144,30 +144,30 @@ impl<'de> rt::serde::Deserialize<'de> for OptionModel {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Shapes` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Shapes {
-    #[allow(missing_docs)]
+    /// The `grid` member of the JSON object.
     pub grid: Vec<Vec<String>>,
-    #[allow(missing_docs)]
+    /// The `tags_by_key` member of the JSON object.
     pub tags_by_key: rt::indexmap::IndexMap<String, Vec<String>>,
-    #[allow(missing_docs)]
+    /// The `nested_maps` member of the JSON object.
     pub nested_maps: rt::indexmap::IndexMap<String, rt::indexmap::IndexMap<String, i64>>,
-    #[allow(missing_docs)]
+    /// The `kinds_by_key` member of the JSON object.
     pub kinds_by_key: rt::indexmap::IndexMap<String, crate::models::Kind>,
-    #[allow(missing_docs)]
+    /// The `rows` member of the JSON object.
     pub rows: Vec<rt::indexmap::IndexMap<String, String>>,
-    #[allow(missing_docs)]
+    /// The `free` member of the JSON object.
     pub free: rt::serde_json::Map<String, rt::serde_json::Value>,
-    #[allow(missing_docs)]
+    /// The `type` member of the JSON object.
     pub r#type: String,
-    #[allow(missing_docs)]
+    /// The `option` member of the JSON object.
     pub option: crate::models::OptionModel,
-    #[allow(missing_docs)]
+    /// The `ratio` member of the JSON object.
     pub ratio: f64,
-    #[allow(missing_docs)]
+    /// The `flag` member of the JSON object.
     pub flag: bool,
 }
 

@@ -14,8 +14,12 @@ const CREATE_SHAPES_OPERATION: rt::Operation = rt::Operation {
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateShapesRequest {
+    /// The `kinds` query parameter.
+    ///
     /// Required.
     pub kinds: Option<Vec<crate::models::Kind>>,
+    /// The `count` query parameter.
+    ///
     /// Required.
     pub count: Option<i64>,
     /// The request body.
@@ -89,6 +93,8 @@ const REPLACE_SHAPE_OPERATION: rt::Operation = rt::Operation {
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ReplaceShapeRequest {
+    /// The `id` path placeholder.
+    ///
     /// Required.
     pub id: Option<String>,
     /// The request body.

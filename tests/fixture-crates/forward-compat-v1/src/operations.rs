@@ -14,9 +14,11 @@ const LIST_WIDGETS_OPERATION: rt::Operation = rt::Operation {
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListWidgetsRequest {
+    /// The `workspace_id` path placeholder.
+    ///
     /// Required.
     pub workspace_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `limit` query parameter.
     pub limit: Option<i32>,
 }
 
@@ -74,6 +76,8 @@ const CREATE_WIDGET_OPERATION: rt::Operation = rt::Operation {
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateWidgetRequest {
+    /// The `workspace_id` path placeholder.
+    ///
     /// Required.
     pub workspace_id: Option<String>,
     /// The request body.

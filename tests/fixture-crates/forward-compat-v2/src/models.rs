@@ -2,16 +2,16 @@
 //! Data types of the API: one per schema of the spec.
 #[allow(unused_imports)]
 use ::huaweicloud_sdk_core::codegen as rt;
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateWidgetRequestBody` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateWidgetRequestBody {
-    #[allow(missing_docs)]
+    /// The `name` member of the JSON object.
     pub name: String,
-    #[allow(missing_docs)]
+    /// The `spec` member of the JSON object.
     pub spec: Option<crate::models::WidgetSpec>,
-    #[allow(missing_docs)]
+    /// The `description` member of the JSON object.
     pub description: Option<String>,
 }
 
@@ -97,14 +97,14 @@ impl<'de> rt::serde::Deserialize<'de> for CreateWidgetRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.WidgetSpec` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct WidgetSpec {
-    #[allow(missing_docs)]
+    /// The `color` member of the JSON object.
     pub color: crate::models::Color,
-    #[allow(missing_docs)]
+    /// The `size` member of the JSON object.
     pub size: Option<i32>,
 }
 
@@ -252,18 +252,18 @@ impl<'de> rt::serde::Deserialize<'de> for Color {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Widget` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Widget {
-    #[allow(missing_docs)]
+    /// The `id` member of the JSON object.
     pub id: String,
-    #[allow(missing_docs)]
+    /// The `name` member of the JSON object.
     pub name: Option<String>,
-    #[allow(missing_docs)]
+    /// The `spec` member of the JSON object.
     pub spec: Option<crate::models::WidgetSpec>,
-    #[allow(missing_docs)]
+    /// The `owner` member of the JSON object.
     pub owner: Option<crate::models::Owner>,
 }
 
@@ -349,14 +349,14 @@ impl<'de> rt::serde::Deserialize<'de> for Widget {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.WidgetPage` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct WidgetPage {
-    #[allow(missing_docs)]
+    /// The `total` member of the JSON object.
     pub total: Option<i64>,
-    #[allow(missing_docs)]
+    /// The `widgets` member of the JSON object.
     pub widgets: Option<Vec<crate::models::Widget>>,
 }
 
@@ -427,14 +427,14 @@ impl<'de> rt::serde::Deserialize<'de> for WidgetPage {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Owner` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Owner {
-    #[allow(missing_docs)]
+    /// The `id` member of the JSON object.
     pub id: String,
-    #[allow(missing_docs)]
+    /// The `display_name` member of the JSON object.
     pub display_name: Option<String>,
 }
 

@@ -14,11 +14,13 @@ const LIST_WIDGETS_OPERATION: rt::Operation = rt::Operation {
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListWidgetsRequest {
+    /// The `workspace_id` path placeholder.
+    ///
     /// Required.
     pub workspace_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `marker` query parameter.
     pub marker: Option<String>,
-    #[allow(missing_docs)]
+    /// The `limit` query parameter.
     pub limit: Option<i32>,
 }
 
@@ -86,6 +88,8 @@ const CREATE_WIDGET_OPERATION: rt::Operation = rt::Operation {
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateWidgetRequest {
+    /// The `workspace_id` path placeholder.
+    ///
     /// Required.
     pub workspace_id: Option<String>,
     /// Makes retries of the creation idempotent.
@@ -172,8 +176,12 @@ const DELETE_WIDGET_OPERATION: rt::Operation = rt::Operation {
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteWidgetRequest {
+    /// The `workspace_id` path placeholder.
+    ///
     /// Required.
     pub workspace_id: Option<String>,
+    /// The `widget_id` path placeholder.
+    ///
     /// Required.
     pub widget_id: Option<String>,
 }

@@ -18,11 +18,11 @@ pub struct CreateThingRequest {
     ///
     /// Required.
     pub x_request_id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `X-Retry-Count` header.
     pub x_retry_count: Option<i32>,
-    #[allow(missing_docs)]
+    /// The `X-Dry-Run` header.
     pub x_dry_run: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `X-Language` header.
     pub x_language: Option<crate::models::CreateThingXLanguage>,
 }
 

@@ -2,26 +2,26 @@
 //! Data types of the API: one per schema of the spec.
 #[allow(unused_imports)]
 use ::huaweicloud_sdk_core::codegen as rt;
-#[allow(missing_docs)]
+/// The data at `components.schemas.Odd` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Odd {
-    #[allow(missing_docs)]
+    /// The `type` member of the JSON object.
     pub r#type: Option<String>,
-    #[allow(missing_docs)]
+    /// The `match` member of the JSON object.
     pub r#match: Option<String>,
-    #[allow(missing_docs)]
+    /// The `2fa` member of the JSON object.
     pub n2fa: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `größe` member of the JSON object.
     pub gr_u00f6_u00df_e: Option<i64>,
-    #[allow(missing_docs)]
+    /// The `中文` member of the JSON object.
     pub u4e2d_u6587: Option<String>,
-    #[allow(missing_docs)]
+    /// The `foo-bar` member of the JSON object.
     pub foo_bar: Option<String>,
-    #[allow(missing_docs)]
+    /// The `3d` member of the JSON object.
     pub n3d: Option<crate::models::N3d>,
-    #[allow(missing_docs)]
+    /// The `nested-thing` member of the JSON object.
     pub nested_thing: Option<crate::models::OddNestedThing>,
 }
 
@@ -150,12 +150,12 @@ impl<'de> rt::serde::Deserialize<'de> for Odd {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.3d` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct N3d {
-    #[allow(missing_docs)]
+    /// The `x` member of the JSON object.
     pub x: Option<f64>,
 }
 
@@ -295,12 +295,12 @@ impl<'de> rt::serde::Deserialize<'de> for GrU00f6U00dfE {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Odd.properties.nested-thing` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct OddNestedThing {
-    #[allow(missing_docs)]
+    /// The `async` member of the JSON object.
     pub r#async: Option<String>,
 }
 

@@ -14,9 +14,11 @@ const GET_ODD_THING_OPERATION: rt::Operation = rt::Operation {
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct GetOddThingRequest {
+    /// The `type` path placeholder.
+    ///
     /// Required.
     pub r#type: Option<String>,
-    #[allow(missing_docs)]
+    /// The `self` query parameter.
     pub self_: Option<String>,
 }
 

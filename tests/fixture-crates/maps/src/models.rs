@@ -2,12 +2,12 @@
 //! Data types of the API: one per schema of the spec.
 #[allow(unused_imports)]
 use ::huaweicloud_sdk_core::codegen as rt;
-#[allow(missing_docs)]
+/// The data at `components.schemas.Counter` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Counter {
-    #[allow(missing_docs)]
+    /// The `count` member of the JSON object.
     pub count: Option<i64>,
 }
 
@@ -72,24 +72,24 @@ impl<'de> rt::serde::Deserialize<'de> for Counter {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Maps` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Maps {
-    #[allow(missing_docs)]
+    /// The `free_form` member of the JSON object.
     pub free_form: rt::serde_json::Map<String, rt::serde_json::Value>,
-    #[allow(missing_docs)]
+    /// The `free_form_true` member of the JSON object.
     pub free_form_true: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
-    #[allow(missing_docs)]
+    /// The `string_map` member of the JSON object.
     pub string_map: Option<rt::indexmap::IndexMap<String, String>>,
-    #[allow(missing_docs)]
+    /// The `counters` member of the JSON object.
     pub counters: Option<rt::indexmap::IndexMap<String, crate::models::Counter>>,
-    #[allow(missing_docs)]
+    /// The `inline_values` member of the JSON object.
     pub inline_values: Option<
         rt::indexmap::IndexMap<String, crate::models::MapsInlineValuesValue>,
     >,
-    #[allow(missing_docs)]
+    /// The `nested` member of the JSON object.
     pub nested: Option<rt::indexmap::IndexMap<String, Vec<String>>>,
 }
 
@@ -203,12 +203,12 @@ impl<'de> rt::serde::Deserialize<'de> for Maps {
 /// A named map.
 pub type Attributes = rt::indexmap::IndexMap<String, i32>;
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Maps.properties.inline_values.additionalProperties` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MapsInlineValuesValue {
-    #[allow(missing_docs)]
+    /// The `enabled` member of the JSON object.
     pub enabled: Option<bool>,
 }
 

@@ -2,14 +2,14 @@
 //! Data types of the API: one per schema of the spec.
 #[allow(unused_imports)]
 use ::huaweicloud_sdk_core::codegen as rt;
-#[allow(missing_docs)]
+/// The data at `components.schemas.ImportAlertsRequestBody` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ImportAlertsRequestBody {
-    #[allow(missing_docs)]
+    /// The `import_file` member of the JSON object.
     pub import_file: rt::FilePart,
-    #[allow(missing_docs)]
+    /// The `mapping_name` member of the JSON object.
     pub mapping_name: Option<String>,
 }
 
@@ -20,22 +20,22 @@ impl ImportAlertsRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `paths./files.post.requestBody.content.multipart/form-data.schema` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UploadFileRequestBody {
     /// The file to upload.
     pub file: rt::FilePart,
-    #[allow(missing_docs)]
+    /// The `title` member of the JSON object.
     pub title: Option<String>,
-    #[allow(missing_docs)]
+    /// The `size_limit` member of the JSON object.
     pub size_limit: Option<i32>,
-    #[allow(missing_docs)]
+    /// The `overwrite` member of the JSON object.
     pub overwrite: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `kind` member of the JSON object.
     pub kind: Option<crate::models::UploadFileRequestBodyKind>,
-    #[allow(missing_docs)]
+    /// The `tags` member of the JSON object.
     pub tags: Option<Vec<String>>,
 }
 
@@ -112,12 +112,12 @@ impl<'de> rt::serde::Deserialize<'de> for UploadFileRequestBodyKind {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `paths./workspaces/{workspace_id}/imports.post.responses.200.content.application/json.schema` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ImportAlertsResponseBody {
-    #[allow(missing_docs)]
+    /// The `imported` member of the JSON object.
     pub imported: Option<i64>,
 }
 
@@ -183,14 +183,14 @@ impl<'de> rt::serde::Deserialize<'de> for ImportAlertsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `paths./attachments.post.requestBody.content.multipart/form-data.schema` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UploadAttachmentsRequestBody {
-    #[allow(missing_docs)]
+    /// The `files` member of the JSON object.
     pub files: Option<Vec<rt::FilePart>>,
-    #[allow(missing_docs)]
+    /// The `note` member of the JSON object.
     pub note: Option<crate::models::UploadAttachmentsRequestBodyNote>,
 }
 
@@ -201,12 +201,12 @@ impl UploadAttachmentsRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `paths./attachments.post.requestBody.content.multipart/form-data.schema.properties.note` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UploadAttachmentsRequestBodyNote {
-    #[allow(missing_docs)]
+    /// The `text` member of the JSON object.
     pub text: Option<String>,
 }
 

@@ -68,6 +68,8 @@ const IMPORT_ALERTS_OPERATION: rt::Operation = rt::Operation {
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ImportAlertsRequest {
+    /// The `workspace_id` path placeholder.
+    ///
     /// Required.
     pub workspace_id: Option<String>,
     /// The request body.

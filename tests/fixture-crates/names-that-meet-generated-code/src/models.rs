@@ -7,11 +7,11 @@ use ::huaweicloud_sdk_core::codegen as rt;
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SetterNames {
-    #[allow(missing_docs)]
+    /// The `color` member of the JSON object.
     pub color: Option<String>,
-    #[allow(missing_docs)]
+    /// The `setColor` member of the JSON object.
     pub set_color: Option<String>,
-    #[allow(missing_docs)]
+    /// The `iterable` member of the JSON object.
     pub iterable: Option<crate::models::IntoIteratorModel>,
 }
 
@@ -100,12 +100,12 @@ impl<'de> rt::serde::Deserialize<'de> for SetterNames {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.IntoIterator` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct IntoIteratorModel {
-    #[allow(missing_docs)]
+    /// The `items` member of the JSON object.
     pub items: Option<Vec<String>>,
 }
 
@@ -181,33 +181,33 @@ impl<'de> rt::serde::Deserialize<'de> for IntoIteratorModel {
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Visitor {
-    #[allow(missing_docs)]
+    /// The `map` member of the JSON object.
     pub map: String,
-    #[allow(missing_docs)]
+    /// The `seed` member of the JSON object.
     pub seed: i64,
-    #[allow(missing_docs)]
+    /// The `key` member of the JSON object.
     pub key: Option<String>,
-    #[allow(missing_docs)]
+    /// The `field` member of the JSON object.
     pub field: Option<String>,
-    #[allow(missing_docs)]
+    /// The `fields` member of the JSON object.
     pub fields: Option<String>,
-    #[allow(missing_docs)]
+    /// The `state` member of the JSON object.
     pub state: Option<String>,
-    #[allow(missing_docs)]
+    /// The `value` member of the JSON object.
     pub value: crate::models::FieldsVisitor,
-    #[allow(missing_docs)]
+    /// The `len` member of the JSON object.
     pub len: Option<i64>,
-    #[allow(missing_docs)]
+    /// The `serializer` member of the JSON object.
     pub serializer: Option<String>,
-    #[allow(missing_docs)]
+    /// The `deserializer` member of the JSON object.
     pub deserializer: Option<String>,
-    #[allow(missing_docs)]
+    /// The `formatter` member of the JSON object.
     pub formatter: Option<String>,
-    #[allow(missing_docs)]
+    /// The `name` member of the JSON object.
     pub name: Option<String>,
-    #[allow(missing_docs)]
+    /// The `option` member of the JSON object.
     pub option: Option<crate::models::OptionModel>,
-    #[allow(missing_docs)]
+    /// The `empty` member of the JSON object.
     pub empty: Option<crate::models::Empty>,
 }
 
@@ -385,12 +385,12 @@ impl<'de> rt::serde::Deserialize<'de> for Visitor {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.FieldsVisitor` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct FieldsVisitor {
-    #[allow(missing_docs)]
+    /// The `a` member of the JSON object.
     pub a: Option<crate::models::A>,
 }
 
@@ -460,12 +460,12 @@ impl<'de> rt::serde::Deserialize<'de> for FieldsVisitor {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.A` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct A {
-    #[allow(missing_docs)]
+    /// The `d` member of the JSON object.
     pub d: Option<crate::models::D>,
 }
 
@@ -535,12 +535,12 @@ impl<'de> rt::serde::Deserialize<'de> for A {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.D` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct D {
-    #[allow(missing_docs)]
+    /// The `s` member of the JSON object.
     pub s: Option<crate::models::S>,
 }
 
@@ -610,12 +610,12 @@ impl<'de> rt::serde::Deserialize<'de> for D {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.S` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct S {
-    #[allow(missing_docs)]
+    /// The `text` member of the JSON object.
     pub text: String,
 }
 
@@ -685,12 +685,12 @@ impl<'de> rt::serde::Deserialize<'de> for S {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Option` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct OptionModel {
-    #[allow(missing_docs)]
+    /// The `some` member of the JSON object.
     pub some: Option<crate::models::Some>,
 }
 
@@ -760,12 +760,12 @@ impl<'de> rt::serde::Deserialize<'de> for OptionModel {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Some` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Some {
-    #[allow(missing_docs)]
+    /// The `none` member of the JSON object.
     pub none: Option<crate::models::None>,
 }
 
@@ -835,12 +835,12 @@ impl<'de> rt::serde::Deserialize<'de> for Some {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.None` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct None {
-    #[allow(missing_docs)]
+    /// The `ok` member of the JSON object.
     pub ok: Option<crate::models::Ok>,
 }
 
@@ -910,12 +910,12 @@ impl<'de> rt::serde::Deserialize<'de> for None {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Ok` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Ok {
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<crate::models::ResultModel>,
 }
 
@@ -985,12 +985,12 @@ impl<'de> rt::serde::Deserialize<'de> for Ok {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Result` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ResultModel {
-    #[allow(missing_docs)]
+    /// The `into` member of the JSON object.
     pub into: Option<crate::models::IntoModel>,
 }
 
@@ -1060,12 +1060,12 @@ impl<'de> rt::serde::Deserialize<'de> for ResultModel {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Into` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct IntoModel {
-    #[allow(missing_docs)]
+    /// The `from` member of the JSON object.
     pub from: Option<crate::models::FromModel>,
 }
 
@@ -1135,12 +1135,12 @@ impl<'de> rt::serde::Deserialize<'de> for IntoModel {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.From` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct FromModel {
-    #[allow(missing_docs)]
+    /// The `default` member of the JSON object.
     pub default: Option<crate::models::DefaultModel>,
 }
 
@@ -1210,12 +1210,12 @@ impl<'de> rt::serde::Deserialize<'de> for FromModel {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Default` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DefaultModel {
-    #[allow(missing_docs)]
+    /// The `formatter` member of the JSON object.
     pub formatter: Option<crate::models::Formatter>,
 }
 
@@ -1285,12 +1285,12 @@ impl<'de> rt::serde::Deserialize<'de> for DefaultModel {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Formatter` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Formatter {
-    #[allow(missing_docs)]
+    /// The `box` member of the JSON object.
     pub r#box: Option<crate::models::BoxModel>,
 }
 
@@ -1365,11 +1365,11 @@ impl<'de> rt::serde::Deserialize<'de> for Formatter {
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BoxModel {
-    #[allow(missing_docs)]
+    /// The `next` member of the JSON object.
     pub next: Option<Box<crate::models::BoxModel>>,
-    #[allow(missing_docs)]
+    /// The `text` member of the JSON object.
     pub text: Option<crate::models::StringModel>,
-    #[allow(missing_docs)]
+    /// The `items` member of the JSON object.
     pub items: Option<crate::models::VecModel>,
 }
 
@@ -1452,13 +1452,13 @@ impl<'de> rt::serde::Deserialize<'de> for BoxModel {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.String` in the spec.
 pub type StringModel = String;
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Vec` in the spec.
 pub type VecModel = Vec<String>;
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Empty` in the spec.
 pub type Empty = rt::serde_json::Map<String, rt::serde_json::Value>;
 
 /// Properties that become escaped Rust names keep their JSON names.
@@ -1466,13 +1466,13 @@ pub type Empty = rt::serde_json::Map<String, rt::serde_json::Value>;
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Keywords {
-    #[allow(missing_docs)]
+    /// The `self` member of the JSON object.
     pub self_: Option<String>,
-    #[allow(missing_docs)]
+    /// The `crate` member of the JSON object.
     pub crate_: Option<String>,
-    #[allow(missing_docs)]
+    /// The `super` member of the JSON object.
     pub super_: Option<String>,
-    #[allow(missing_docs)]
+    /// The `type` member of the JSON object.
     pub r#type: Option<String>,
 }
 
@@ -1650,57 +1650,57 @@ impl<'de> rt::serde::Deserialize<'de> for OutcomeModel {
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Hygiene {
-    #[allow(missing_docs)]
+    /// The `rt` member of the JSON object.
     pub rt: String,
-    #[allow(missing_docs)]
+    /// The `serde` member of the JSON object.
     pub serde: String,
-    #[allow(missing_docs)]
+    /// The `core` member of the JSON object.
     pub core: Option<i64>,
-    #[allow(missing_docs)]
+    /// The `std` member of the JSON object.
     pub std: Option<String>,
-    #[allow(missing_docs)]
+    /// The `ok` member of the JSON object.
     pub ok: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `err` member of the JSON object.
     pub err: Option<crate::models::Err>,
-    #[allow(missing_docs)]
+    /// The `some` member of the JSON object.
     pub some: Option<String>,
-    #[allow(missing_docs)]
+    /// The `none` member of the JSON object.
     pub none: Option<String>,
-    #[allow(missing_docs)]
+    /// The `result` member of the JSON object.
     pub result: Option<String>,
-    #[allow(missing_docs)]
+    /// The `option` member of the JSON object.
     pub option: Option<String>,
-    #[allow(missing_docs)]
+    /// The `vec` member of the JSON object.
     pub vec: Option<Vec<String>>,
-    #[allow(missing_docs)]
+    /// The `string` member of the JSON object.
     pub string: Option<String>,
-    #[allow(missing_docs)]
+    /// The `box` member of the JSON object.
     pub r#box: Option<String>,
-    #[allow(missing_docs)]
+    /// The `Self` member of the JSON object.
     pub self_: Option<String>,
-    #[allow(missing_docs)]
+    /// The `a` member of the JSON object.
     pub a: Option<String>,
-    #[allow(missing_docs)]
+    /// The `d` member of the JSON object.
     pub d: Option<String>,
-    #[allow(missing_docs)]
+    /// The `e` member of the JSON object.
     pub e: crate::models::E,
-    #[allow(missing_docs)]
+    /// The `s` member of the JSON object.
     pub s: Option<String>,
-    #[allow(missing_docs)]
+    /// The `t` member of the JSON object.
     pub t: Option<crate::models::T>,
-    #[allow(missing_docs)]
+    /// The `__key` member of the JSON object.
     pub key: Option<String>,
-    #[allow(missing_docs)]
+    /// The `field_seed` member of the JSON object.
     pub field_seed: Option<crate::models::FieldSeed>,
-    #[allow(missing_docs)]
+    /// The `visitor` member of the JSON object.
     pub visitor: Option<String>,
-    #[allow(missing_docs)]
+    /// The `deserialize` member of the JSON object.
     pub deserialize: Option<String>,
-    #[allow(missing_docs)]
+    /// The `serialize` member of the JSON object.
     pub serialize: Option<String>,
-    #[allow(missing_docs)]
+    /// The `builder` member of the JSON object.
     pub builder: Option<String>,
-    #[allow(missing_docs)]
+    /// The `FIELDS` member of the JSON object.
     pub fields: Option<String>,
 }
 
@@ -1981,14 +1981,14 @@ impl<'de> rt::serde::Deserialize<'de> for Hygiene {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.E` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct E {
-    #[allow(missing_docs)]
+    /// The `t` member of the JSON object.
     pub t: crate::models::T,
-    #[allow(missing_docs)]
+    /// The `self` member of the JSON object.
     pub self_: Option<crate::models::Self_>,
 }
 
@@ -2227,12 +2227,12 @@ impl<'de> rt::serde::Deserialize<'de> for Err {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Self` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Self_ {
-    #[allow(missing_docs)]
+    /// The `core` member of the JSON object.
     pub core: Option<crate::models::Core>,
 }
 
@@ -2302,12 +2302,12 @@ impl<'de> rt::serde::Deserialize<'de> for Self_ {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Core` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Core {
-    #[allow(missing_docs)]
+    /// The `std` member of the JSON object.
     pub std: Option<crate::models::Std>,
 }
 
@@ -2377,12 +2377,12 @@ impl<'de> rt::serde::Deserialize<'de> for Core {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Std` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Std {
-    #[allow(missing_docs)]
+    /// The `serde` member of the JSON object.
     pub serde: Option<crate::models::Serde>,
 }
 
@@ -2452,12 +2452,12 @@ impl<'de> rt::serde::Deserialize<'de> for Std {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Serde` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Serde {
-    #[allow(missing_docs)]
+    /// The `rt` member of the JSON object.
     pub rt: Option<crate::models::Rt>,
 }
 
@@ -2527,12 +2527,12 @@ impl<'de> rt::serde::Deserialize<'de> for Serde {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Rt` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Rt {
-    #[allow(missing_docs)]
+    /// The `error` member of the JSON object.
     pub error: Option<crate::models::ErrorModel>,
 }
 
@@ -2602,12 +2602,12 @@ impl<'de> rt::serde::Deserialize<'de> for Rt {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Error` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ErrorModel {
-    #[allow(missing_docs)]
+    /// The `value` member of the JSON object.
     pub value: Option<crate::models::Value>,
 }
 
@@ -2677,12 +2677,12 @@ impl<'de> rt::serde::Deserialize<'de> for ErrorModel {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Value` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Value {
-    #[allow(missing_docs)]
+    /// The `deserializer` member of the JSON object.
     pub deserializer: Option<crate::models::Deserializer>,
 }
 
@@ -2752,12 +2752,12 @@ impl<'de> rt::serde::Deserialize<'de> for Value {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Deserializer` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Deserializer {
-    #[allow(missing_docs)]
+    /// The `serializer` member of the JSON object.
     pub serializer: Option<crate::models::Serializer>,
 }
 
@@ -2827,12 +2827,12 @@ impl<'de> rt::serde::Deserialize<'de> for Deserializer {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Serializer` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Serializer {
-    #[allow(missing_docs)]
+    /// The `map_access` member of the JSON object.
     pub map_access: Option<crate::models::MapAccess>,
 }
 
@@ -2902,12 +2902,12 @@ impl<'de> rt::serde::Deserialize<'de> for Serializer {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.MapAccess` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MapAccess {
-    #[allow(missing_docs)]
+    /// The `ignored_any` member of the JSON object.
     pub ignored_any: Option<crate::models::IgnoredAny>,
 }
 
@@ -2977,12 +2977,12 @@ impl<'de> rt::serde::Deserialize<'de> for MapAccess {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.IgnoredAny` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct IgnoredAny {
-    #[allow(missing_docs)]
+    /// The `build_error` member of the JSON object.
     pub build_error: Option<crate::models::BuildError>,
 }
 
@@ -3052,12 +3052,12 @@ impl<'de> rt::serde::Deserialize<'de> for IgnoredAny {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.BuildError` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BuildError {
-    #[allow(missing_docs)]
+    /// The `builders` member of the JSON object.
     pub builders: Option<crate::models::Builders>,
 }
 
@@ -3127,12 +3127,12 @@ impl<'de> rt::serde::Deserialize<'de> for BuildError {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Builders` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Builders {
-    #[allow(missing_docs)]
+    /// The `serialize_struct` member of the JSON object.
     pub serialize_struct: Option<crate::models::SerializeStruct>,
 }
 
@@ -3202,12 +3202,12 @@ impl<'de> rt::serde::Deserialize<'de> for Builders {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.SerializeStruct` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SerializeStruct {
-    #[allow(missing_docs)]
+    /// The `text` member of the JSON object.
     pub text: Option<String>,
 }
 
@@ -3277,14 +3277,14 @@ impl<'de> rt::serde::Deserialize<'de> for SerializeStruct {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.FieldSeed` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct FieldSeed {
-    #[allow(missing_docs)]
+    /// The `find` member of the JSON object.
     pub find: Option<String>,
-    #[allow(missing_docs)]
+    /// The `count` member of the JSON object.
     pub count: Option<i64>,
 }
 

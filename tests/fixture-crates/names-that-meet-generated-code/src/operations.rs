@@ -14,13 +14,17 @@ const SERVICE_OPERATION: rt::Operation = rt::Operation {
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ServiceRequest {
+    /// The `call` path placeholder.
+    ///
     /// Required.
     pub call: Option<String>,
+    /// The `request` query parameter.
+    ///
     /// Required.
     pub request: Option<String>,
-    #[allow(missing_docs)]
+    /// The `response` query parameter.
     pub response: Option<i64>,
-    #[allow(missing_docs)]
+    /// The `value` header.
     pub value: Option<String>,
     /// The request body.
     ///
@@ -162,31 +166,35 @@ const RT_OPERATION: rt::Operation = rt::Operation {
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RtRequest {
+    /// The `rt` path placeholder.
+    ///
     /// Required.
     pub rt: Option<String>,
+    /// The `serde` query parameter.
+    ///
     /// Required.
     pub serde: Option<String>,
-    #[allow(missing_docs)]
+    /// The `core` query parameter.
     pub core: Option<i64>,
-    #[allow(missing_docs)]
+    /// The `std` header.
     pub std: Option<String>,
-    #[allow(missing_docs)]
+    /// The `ok` query parameter.
     pub ok: Option<bool>,
-    #[allow(missing_docs)]
+    /// The `err` query parameter.
     pub err: Option<String>,
-    #[allow(missing_docs)]
+    /// The `some` query parameter.
     pub some: Option<String>,
-    #[allow(missing_docs)]
+    /// The `none` query parameter.
     pub none: Option<String>,
-    #[allow(missing_docs)]
+    /// The `result` query parameter.
     pub result: Option<String>,
-    #[allow(missing_docs)]
+    /// The `option` query parameter.
     pub option: Option<crate::models::Err>,
-    #[allow(missing_docs)]
+    /// The `Self` query parameter.
     pub self_: Option<String>,
-    #[allow(missing_docs)]
+    /// The `e` query parameter.
     pub e: Option<String>,
-    #[allow(missing_docs)]
+    /// The `t` query parameter.
     pub t: Option<String>,
     /// The request body.
     ///
@@ -1328,11 +1336,11 @@ const SETTERS_OPERATION: rt::Operation = rt::Operation {
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SettersRequest {
-    #[allow(missing_docs)]
+    /// The `name` query parameter.
     pub name: Option<String>,
-    #[allow(missing_docs)]
+    /// The `set_name` query parameter.
     pub set_name: Option<String>,
-    #[allow(missing_docs)]
+    /// The `set_body` query parameter.
     pub set_body: Option<String>,
     /// The request body.
     ///

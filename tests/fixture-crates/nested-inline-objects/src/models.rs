@@ -2,14 +2,14 @@
 //! Data types of the API: one per schema of the spec.
 #[allow(unused_imports)]
 use ::huaweicloud_sdk_core::codegen as rt;
-#[allow(missing_docs)]
+/// The data at `components.schemas.Order` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Order {
     /// Who ordered.
     pub customer: crate::models::OrderCustomer,
-    #[allow(missing_docs)]
+    /// The `status` member of the JSON object.
     pub status: Option<crate::models::OrderStatus>,
 }
 
@@ -86,9 +86,9 @@ impl<'de> rt::serde::Deserialize<'de> for Order {
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct OrderCustomer {
-    #[allow(missing_docs)]
+    /// The `name` member of the JSON object.
     pub name: String,
-    #[allow(missing_docs)]
+    /// The `address` member of the JSON object.
     pub address: Option<crate::models::OrderCustomerAddress>,
 }
 
@@ -160,14 +160,14 @@ impl<'de> rt::serde::Deserialize<'de> for OrderCustomer {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Order.properties.customer.properties.address` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct OrderCustomerAddress {
-    #[allow(missing_docs)]
+    /// The `street` member of the JSON object.
     pub street: Option<String>,
-    #[allow(missing_docs)]
+    /// The `geo` member of the JSON object.
     pub geo: Option<crate::models::OrderCustomerAddressGeo>,
 }
 
@@ -241,14 +241,14 @@ impl<'de> rt::serde::Deserialize<'de> for OrderCustomerAddress {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Order.properties.customer.properties.address.properties.geo` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct OrderCustomerAddressGeo {
-    #[allow(missing_docs)]
+    /// The `lat` member of the JSON object.
     pub lat: Option<f64>,
-    #[allow(missing_docs)]
+    /// The `lon` member of the JSON object.
     pub lon: Option<f64>,
 }
 
@@ -388,12 +388,12 @@ impl<'de> rt::serde::Deserialize<'de> for OrderStatus {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `paths./orders.post.requestBody.content.application/json.schema` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateOrderRequestBody {
-    #[allow(missing_docs)]
+    /// The `note` member of the JSON object.
     pub note: Option<String>,
 }
 
@@ -464,12 +464,12 @@ impl<'de> rt::serde::Deserialize<'de> for CreateOrderRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `paths./orders.post.responses.200.content.application/json.schema` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateOrderResponseBody {
-    #[allow(missing_docs)]
+    /// The `id` member of the JSON object.
     pub id: Option<String>,
 }
 

@@ -2,16 +2,16 @@
 //! Data types of the API: one per schema of the spec.
 #[allow(unused_imports)]
 use ::huaweicloud_sdk_core::codegen as rt;
-#[allow(missing_docs)]
+/// The data at `components.schemas.Job` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Job {
-    #[allow(missing_docs)]
+    /// The `id` member of the JSON object.
     pub id: String,
     /// Always sent; `null` when unassigned.
     pub owner: Option<String>,
-    #[allow(missing_docs)]
+    /// The `note` member of the JSON object.
     pub note: Option<String>,
 }
 

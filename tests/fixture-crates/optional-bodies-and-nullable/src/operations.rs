@@ -14,6 +14,8 @@ const UPDATE_JOB_OPERATION: rt::Operation = rt::Operation {
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateJobRequest {
+    /// The `id` path placeholder.
+    ///
     /// Required.
     pub id: Option<String>,
     /// The request body.

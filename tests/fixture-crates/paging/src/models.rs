@@ -2,14 +2,14 @@
 //! Data types of the API: one per schema of the spec.
 #[allow(unused_imports)]
 use ::huaweicloud_sdk_core::codegen as rt;
-#[allow(missing_docs)]
+/// The data at `components.schemas.Item` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Item {
-    #[allow(missing_docs)]
+    /// The `id` member of the JSON object.
     pub id: String,
-    #[allow(missing_docs)]
+    /// The `name` member of the JSON object.
     pub name: Option<String>,
 }
 
@@ -80,14 +80,14 @@ impl<'de> rt::serde::Deserialize<'de> for Item {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ItemPage` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ItemPage {
     /// All items.
     pub total: Option<i32>,
-    #[allow(missing_docs)]
+    /// The `items` member of the JSON object.
     pub items: Option<Vec<crate::models::Item>>,
 }
 
@@ -157,7 +157,7 @@ impl<'de> rt::serde::Deserialize<'de> for ItemPage {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `paths./v1/{project_id}/items/search.post.requestBody.content.application/json.schema` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -252,12 +252,12 @@ impl<'de> rt::serde::Deserialize<'de> for SearchItemsRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `paths./v1/{project_id}/items/search.post.responses.200.content.application/json.schema` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SearchItemsResponseBody {
-    #[allow(missing_docs)]
+    /// The `data` member of the JSON object.
     pub data: Vec<crate::models::Item>,
 }
 
@@ -321,12 +321,12 @@ impl<'de> rt::serde::Deserialize<'de> for SearchItemsResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `paths./v1/{project_id}/events.get.responses.200.content.application/json.schema` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListEventsResponseBody {
-    #[allow(missing_docs)]
+    /// The `events` member of the JSON object.
     pub events: Option<Vec<crate::models::Item>>,
     /// The marker of the next page; absent on the last.
     pub next_marker: Option<String>,

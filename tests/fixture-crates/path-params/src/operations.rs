@@ -20,6 +20,8 @@ pub struct GetItemVersionRequest {
     pub item_id: Option<String>,
     /// When not set, the client's project id is used.
     pub project_id: Option<String>,
+    /// The `version` path placeholder.
+    ///
     /// Required.
     pub version: Option<i32>,
 }
@@ -86,8 +88,12 @@ const DELETE_ITEM_KIND_OPERATION: rt::Operation = rt::Operation {
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteItemKindRequest {
+    /// The `item_id` path placeholder.
+    ///
     /// Required.
     pub item_id: Option<String>,
+    /// The `kind` path placeholder.
+    ///
     /// Required.
     pub kind: Option<crate::models::DeleteItemKindKind>,
 }

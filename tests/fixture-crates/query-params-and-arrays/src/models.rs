@@ -2,16 +2,16 @@
 //! Data types of the API: one per schema of the spec.
 #[allow(unused_imports)]
 use ::huaweicloud_sdk_core::codegen as rt;
-#[allow(missing_docs)]
+/// The data at `components.schemas.Labels` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Labels {
-    #[allow(missing_docs)]
+    /// The `values` member of the JSON object.
     pub values: Vec<String>,
-    #[allow(missing_docs)]
+    /// The `weights` member of the JSON object.
     pub weights: Option<Vec<i32>>,
-    #[allow(missing_docs)]
+    /// The `kinds` member of the JSON object.
     pub kinds: Option<Vec<crate::models::Kind>>,
 }
 

@@ -14,20 +14,26 @@ const SEARCH_OPERATION: rt::Operation = rt::Operation {
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SearchRequest {
+    /// The `q` query parameter.
+    ///
     /// Required.
     pub q: Option<String>,
-    #[allow(missing_docs)]
+    /// The `limit` query parameter.
     pub limit: Option<i32>,
+    /// The `offset` query parameter.
+    ///
     /// Required.
     pub offset: Option<i64>,
-    #[allow(missing_docs)]
+    /// The `min_score` query parameter.
     pub min_score: Option<f64>,
-    #[allow(missing_docs)]
+    /// The `exact` query parameter.
     pub exact: Option<bool>,
     /// Sort order.
     pub sort: Option<crate::models::SearchSort>,
-    #[allow(missing_docs)]
+    /// The `tags` query parameter.
     pub tags: Option<Vec<String>>,
+    /// The `ids` query parameter.
+    ///
     /// Required.
     pub ids: Option<Vec<i64>>,
     /// Sent as one comma-separated value (`explode: false`).
@@ -162,6 +168,8 @@ const SET_LABELS_OPERATION: rt::Operation = rt::Operation {
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SetLabelsRequest {
+    /// The `names` query parameter.
+    ///
     /// Required.
     pub names: Option<Vec<String>>,
     /// The request body.

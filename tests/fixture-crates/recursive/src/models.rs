@@ -2,16 +2,16 @@
 //! Data types of the API: one per schema of the spec.
 #[allow(unused_imports)]
 use ::huaweicloud_sdk_core::codegen as rt;
-#[allow(missing_docs)]
+/// The data at `components.schemas.TreeNode` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TreeNode {
-    #[allow(missing_docs)]
+    /// The `name` member of the JSON object.
     pub name: String,
-    #[allow(missing_docs)]
+    /// The `children` member of the JSON object.
     pub children: Vec<crate::models::TreeNode>,
-    #[allow(missing_docs)]
+    /// The `parent` member of the JSON object.
     pub parent: Option<Box<crate::models::TreeNode>>,
 }
 

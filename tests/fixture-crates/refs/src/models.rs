@@ -77,12 +77,12 @@ impl<'de> rt::serde::Deserialize<'de> for Kind {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Owner` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Owner {
-    #[allow(missing_docs)]
+    /// The `name` member of the JSON object.
     pub name: Option<String>,
 }
 
@@ -146,14 +146,14 @@ impl<'de> rt::serde::Deserialize<'de> for Owner {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.Pet` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Pet {
-    #[allow(missing_docs)]
+    /// The `id` member of the JSON object.
     pub id: crate::models::PetIdAliasAlias,
-    #[allow(missing_docs)]
+    /// The `kind` member of the JSON object.
     pub kind: crate::models::Kind,
     /// Who owns the pet.
     pub owner: Option<crate::models::Owner>,

@@ -14,6 +14,8 @@ const GET_PET_OPERATION: rt::Operation = rt::Operation {
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct GetPetRequest {
+    /// The `id` path placeholder.
+    ///
     /// Required.
     pub id: Option<String>,
 }

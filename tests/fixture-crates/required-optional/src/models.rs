@@ -68,18 +68,18 @@ impl<'de> rt::serde::Deserialize<'de> for Color {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.WithDefault` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct WithDefault {
-    #[allow(missing_docs)]
+    /// The `name` member of the JSON object.
     pub name: String,
-    #[allow(missing_docs)]
+    /// The `count` member of the JSON object.
     pub count: i64,
-    #[allow(missing_docs)]
+    /// The `comment` member of the JSON object.
     pub comment: Option<String>,
-    #[allow(missing_docs)]
+    /// The `color` member of the JSON object.
     pub color: Option<crate::models::Color>,
 }
 
@@ -164,16 +164,16 @@ impl<'de> rt::serde::Deserialize<'de> for WithDefault {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.WithoutDefault` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct WithoutDefault {
-    #[allow(missing_docs)]
+    /// The `color` member of the JSON object.
     pub color: crate::models::Color,
-    #[allow(missing_docs)]
+    /// The `maybe` member of the JSON object.
     pub maybe: Option<String>,
-    #[allow(missing_docs)]
+    /// The `inner` member of the JSON object.
     pub inner: Option<crate::models::WithDefault>,
 }
 

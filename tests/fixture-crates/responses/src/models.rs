@@ -2,12 +2,12 @@
 //! Data types of the API: one per schema of the spec.
 #[allow(unused_imports)]
 use ::huaweicloud_sdk_core::codegen as rt;
-#[allow(missing_docs)]
+/// The data at `components.schemas.Report` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Report {
-    #[allow(missing_docs)]
+    /// The `title` member of the JSON object.
     pub title: Option<String>,
 }
 
@@ -71,14 +71,14 @@ impl<'de> rt::serde::Deserialize<'de> for Report {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.ErrorBody` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ErrorBody {
-    #[allow(missing_docs)]
+    /// The `error_code` member of the JSON object.
     pub error_code: String,
-    #[allow(missing_docs)]
+    /// The `error_msg` member of the JSON object.
     pub error_msg: String,
 }
 

@@ -14,6 +14,8 @@ const GET_REPORT_OPERATION: rt::Operation = rt::Operation {
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct GetReportRequest {
+    /// The `id` path placeholder.
+    ///
     /// Required.
     pub id: Option<String>,
 }
@@ -87,6 +89,8 @@ const DELETE_REPORT_OPERATION: rt::Operation = rt::Operation {
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteReportRequest {
+    /// The `id` path placeholder.
+    ///
     /// Required.
     pub id: Option<String>,
 }

@@ -2,38 +2,38 @@
 //! Data types of the API: one per schema of the spec.
 #[allow(unused_imports)]
 use ::huaweicloud_sdk_core::codegen as rt;
-#[allow(missing_docs)]
+/// The data at `components.schemas.Scalars` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Scalars {
-    #[allow(missing_docs)]
+    /// The `plain_string` member of the JSON object.
     pub plain_string: String,
-    #[allow(missing_docs)]
+    /// The `date` member of the JSON object.
     pub date: Option<String>,
-    #[allow(missing_docs)]
+    /// The `date_time` member of the JSON object.
     pub date_time: Option<String>,
-    #[allow(missing_docs)]
+    /// The `uuid` member of the JSON object.
     pub uuid: Option<String>,
-    #[allow(missing_docs)]
+    /// The `byte` member of the JSON object.
     pub byte: Option<String>,
-    #[allow(missing_docs)]
+    /// The `binary` member of the JSON object.
     pub binary: Option<String>,
-    #[allow(missing_docs)]
+    /// The `password` member of the JSON object.
     pub password: Option<String>,
-    #[allow(missing_docs)]
+    /// The `small` member of the JSON object.
     pub small: i32,
-    #[allow(missing_docs)]
+    /// The `big` member of the JSON object.
     pub big: i64,
-    #[allow(missing_docs)]
+    /// The `default_integer` member of the JSON object.
     pub default_integer: i64,
-    #[allow(missing_docs)]
+    /// The `float` member of the JSON object.
     pub float: f32,
-    #[allow(missing_docs)]
+    /// The `double` member of the JSON object.
     pub double: f64,
-    #[allow(missing_docs)]
+    /// The `default_number` member of the JSON object.
     pub default_number: f64,
-    #[allow(missing_docs)]
+    /// The `flag` member of the JSON object.
     pub flag: bool,
     /// No type at all, so any JSON value.
     pub anything: Option<rt::serde_json::Value>,

@@ -2,12 +2,12 @@
 //! Data types of the API: one per schema of the spec.
 #[allow(unused_imports)]
 use ::huaweicloud_sdk_core::codegen as rt;
-#[allow(missing_docs)]
+/// The data at `components.schemas.GetItemRequest` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct GetItemRequestBody {
-    #[allow(missing_docs)]
+    /// The `id` member of the JSON object.
     pub id: Option<String>,
 }
 
@@ -72,14 +72,14 @@ impl<'de> rt::serde::Deserialize<'de> for GetItemRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.GetItemResponse` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct GetItemResponseBody {
-    #[allow(missing_docs)]
+    /// The `id` member of the JSON object.
     pub id: Option<String>,
-    #[allow(missing_docs)]
+    /// The `name` member of the JSON object.
     pub name: Option<String>,
 }
 
@@ -149,12 +149,12 @@ impl<'de> rt::serde::Deserialize<'de> for GetItemResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateItemRequestBody` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateItemRequestBody {
-    #[allow(missing_docs)]
+    /// The `name` member of the JSON object.
     pub name: String,
 }
 
@@ -225,12 +225,12 @@ impl<'de> rt::serde::Deserialize<'de> for CreateItemRequestBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.CreateItemResponseBody` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateItemResponseBody {
-    #[allow(missing_docs)]
+    /// The `id` member of the JSON object.
     pub id: Option<String>,
 }
 
@@ -294,12 +294,12 @@ impl<'de> rt::serde::Deserialize<'de> for CreateItemResponseBody {
     }
 }
 
-#[allow(missing_docs)]
+/// The data at `components.schemas.UpdateItemRequest` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateItemRequestBody {
-    #[allow(missing_docs)]
+    /// The `name` member of the JSON object.
     pub name: Option<String>,
 }
 
