@@ -79,8 +79,12 @@ pub fn by_name(api: &Api) -> TokenStream {
 fn arm(api: &Api, operation: &Operation) -> (TokenStream, TokenStream) {
     let rt = rt();
     let name = &operation.name;
-    let method = names::snake_ident(&operation.method_name);
-    let request = names::pascal_ident(&format!("{}Request", operation.type_name));
+    let super::call::Names {
+        method,
+        request,
+        cfg,
+        ..
+    } = super::call::Names::of(operation);
     let mut fields: Vec<TokenStream> = operation
         .params
         .iter()
@@ -90,7 +94,6 @@ fn arm(api: &Api, operation: &Operation) -> (TokenStream, TokenStream) {
             quote!(request.#field = fields.take(#key)?;)
         })
         .collect();
-    let cfg = super::cfg(Some(&operation.features));
     match operation.body.as_ref().map(|body| &body.kind) {
         Some(BodyKind::Json(_)) => fields.push(quote!(request.body = fields.take("body")?;)),
         Some(BodyKind::Form(id)) => fields.push(form(api, *id)),

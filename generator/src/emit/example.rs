@@ -47,8 +47,9 @@ pub fn crate_example(api: &Api, crate_name: &str) -> String {
 
 /// Building the request of `operation`, calling it with `client`, and matching the answer.
 fn call(api: &Api, operation: &Operation, crate_name: &str) -> String {
-    let request = names::pascal_ident(&format!("{}Request", operation.type_name));
-    let method = names::snake_ident(&operation.method_name);
+    let super::call::Names {
+        method, request, ..
+    } = super::call::Names::of(operation);
     let mut setters = String::new();
     for param in &operation.params {
         if !param.required || param.project_id {
