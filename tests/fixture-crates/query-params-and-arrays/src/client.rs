@@ -20,7 +20,13 @@ pub struct Client {
     pub(crate) core: rt::Client,
 }
 
-/// Builds a [`Client`]: set an endpoint or a region, and credentials.
+/// Builds a [`Client`]: an endpoint or a region, credentials (the default chain
+/// when none are set), timeouts, retries, a proxy, extra TLS roots.
+///
+/// This is the runtime's [`ClientBuilder`](::huaweicloud_sdk_core::ClientBuilder)
+/// made for this service's [`Client`]: its methods are listed on this page, under
+/// the aliased type, and [`build`](::huaweicloud_sdk_core::ClientBuilder::build)
+/// returns a [`Client`].
 pub type ClientBuilder = rt::ClientBuilder<Client>;
 
 impl Client {
