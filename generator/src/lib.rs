@@ -250,6 +250,15 @@ fn parse_document(spec_yaml: &str) -> Result<(openapiv3::OpenAPI, Vec<Diagnostic
             .map(|location| (location.line(), location.column()));
         diagnostic.help("make this place valid YAML that follows the OpenAPI 3.0.3 schema")
     };
+    if let Some(position) = flow_too_deep(spec_yaml) {
+        let mut diagnostic = Diagnostic::new(
+            "",
+            format!("more than {MAX_FLOW_BRACKETS} `[` or `{{` are open here"),
+        )
+        .help(format!("the document may nest at most {MAX_YAML_DEPTH} levels; write nested collections in block style, or close the brackets"));
+        diagnostic.position = Some(position);
+        return Err(diagnostic);
+    }
     let value: serde_yaml_ng::Value = serde_yaml_ng::from_str(spec_yaml).map_err(located)?;
     let version = match &value {
         serde_yaml_ng::Value::Null => {
@@ -332,6 +341,35 @@ fn stray_path_keys(root: &serde_yaml_ng::Value) -> Vec<Diagnostic> {
         );
     }
     diagnostics
+}
+
+/// How many flow brackets (`[`, `{`) may be open at once. The YAML scanner takes time
+/// quadratic in the depth of flow nesting (100,000 levels: about 20 s), so the text is
+/// refused before parsing past this depth, where parsing takes a fraction of a second. A
+/// valid spec nests at most [`MAX_YAML_DEPTH`] levels; the bound is far above that so that
+/// unmatched brackets in descriptions, which this count cannot tell apart, never matter.
+pub const MAX_FLOW_BRACKETS: usize = 10_000;
+
+/// The line and column (1-based, in characters) of the bracket that opens more than
+/// [`MAX_FLOW_BRACKETS`] at once, counting every `[`/`{` up and every `]`/`}` down.
+fn flow_too_deep(text: &str) -> Option<(usize, usize)> {
+    let mut open = 0usize;
+    let (mut line, mut column) = (1, 0);
+    for character in text.chars() {
+        column += 1;
+        match character {
+            '\n' => (line, column) = (line + 1, 0),
+            '[' | '{' => {
+                open += 1;
+                if open > MAX_FLOW_BRACKETS {
+                    return Some((line, column));
+                }
+            }
+            ']' | '}' => open = open.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// How deep the YAML may nest. Typed deserialisation recurses once per level with large

@@ -226,6 +226,7 @@ mod bad {
         enum_mixed_values,
         enum_non_string,
         enum_values_collide,
+        flow_nesting_too_deep,
         form_urlencoded_body,
         header_object_param,
         idempotent_not_bool,

@@ -44,8 +44,9 @@ fn rustdoc_builds_without_warnings() {
     );
 
     let doc = target.join("doc");
-    let alias_page = std::fs::read_to_string(doc.join("huaweicloud_secmaster/type.ClientBuilder.html"))
-        .expect("the generated crate documents its ClientBuilder");
+    let alias_page =
+        std::fs::read_to_string(doc.join("huaweicloud_secmaster/type.ClientBuilder.html"))
+            .expect("the generated crate documents its ClientBuilder");
     assert!(
         alias_page.contains("type.impl/huaweicloud_sdk_core/builder/struct.ClientBuilder.js"),
         "the alias page does not load the builder's impls"
