@@ -223,6 +223,45 @@ async fn a_path_or_query_over_the_url_limit_is_refused_before_sending() {
     assert_eq!(connections.load(Ordering::SeqCst), 1);
 }
 
+/// reqwest names the URL in a connection error, so a long query (still under the URL
+/// limit) made a message of 8 KB, in `Display` and `Debug` alike.
+#[tokio::test]
+async fn a_connection_error_about_a_long_url_is_cut_to_300_bytes() {
+    // A port that was free a moment ago refuses the connection.
+    let address = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap()
+    };
+    let mut call = get_thing("1");
+    call.query("filter", "q".repeat(8 * 1024));
+    let error = builder(&format!("http://{address}"))
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap()
+        .send(call)
+        .await
+        .unwrap_err();
+    let Error::Connection {
+        message, source, ..
+    } = &error
+    else {
+        panic!("expected a connection error, got {error:?}");
+    };
+    assert!(message.len() <= 400, "{} bytes: {message}", message.len());
+    assert!(message.contains("(truncated at byte"), "{message}");
+    assert_short("Display", &error.to_string());
+    assert_short("Debug", &format!("{error:?}"));
+    let whole = source
+        .as_ref()
+        .and_then(|source| std::error::Error::source(source.as_ref()))
+        .expect("the transport error is kept")
+        .to_string();
+    assert!(
+        whole.len() > 8 * 1024,
+        "the transport error names the whole URL"
+    );
+}
+
 // ----- 3. reserved headers -----
 
 #[tokio::test]

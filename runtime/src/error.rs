@@ -41,14 +41,16 @@ pub enum Error {
     Connection {
         /// The operation, as named in the spec.
         operation: &'static str,
-        /// What the transport reported.
+        /// What the transport reported, its sources `: `-separated: at most 300 bytes,
+        /// control characters escaped, a cut marked (the whole is the `source`).
         message: String,
         /// Whether the request may have reached the server (the connection broke after
         /// sending began). When `false`, the server never saw it.
         maybe_sent: bool,
         /// The `X-Request-Id` of the answer, when its headers arrived before the break.
         request_id: Option<String>,
-        /// The transport error.
+        /// The transport error: shown cut like `message`; its own `source()` is the
+        /// transport's error, whole.
         #[source]
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
     },
@@ -57,7 +59,7 @@ pub enum Error {
     Tls {
         /// The operation, as named in the spec.
         operation: &'static str,
-        /// What the TLS layer reported.
+        /// What the TLS layer reported (at most 300 bytes, control characters escaped).
         message: String,
     },
     /// The caller built a request that cannot be sent; nothing was sent.

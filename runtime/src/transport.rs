@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::error::Error;
+use crate::error::{shown, Error};
 
 /// What one attempt ended with, and whether another attempt may follow.
 pub(crate) struct Failure {
@@ -15,6 +15,7 @@ pub(crate) struct Failure {
 
 /// Classifies a transport error: TLS, connect (never sent), timeout, or broken mid-way. A
 /// failure to connect names `proxy` (shown without credentials) when calls go through one.
+/// The message is at most 300 bytes, control characters escaped, as `shown` makes it.
 pub(crate) fn transport_failure(
     operation: &'static str,
     error: reqwest::Error,
@@ -28,7 +29,7 @@ pub(crate) fn transport_failure(
             return Failure {
                 error: Error::Tls {
                     operation,
-                    message: tls.to_string(),
+                    message: shown(&tls.to_string()),
                 },
                 retryable: false,
                 retry_after: None,
@@ -53,13 +54,38 @@ pub(crate) fn transport_failure(
     Failure {
         error: Error::Connection {
             operation,
-            message,
+            // Cut and escaped here, so that `Display` and `Debug` stay short; the whole
+            // chain is the error's source.
+            message: shown(&message),
             maybe_sent,
             request_id,
-            source: Some(Box::new(error)),
+            source: Some(Box::new(Shown(error))),
         },
         retryable: !maybe_sent || idempotent,
         retry_after: None,
+    }
+}
+
+/// A transport error as an [`Error::Connection`] holds it: its `Display` and `Debug` cut
+/// and escaped as `shown` does (reqwest's name the whole URL, which may be 64 KiB), its
+/// source the transport error itself, whole.
+struct Shown(reqwest::Error);
+
+impl std::fmt::Display for Shown {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(&shown(&self.0.to_string()))
+    }
+}
+
+impl std::fmt::Debug for Shown {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(&shown(&format!("{:?}", self.0)))
+    }
+}
+
+impl std::error::Error for Shown {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
     }
 }
 
