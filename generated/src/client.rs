@@ -39,6 +39,7 @@ pub static SERVICE: rt::Service = rt::Service {
         "cn-north-12",
         "cn-southwest-3",
     ],
+    global: false,
 };
 
 /// An async client of SecMaster: one method per operation of the spec. Cheap to clone; clones share connections.

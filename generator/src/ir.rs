@@ -75,6 +75,9 @@ pub struct Service {
     pub endpoint_template: Option<String>,
     /// The region ids of the `region` server variable, in spec order.
     pub regions: Vec<String>,
+    /// Whether the service is global (`x-credentials: global`): its calls carry the
+    /// account (domain) id, and a path `domain_id` falls back to it.
+    pub global: bool,
 }
 
 /// One generated type of `models.rs`.
@@ -285,11 +288,21 @@ pub struct Param {
     /// A scalar, an enum model, or (in a query) an array of them; aliases seen through.
     pub ty: Type,
     pub required: bool,
-    /// A path `project_id` that falls back to the client's project id.
-    pub project_id: bool,
+    /// A path `project_id` (or a global service's `domain_id`) that falls back to the
+    /// client's project (or account) id.
+    pub client_default: Option<ClientId>,
     /// For a query array: one pair per element (`true`) or one comma-separated value.
     pub explode: bool,
     pub doc: Option<String>,
+}
+
+/// An id the client knows, which a path parameter left unset takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientId {
+    /// The project id (`project_id`).
+    Project,
+    /// A global service's account (domain) id (`domain_id`).
+    Domain,
 }
 
 /// A request body.

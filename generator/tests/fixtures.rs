@@ -218,6 +218,7 @@ mod bad {
         any_of,
         array_of_itself,
         cookie_parameter,
+        credentials_extension_invalid,
         deep_arrays,
         different_2xx_bodies,
         duplicate_operation_id,

@@ -14,7 +14,7 @@ use std::time::Duration;
 use crate::credentials::{Credentials, CredentialsProvider, ProviderContext};
 use crate::error::Error;
 use crate::headers::{header_value, invalid_value};
-use crate::request::Operation;
+use crate::request::{Operation, Scope};
 use crate::signer::{self, Payload, Scheme, SigningAlgorithm};
 use crate::{Region, Secret, IAM_ENDPOINT_ENV};
 
@@ -38,6 +38,7 @@ pub(crate) struct AuthSettings {
 }
 
 const X_PROJECT_ID: http::HeaderName = http::HeaderName::from_static("x-project-id");
+const X_DOMAIN_ID: http::HeaderName = http::HeaderName::from_static("x-domain-id");
 const X_SECURITY_TOKEN: http::HeaderName = http::HeaderName::from_static("x-security-token");
 const X_SDK_DATE: http::HeaderName = http::HeaderName::from_static("x-sdk-date");
 const X_SDK_CONTENT_SHA256: http::HeaderName =
@@ -102,8 +103,8 @@ pub(crate) struct Signable<'a> {
     pub(crate) url: &'a reqwest::Url,
     /// The `Host` header value.
     pub(crate) host: &'a http::HeaderValue,
-    /// The call's project id, when it has one.
-    pub(crate) project_id: Option<&'a str>,
+    /// The project id (`X-Project-Id`) or account id (`X-Domain-Id`) the call carries.
+    pub(crate) scope: Scope<'a>,
     /// Whether the content type makes the payload unsigned (neither JSON nor BSON).
     pub(crate) unsigned: bool,
     pub(crate) payload: Payload<'a>,
@@ -248,10 +249,16 @@ impl Auth {
                 security_token,
             } => {
                 // Sent with AK/SK credentials only, as the official SDK sends it.
-                if let Some(project_id) = request.project_id {
+                if let Some(project_id) = request.scope.project_id {
                     headers.append(
                         X_PROJECT_ID,
                         header_value(operation.name, "x-project-id", project_id)?,
+                    );
+                }
+                if let Some(domain_id) = request.scope.domain_id {
+                    headers.append(
+                        X_DOMAIN_ID,
+                        header_value(operation.name, "x-domain-id", domain_id)?,
                     );
                 }
                 if let Some(value) = security_token {

@@ -38,6 +38,7 @@ pub struct ClientBuilder<C> {
     /// The signing algorithm and the identity services' endpoints.
     auth: AuthSettings,
     project_id: Option<String>,
+    domain_id: Option<String>,
     iam_endpoint: Option<String>,
     connect_timeout: Duration,
     timeout: Duration,
@@ -68,6 +69,7 @@ impl<C> Clone for ClientBuilder<C> {
             credentials: self.credentials.clone(),
             auth: self.auth.clone(),
             project_id: self.project_id.clone(),
+            domain_id: self.domain_id.clone(),
             iam_endpoint: self.iam_endpoint.clone(),
             connect_timeout: self.connect_timeout,
             timeout: self.timeout,
@@ -94,6 +96,7 @@ impl<C> std::fmt::Debug for ClientBuilder<C> {
             .field("credentials", &self.credentials)
             .field("auth", &self.auth)
             .field("project_id", &self.project_id)
+            .field("domain_id", &self.domain_id)
             .field("iam_endpoint", &self.iam_endpoint)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
@@ -124,6 +127,7 @@ impl<C> Default for ClientBuilder<C> {
             credentials: None,
             auth: AuthSettings::default(),
             project_id: None,
+            domain_id: None,
             iam_endpoint: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
@@ -217,6 +221,16 @@ impl<C: ServiceClient> ClientBuilder<C> {
     /// call needs it.
     pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
         self.project_id = Some(project_id.into());
+        self
+    }
+
+    /// The account (domain) id of a global service (the spec's `x-credentials: global`),
+    /// sent as `X-Domain-Id` and used for `{domain_id}` in paths; overrides the
+    /// credentials' one. Without it (nor `HUAWEICLOUD_SDK_DOMAIN_ID`), a client with a
+    /// region and AK/SK credentials asks IAM (`GET /v3/auth/domains`) once, at the first
+    /// call, as the official SDK's `GlobalCredentials` do.
+    pub fn domain_id(mut self, domain_id: impl Into<String>) -> Self {
+        self.domain_id = Some(domain_id.into());
         self
     }
 
@@ -383,6 +397,7 @@ impl<C: ServiceClient> ClientBuilder<C> {
         };
         let endpoint = Endpoint::parse(&endpoint)?;
         let project_id = self.project_id.take().or_else(|| credentials.project_id());
+        let domain_id = self.domain_id.take().or_else(|| credentials.domain_id());
         let http = self.http()?;
         let auth = Auth::new(
             &credentials,
@@ -392,9 +407,15 @@ impl<C: ServiceClient> ClientBuilder<C> {
             &http,
             self.timeout,
         )?;
-        // Only with a region to ask about, and credentials that can ask.
-        let iam = match (&project_id, &self.region) {
-            (None, Some(region)) if auth.discovers_project_id() => {
+        // Only with a region to ask about, and credentials that can ask, for an id that
+        // is not configured.
+        let unknown = if service.global {
+            domain_id.is_none()
+        } else {
+            project_id.is_none()
+        };
+        let iam = match &self.region {
+            Some(region) if unknown && auth.discovers_project_id() => {
                 let url = match self.iam_endpoint.take() {
                     Some(url) => url,
                     None => std::env::var(IAM_ENDPOINT_ENV)
@@ -422,6 +443,8 @@ impl<C: ServiceClient> ClientBuilder<C> {
             project_id,
             iam,
             discovered_project_id: tokio::sync::OnceCell::new(),
+            domain_id,
+            discovered_domain_id: tokio::sync::OnceCell::new(),
             timeout: self.timeout,
             retry: self.retry,
             max_response_bytes: self.max_response_bytes,

@@ -14,7 +14,7 @@ use crate::error::{Error, ServiceError};
 use crate::interceptor::{Interceptor, Outcome};
 use crate::options::CallOptions;
 use crate::ready::Ready;
-use crate::request::Call;
+use crate::request::{Call, Scope};
 use crate::response::{
     request_id_of, Answer, ByteStream, Delivery, RawResponse, StreamingResponse,
 };
@@ -45,6 +45,10 @@ pub(crate) struct Inner {
     /// none is configured.
     pub(crate) iam: Option<(Endpoint, Region)>,
     pub(crate) discovered_project_id: tokio::sync::OnceCell<String>,
+    /// The account (domain) id of a global service, when configured.
+    pub(crate) domain_id: Option<String>,
+    /// The account id IAM named, asked once a call of a global service needed it.
+    pub(crate) discovered_domain_id: tokio::sync::OnceCell<String>,
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_bytes: usize,
@@ -101,6 +105,16 @@ impl Client {
             .or_else(|| self.inner.discovered_project_id.get().map(String::as_str))
     }
 
+    /// The account (domain) id a global service's calls carry in `X-Domain-Id` and use
+    /// for an unset `domain_id`: the configured one, or the one IAM named once a call
+    /// needed it.
+    pub fn domain_id(&self) -> Option<&str> {
+        self.inner
+            .domain_id
+            .as_deref()
+            .or_else(|| self.inner.discovered_domain_id.get().map(String::as_str))
+    }
+
     /// A handle on the same client (same connections and configuration) whose calls use
     /// these options: a timeout, extra headers, a retry policy, idempotency.
     ///
@@ -152,8 +166,8 @@ impl Client {
         self.start(call).await
     }
 
-    /// Sends one call inside its `tracing` span: finds the project id (asking IAM once
-    /// when needed), then sends to the service's endpoint.
+    /// Sends one call inside its `tracing` span: finds the project or account id (asking
+    /// IAM once when needed), then sends to the service's endpoint.
     async fn start<T: Delivery>(&self, call: Call) -> Result<T, Error> {
         let span = tracing::debug_span!(
             "call",
@@ -166,12 +180,47 @@ impl Client {
         );
         let recorded = span.clone();
         async move {
-            let project_id = self.default_project_id(&call).await?;
-            self.send_to(&self.inner.endpoint, call, project_id, recorded)
+            let scope = self.scope(&call).await?;
+            self.send_to(&self.inner.endpoint, call, scope, recorded)
                 .await
         }
         .instrument(span)
         .await
+    }
+
+    /// The client's project and account ids for a call. A global service's every call
+    /// carries the account id (configured, or asked of IAM once); another service's calls
+    /// carry the project id (configured, or asked of IAM once when the path needs it).
+    async fn scope(&self, call: &Call) -> Result<Scope<'_>, Error> {
+        if self.inner.service.global {
+            Ok(Scope {
+                project_id: self.project_id(),
+                domain_id: self.default_domain_id().await?,
+            })
+        } else {
+            Ok(Scope {
+                project_id: self.default_project_id(call).await?,
+                domain_id: self.domain_id(),
+            })
+        }
+    }
+
+    /// The account id of a global service: configured, or asked of IAM once (with a
+    /// region and AK/SK credentials; without them, none).
+    async fn default_domain_id(&self) -> Result<Option<&str>, Error> {
+        let inner = &*self.inner;
+        if let Some(domain_id) = self.domain_id() {
+            return Ok(Some(domain_id));
+        }
+        match &inner.iam {
+            Some((iam, _)) => inner
+                .discovered_domain_id
+                // Boxed: a rare path, kept out of every call's future.
+                .get_or_try_init(|| Box::pin(crate::discovery::discover_domain(self, iam)))
+                .await
+                .map(|domain_id| Some(domain_id.as_str())),
+            None => Ok(None),
+        }
     }
 
     /// The project id for a call that needs the client's: configured, or asked of IAM
@@ -185,7 +234,7 @@ impl Client {
             Some((iam, region)) if call.needs_default_project_id() => inner
                 .discovered_project_id
                 // Boxed: a rare path, kept out of every call's future.
-                .get_or_try_init(|| Box::pin(crate::project::discover(self, iam, region)))
+                .get_or_try_init(|| Box::pin(crate::discovery::discover(self, iam, region)))
                 .await
                 .map(|project_id| Some(project_id.as_str())),
             _ => Ok(None),
@@ -199,11 +248,11 @@ impl Client {
         &self,
         endpoint: &Endpoint,
         mut call: Call,
-        project_id: Option<&str>,
+        scope: Scope<'_>,
         span: tracing::Span,
     ) -> Result<T, Error> {
         let body = OutgoingBody::new(call.body.take(), call.operation).await?;
-        let ready = self.ready(endpoint, call, project_id, body)?;
+        let ready = self.ready(endpoint, call, scope, body)?;
         self.send_ready(&ready, &span).await
     }
 

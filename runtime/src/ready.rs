@@ -9,7 +9,7 @@ use crate::endpoint::Endpoint;
 use crate::error::Error;
 use crate::headers::{header_name, header_value};
 use crate::interceptor::Attempt;
-use crate::request::{Call, Operation};
+use crate::request::{Call, Operation, Scope};
 use crate::signer;
 use crate::USER_AGENT;
 
@@ -20,7 +20,7 @@ impl Client {
         &self,
         endpoint: &'a Endpoint,
         mut call: Call,
-        project_id: Option<&'a str>,
+        scope: Scope<'a>,
         body: OutgoingBody,
     ) -> Result<Ready<'a>, Error> {
         let operation = call.operation;
@@ -34,7 +34,7 @@ impl Client {
                 operation.name
             )));
         }
-        let (path, query) = call.prepare(project_id)?;
+        let (path, query) = call.prepare_in(scope)?;
         let url = endpoint.url(operation.name, &path, &query)?;
         let extra = self
             .options
@@ -95,7 +95,19 @@ impl Client {
             headers,
             unsigned,
             body,
-            project_id,
+            // A global service's calls carry the account id, others the project id, as
+            // the official SDK's `GlobalCredentials` and `BasicCredentials` sign them.
+            scope: if self.inner.service.global {
+                Scope {
+                    project_id: None,
+                    domain_id: scope.domain_id,
+                }
+            } else {
+                Scope {
+                    project_id: scope.project_id,
+                    domain_id: None,
+                }
+            },
         })
     }
 
@@ -132,7 +144,7 @@ impl Client {
                 operation,
                 url: &ready.url,
                 host: &ready.endpoint.host,
-                project_id: ready.project_id,
+                scope: ready.scope,
                 unsigned: ready.unsigned,
                 payload: body.payload(),
             },
@@ -160,8 +172,9 @@ pub(crate) struct Ready<'a> {
     /// Whether the payload is signed as `UNSIGNED-PAYLOAD`.
     pub(crate) unsigned: bool,
     pub(crate) body: OutgoingBody,
-    /// The call's project id, when it has one.
-    pub(crate) project_id: Option<&'a str>,
+    /// The project id (`X-Project-Id`) or, for a global service, the account id
+    /// (`X-Domain-Id`) the call carries, when known.
+    pub(crate) scope: Scope<'a>,
 }
 
 impl Ready<'_> {

@@ -126,7 +126,7 @@ pub(crate) enum Upload {
 #[derive(Debug)]
 pub struct Call {
     pub(crate) operation: &'static Operation,
-    path_params: Vec<(&'static str, Option<String>)>,
+    path_params: Vec<(&'static str, PathValue)>,
     query: Vec<(&'static str, QueryValue)>,
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) body: Option<CallBody>,
@@ -161,17 +161,28 @@ impl Call {
 
     /// Sets a path placeholder.
     pub fn path_param(&mut self, name: &'static str, value: impl Into<String>) {
-        self.path_params.push((name, Some(value.into())));
+        self.path_params
+            .push((name, PathValue::Given(value.into())));
     }
 
     /// Sets the `project_id` placeholder; `None` uses the client's project id.
     pub fn project_id_param(&mut self, name: &'static str, value: Option<String>) {
+        let value = value.map_or(PathValue::ClientProject, PathValue::Given);
+        self.path_params.push((name, value));
+    }
+
+    /// Sets the `domain_id` placeholder of a global service; `None` uses the client's
+    /// account (domain) id.
+    pub fn domain_id_param(&mut self, name: &'static str, value: Option<String>) {
+        let value = value.map_or(PathValue::ClientDomain, PathValue::Given);
         self.path_params.push((name, value));
     }
 
     /// Whether a placeholder waits for the client's project id.
     pub(crate) fn needs_default_project_id(&self) -> bool {
-        self.path_params.iter().any(|(_, value)| value.is_none())
+        self.path_params
+            .iter()
+            .any(|(_, value)| matches!(value, PathValue::ClientProject))
     }
 
     /// Adds a query pair (repeat the name for arrays).
@@ -324,10 +335,18 @@ impl Call {
     /// Checks the call and renders the path and query exactly as they will be sent (and
     /// signed); `default_project_id` fills an unset `project_id`.
     pub fn prepare(&mut self, default_project_id: Option<&str>) -> Result<(String, String), Error> {
+        self.prepare_in(Scope {
+            project_id: default_project_id,
+            domain_id: None,
+        })
+    }
+
+    /// [`prepare`](Self::prepare), with the client's project and account ids.
+    pub(crate) fn prepare_in(&mut self, scope: Scope<'_>) -> Result<(String, String), Error> {
         if let Some(problem) = self.problem.take() {
             return Err(problem);
         }
-        let path = render_path(self.operation, &self.path_params, default_project_id)?;
+        let path = render_path(self.operation, &self.path_params, scope)?;
         let query = render_query(&mut self.query);
         // Checked once here, before anything is sent: not a header the client sets, a valid
         // name, and a value without control characters. Bytes beyond ASCII are allowed and sent as UTF-8, as the
@@ -353,10 +372,25 @@ impl Call {
     }
 }
 
+/// A path placeholder's value: given, or the client's project or account id.
+#[derive(Debug, Clone)]
+enum PathValue {
+    Given(String),
+    ClientProject,
+    ClientDomain,
+}
+
+/// The client's project and account (domain) ids for a call, as far as known.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Scope<'a> {
+    pub(crate) project_id: Option<&'a str>,
+    pub(crate) domain_id: Option<&'a str>,
+}
+
 fn render_path(
     operation: &Operation,
-    params: &[(&'static str, Option<String>)],
-    default_project_id: Option<&str>,
+    params: &[(&'static str, PathValue)],
+    scope: Scope<'_>,
 ) -> Result<String, Error> {
     let mut path = String::with_capacity(operation.path.len() + 32);
     let mut rest = operation.path;
@@ -366,10 +400,16 @@ fn render_path(
         let close = after.find('}').unwrap_or(after.len());
         let name = &after[..close];
         let value = match params.iter().find(|(param, _)| *param == name) {
-            Some((_, Some(value))) => value.as_str(),
-            Some((_, None)) => default_project_id.ok_or_else(|| {
+            Some((_, PathValue::Given(value))) => value.as_str(),
+            Some((_, PathValue::ClientProject)) => scope.project_id.ok_or_else(|| {
                 Error::InvalidRequest(format!(
                     "{}: `{name}` is not set and the client has no project id (set it on the request, the credentials or the builder)",
+                    operation.name
+                ))
+            })?,
+            Some((_, PathValue::ClientDomain)) => scope.domain_id.ok_or_else(|| {
+                Error::InvalidRequest(format!(
+                    "{}: `{name}` is not set and the client has no account (domain) id (set it on the request, the credentials or the builder, or give a region so IAM can be asked)",
                     operation.name
                 ))
             })?,

@@ -15,6 +15,12 @@ pub struct Service {
     pub endpoint_template: Option<&'static str>,
     /// The region ids of the official region table, in its order.
     pub regions: &'static [&'static str],
+    /// Whether the service is global (domain-scoped; the spec's `x-credentials: global`):
+    /// the official SDK calls it with `GlobalCredentials`, so its requests carry the
+    /// account (domain) id in `X-Domain-Id` instead of a project id in `X-Project-Id`,
+    /// and a `{domain_id}` in its paths left unset is that account id, asked of IAM when
+    /// not configured.
+    pub global: bool,
 }
 
 impl Service {
@@ -106,6 +112,7 @@ mod tests {
     use super::*;
 
     static SERVICE: Service = Service {
+        global: false,
         name: "Example",
         env_name: "EXAMPLE",
         endpoint_template: Some("https://example.{region}.myhuaweicloud.com"),

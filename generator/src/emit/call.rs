@@ -64,8 +64,11 @@ fn call_steps(api: &Api, operation: &Operation) -> Vec<TokenStream> {
         let field = quote!(request.#ident);
         let required = param.required;
         steps.push(match (param.location, &param.ty) {
-            (ParamLocation::Path, _) if param.project_id => {
+            (ParamLocation::Path, _) if param.client_default == Some(ClientId::Project) => {
                 quote!(call.project_id_param(#wire, #field);)
+            }
+            (ParamLocation::Path, _) if param.client_default == Some(ClientId::Domain) => {
+                quote!(call.domain_id_param(#wire, #field);)
             }
             (ParamLocation::Path, ty) => {
                 let value = map_text(ty, field);

@@ -16,6 +16,7 @@ pub fn client(api: &Api) -> TokenStream {
         env_name,
         endpoint_template,
         regions,
+        global,
     } = &api.service;
     let endpoint_template = match endpoint_template {
         Some(template) => quote!(::std::option::Option::Some(#template)),
@@ -42,6 +43,7 @@ pub fn client(api: &Api) -> TokenStream {
             env_name: #env_name,
             endpoint_template: #endpoint_template,
             regions: &[#(#regions),*],
+            global: #global,
         };
 
         #[doc = #client_doc]

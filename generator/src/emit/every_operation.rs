@@ -32,6 +32,12 @@ pub fn every_operation(api: &Api, crate_ident: &Ident) -> TokenStream {
             assert_eq!(called, #count, "with every tag feature on, every operation is called");
         }
     };
+    // A global service's calls carry an account id, others a project id.
+    let credentials = if api.service.global {
+        quote!(#crate_ident::Credentials::ak_sk("MOCKAK", "MOCKSK").with_domain_id("mock-domain"))
+    } else {
+        quote!(#crate_ident::Credentials::ak_sk("MOCKAK", "MOCKSK").with_project_id("mock-project"))
+    };
     let import = super::import_rt();
     quote! {
         //! The calls, one per operation.
@@ -52,7 +58,7 @@ pub fn every_operation(api: &Api, crate_ident: &Ident) -> TokenStream {
                 let mock = #crate_ident::mock::start("MOCKAK", "MOCKSK").await.expect("the mock starts");
                 let client = #crate_ident::Client::builder()
                     .endpoint(mock.endpoint())
-                    .credentials(#crate_ident::Credentials::ak_sk("MOCKAK", "MOCKSK").with_project_id("mock-project"))
+                    .credentials(#credentials)
                     .build()
                     .expect("the client builds");
                 let client = &client;
@@ -148,7 +154,7 @@ fn call(api: &Api, operation: &Operation, crate_ident: &Ident) -> (TokenStream, 
     let request = names::pascal_ident(&format!("{}Request", operation.type_name));
     let mut setters = Vec::new();
     for param in &operation.params {
-        if !param.required || param.project_id {
+        if !param.required || param.client_default.is_some() {
             continue;
         }
         let setter = names::snake_ident(&param.name);

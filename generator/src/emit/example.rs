@@ -52,7 +52,7 @@ fn call(api: &Api, operation: &Operation, crate_name: &str) -> String {
     } = super::call::Names::of(operation);
     let mut setters = String::new();
     for param in &operation.params {
-        if !param.required || param.project_id {
+        if !param.required || param.client_default.is_some() {
             continue;
         }
         let setter = names::snake_ident(&param.name).to_string();

@@ -141,7 +141,7 @@ fn request_type(api: &Api, operation: &Operation, names: &Names) -> TokenStream 
                 .clone()
                 .unwrap_or_else(|| format!("The `{}` {location}.", param.wire_name)),
         );
-        if param.required && !param.project_id {
+        if param.required && param.client_default.is_none() {
             let note = "Required.";
             text = Some(match text {
                 Some(text) => format!("{text}\n\n{note}"),

@@ -34,6 +34,10 @@ pub fn lower(
 ) -> Result<(Api, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut lowerer = Lowerer::new(spec);
     lowerer.skip_unsupported = skip_unsupported;
+    match service::global(spec) {
+        Ok(global) => lowerer.global = global,
+        Err(diagnostic) => lowerer.error(diagnostic),
+    }
     lowerer.register_components();
     lowerer.lower_components();
     let operations = lowerer.lower_operations();
@@ -127,6 +131,8 @@ struct Lowerer<'a> {
     skip_unsupported: bool,
     /// What was left out, and why, when `skip_unsupported` is on.
     skipped: Vec<Diagnostic>,
+    /// Whether the service is global (`x-credentials: global`).
+    global: bool,
 }
 
 impl<'a> Lowerer<'a> {
@@ -147,6 +153,7 @@ impl<'a> Lowerer<'a> {
             form_components: bodies::form_components(spec),
             skip_unsupported: false,
             skipped: Vec::new(),
+            global: false,
         }
     }
 

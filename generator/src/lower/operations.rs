@@ -18,9 +18,10 @@ const VARIANTS_EXTENSION: &str = "x-variants";
 
 /// Methods the generated `Client` has or reaches through the runtime client it dereferences
 /// to; an operation taking one of these names would hide it.
-const CLIENT_METHODS: [&str; 6] = [
+const CLIENT_METHODS: [&str; 7] = [
     "builder",
     "clone",
+    "domain_id",
     "project_id",
     "send",
     "send_streaming",

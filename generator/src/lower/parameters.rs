@@ -379,15 +379,24 @@ impl Lowerer<'_> {
             );
             return None;
         }
-        let project_id =
-            location == ParamLocation::Path && data.name == "project_id" && ty == Type::String;
+        let client_default = match (location, data.name.as_str()) {
+            _ if ty != Type::String => None,
+            // A global service's project ids name the project a call is about; the
+            // official SDK's GlobalCredentials carry none.
+            (ParamLocation::Path, "project_id") if !self.global => Some(ClientId::Project),
+            (ParamLocation::Path, "domain_id") if self.global => Some(ClientId::Domain),
+            _ => None,
+        };
         let required = location == ParamLocation::Path || data.required;
         let mut doc = data
             .description
             .clone()
             .filter(|text| !text.trim().is_empty());
-        if project_id {
-            let note = "When not set, the client's project id is used.";
+        if let Some(id) = client_default {
+            let note = match id {
+                ClientId::Project => "When not set, the client's project id is used.",
+                ClientId::Domain => "When not set, the client's account (domain) id is used.",
+            };
             doc = Some(match doc {
                 Some(text) => format!("{text}\n\n{note}"),
                 None => note.to_owned(),
@@ -399,7 +408,7 @@ impl Lowerer<'_> {
             location,
             ty,
             required,
-            project_id,
+            client_default,
             explode: *explode,
             doc,
         })

@@ -58,6 +58,9 @@ pub enum Credentials {
         security_token: Option<Secret>,
         /// The project id, sent as `X-Project-Id` and used for `{project_id}` in paths.
         project_id: Option<String>,
+        /// The account (domain) id of a global service, sent as `X-Domain-Id` and used
+        /// for `{domain_id}` in its paths, as the official SDK's `GlobalCredentials` do.
+        domain_id: Option<String>,
     },
     /// An IAM user token, sent as `X-Auth-Token`.
     Token {
@@ -65,6 +68,8 @@ pub enum Credentials {
         token: Secret,
         /// The project id used for `{project_id}` in paths.
         project_id: Option<String>,
+        /// The account (domain) id used for `{domain_id}` in a global service's paths.
+        domain_id: Option<String>,
     },
 }
 
@@ -74,6 +79,7 @@ impl fmt::Debug for Credentials {
             Credentials::AkSk {
                 security_token,
                 project_id,
+                domain_id,
                 ..
             } => formatter
                 .debug_struct("AkSk")
@@ -81,11 +87,17 @@ impl fmt::Debug for Credentials {
                 .field("secret_key", &"***")
                 .field("security_token", &security_token.as_ref().map(|_| "***"))
                 .field("project_id", project_id)
+                .field("domain_id", domain_id)
                 .finish(),
-            Credentials::Token { project_id, .. } => formatter
+            Credentials::Token {
+                project_id,
+                domain_id,
+                ..
+            } => formatter
                 .debug_struct("Token")
                 .field("token", &"***")
                 .field("project_id", project_id)
+                .field("domain_id", domain_id)
                 .finish(),
         }
     }
@@ -96,6 +108,8 @@ const ENV_AK: [&str; 2] = ["HUAWEICLOUD_SDK_AK", "CLOUD_SDK_AK"];
 const ENV_SK: [&str; 2] = ["HUAWEICLOUD_SDK_SK", "CLOUD_SDK_SK"];
 const ENV_SECURITY_TOKEN: &str = "HUAWEICLOUD_SDK_SECURITY_TOKEN";
 pub(crate) const ENV_PROJECT_ID: &str = "HUAWEICLOUD_SDK_PROJECT_ID";
+/// The account (domain) id of global services, as the official SDK reads it.
+pub(crate) const ENV_DOMAIN_ID: &str = "HUAWEICLOUD_SDK_DOMAIN_ID";
 const ENV_CREDENTIALS_FILE: &str = "HUAWEICLOUD_SDK_CREDENTIALS_FILE";
 
 impl Credentials {
@@ -106,6 +120,7 @@ impl Credentials {
             secret_key: Secret::new(secret_key),
             security_token: None,
             project_id: None,
+            domain_id: None,
         }
     }
 
@@ -114,6 +129,7 @@ impl Credentials {
         Credentials::Token {
             token: Secret::new(token),
             project_id: None,
+            domain_id: None,
         }
     }
 
@@ -144,9 +160,30 @@ impl Credentials {
         }
     }
 
+    /// Sets the account (domain) id of global services, as the official SDK's
+    /// `GlobalCredentials(ak, sk, domain_id)`. Without it, a global service's client asks
+    /// IAM for it at the first call.
+    pub fn with_domain_id(mut self, id: impl Into<String>) -> Self {
+        match &mut self {
+            Credentials::AkSk { domain_id, .. } | Credentials::Token { domain_id, .. } => {
+                *domain_id = Some(id.into())
+            }
+        }
+        self
+    }
+
+    /// The account (domain) id, when known.
+    pub fn domain_id(&self) -> Option<&str> {
+        match self {
+            Credentials::AkSk { domain_id, .. } | Credentials::Token { domain_id, .. } => {
+                domain_id.as_deref()
+            }
+        }
+    }
+
     /// Reads AK/SK from `HUAWEICLOUD_SDK_AK` and `HUAWEICLOUD_SDK_SK` (or the seeds'
-    /// `CLOUD_SDK_AK` and `CLOUD_SDK_SK`), with the optional `HUAWEICLOUD_SDK_SECURITY_TOKEN`
-    /// and `HUAWEICLOUD_SDK_PROJECT_ID`.
+    /// `CLOUD_SDK_AK` and `CLOUD_SDK_SK`), with the optional `HUAWEICLOUD_SDK_SECURITY_TOKEN`,
+    /// `HUAWEICLOUD_SDK_PROJECT_ID` and `HUAWEICLOUD_SDK_DOMAIN_ID`.
     pub fn from_env() -> Result<Self, Error> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
@@ -163,6 +200,7 @@ impl Credentials {
                 secret_key: Secret::new(sk),
                 security_token: first(&[ENV_SECURITY_TOKEN]).map(Secret::new),
                 project_id: first(&[ENV_PROJECT_ID]),
+                domain_id: first(&[ENV_DOMAIN_ID]),
             }),
             (ak, sk) => {
                 let mut missing = Vec::new();
@@ -219,6 +257,7 @@ impl Credentials {
                 secret_key: Secret::new(sk),
                 security_token: token.map(Secret::new),
                 project_id,
+                domain_id: None,
             }),
             (ak, sk) => {
                 let missing: Vec<&str> = [("ak", ak.is_none()), ("sk", sk.is_none())]

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use super::cache::{message_of, Cache, Resolved};
 use super::context::ProviderContext;
 use super::fetch::{Fetcher, Metadata, Oidc};
-use super::{profile_entries, Credentials, ENV_PROJECT_ID};
+use super::{profile_entries, Credentials, ENV_DOMAIN_ID, ENV_PROJECT_ID};
 use crate::auth::Keys;
 use crate::error::shown;
 use crate::Error;
@@ -210,6 +210,17 @@ impl CredentialsProvider {
         match self.configured() {
             Configured::Yes(project_id) => project_id,
             Configured::No | Configured::Unknown => None,
+        }
+    }
+
+    /// The account (domain) id of global services the configuration names: the fixed
+    /// credentials', else `HUAWEICLOUD_SDK_DOMAIN_ID`.
+    pub(crate) fn domain_id(&self) -> Option<String> {
+        match &self.shared.source {
+            Source::Fixed(credentials) => credentials.domain_id().map(str::to_owned),
+            _ => std::env::var(ENV_DOMAIN_ID)
+                .ok()
+                .filter(|value| !value.is_empty()),
         }
     }
 

@@ -1,4 +1,4 @@
-//! What the mock answers when no test set an answer: IAM's project list, pages of the
+//! What the mock answers when no test set an answer: IAM's project and account lists, pages of the
 //! items a test set, and the default answer an operation's description gives; and the
 //! HTTP response an answer becomes.
 
@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::description::{resolve, Description, OperationSpec, Schema};
 use super::state::State;
-use super::{MockAnswer, RecordedRequest, DEFAULT_PAGE_LIMIT, MOCK_PROJECT_ID};
+use super::{MockAnswer, RecordedRequest, DEFAULT_PAGE_LIMIT, MOCK_DOMAIN_ID, MOCK_PROJECT_ID};
 
 /// Whether a request is IAM's KeystoneListProjects, which project id discovery sends.
 pub(super) fn is_iam_projects(request: &RecordedRequest) -> bool {
@@ -34,6 +34,30 @@ pub(super) fn iam_projects(state: &State, request: &RecordedRequest) -> MockAnsw
             .collect(),
     };
     MockAnswer::json(200, serde_json::json!({ "projects": projects }))
+}
+
+/// Whether a request is IAM's KeystoneListAuthDomains, which account id discovery sends.
+pub(super) fn is_iam_domains(request: &RecordedRequest) -> bool {
+    request.method == "GET" && request.path == "/v3/auth/domains"
+}
+
+/// IAM's answer to `GET /v3/auth/domains`: the one account of the credentials, with every
+/// field IAM's own answer has.
+pub(super) fn iam_domains() -> MockAnswer {
+    let base = "https://iam.myhuaweicloud.com/v3";
+    MockAnswer::json(
+        200,
+        serde_json::json!({
+            "domains": [{
+                "id": MOCK_DOMAIN_ID,
+                "name": "mock-account",
+                "enabled": true,
+                "description": "",
+                "links": {"self": format!("{base}/domains/{MOCK_DOMAIN_ID}")},
+            }],
+            "links": {"self": format!("{base}/auth/domains")},
+        }),
+    )
 }
 
 /// A page of the items a test set for a paged operation, with the total.

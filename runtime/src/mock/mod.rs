@@ -33,6 +33,10 @@ pub use server::{block_on, MockServer};
 /// The project id the mock's IAM gives any project name, unless a test set others.
 pub const MOCK_PROJECT_ID: &str = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
 
+/// The account (domain) id the mock's IAM gives any credentials (`GET /v3/auth/domains`,
+/// which a global service's client asks when it has no domain id).
+pub const MOCK_DOMAIN_ID: &str = "d0m41n1d0a1b2c3d4e5f60718293a4b5";
+
 /// How many requests a mock keeps for [`MockServer::requests`] until
 /// [`MockServer::set_record_limit`] says otherwise: the latest ones, the oldest dropped.
 pub const DEFAULT_RECORD_LIMIT: usize = 10_000;

@@ -13,7 +13,10 @@ use hyper_util::rt::TokioIo;
 use serde_json::Value;
 use tokio::net::TcpListener;
 
-use super::answers::{default_answer, iam_projects, is_iam_projects, minimal, paged_answer, reply};
+use super::answers::{
+    default_answer, iam_domains, iam_projects, is_iam_domains, is_iam_projects, minimal,
+    paged_answer, reply,
+};
 use super::checks::{authenticate, check, route};
 use super::description::Description;
 use super::identity::POD_IDENTITY_PATH;
@@ -333,6 +336,12 @@ async fn handle(
             &format!("Incorrect IAM authentication information: {reason}"),
         ),
         (Ok(()), None) if is_iam_projects(&recorded) => iam_projects(&state, &recorded),
+        // Account discovery is answered with the mock's account, also by an IAM mock whose
+        // spec has the route, unless a test set an answer for it.
+        (Ok(()), None) if is_iam_domains(&recorded) => iam_domains(),
+        (Ok(()), Some((operation, _))) if is_iam_domains(&recorded) => state
+            .next_answer(&operation.name)
+            .unwrap_or_else(iam_domains),
         (Ok(()), None) => MockAnswer::error(
             404,
             "APIGW.0101",

@@ -23,6 +23,7 @@ pub static SERVICE: rt::Service = rt::Service {
         "la-south-2",
         "tr-west-1",
     ],
+    global: false,
 };
 
 /// An async client of CodeArtsBuild: one method per operation of the spec. Cheap to clone; clones share connections.

@@ -44,6 +44,7 @@ pub static SERVICE: rt::Service = rt::Service {
         "af-north-1",
         "me-east-1",
     ],
+    global: false,
 };
 
 /// An async client of Drs: one method per operation of the spec. Cheap to clone; clones share connections.

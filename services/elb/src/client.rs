@@ -43,6 +43,7 @@ pub static SERVICE: rt::Service = rt::Service {
         "ap-southeast-5",
         "cn-north-12",
     ],
+    global: false,
 };
 
 /// An async client of Elb: one method per operation of the spec. Cheap to clone; clones share connections.

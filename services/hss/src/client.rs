@@ -42,6 +42,7 @@ pub static SERVICE: rt::Service = rt::Service {
         "af-north-1",
         "ap-southeast-5",
     ],
+    global: false,
 };
 
 /// An async client of Hss: one method per operation of the spec. Cheap to clone; clones share connections.

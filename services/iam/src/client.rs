@@ -38,6 +38,7 @@ pub static SERVICE: rt::Service = rt::Service {
         "tr-west-1",
         "cn-north-12",
     ],
+    global: true,
 };
 
 /// An async client of Iam: one method per operation of the spec. Cheap to clone; clones share connections.

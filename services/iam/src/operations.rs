@@ -248,7 +248,7 @@ const SHOW_PROJECT_DETAILS_AND_STATUS_OPERATION: rt::Operation = rt::Operation {
 pub struct ShowProjectDetailsAndStatusRequest {
     /// 待查询的项目ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// When not set, the client's project id is used.
+    /// Required.
     pub project_id: Option<String>,
 }
 
@@ -302,7 +302,7 @@ const UPDATE_PROJECT_STATUS_OPERATION: rt::Operation = rt::Operation {
 pub struct UpdateProjectStatusRequest {
     /// 待设置状态的项目ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// When not set, the client's project id is used.
+    /// Required.
     pub project_id: Option<String>,
     /// The request body.
     pub body: Option<crate::models::UpdateProjectStatusRequestBody>,
@@ -710,7 +710,7 @@ const LIST_DOMAIN_PERMISSIONS_FOR_AGENCY_OPERATION: rt::Operation = rt::Operatio
 pub struct ListDomainPermissionsForAgencyRequest {
     /// 委托方账号ID，获取方式请参见：[获取账号ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// Required.
+    /// When not set, the client's account (domain) id is used.
     pub domain_id: Option<String>,
     /// 委托ID，获取方式请参见：[获取委托名、委托ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
@@ -778,7 +778,7 @@ const ASSOCIATE_AGENCY_WITH_DOMAIN_PERMISSION_OPERATION: rt::Operation = rt::Ope
 pub struct AssociateAgencyWithDomainPermissionRequest {
     /// 委托方账号ID，获取方式请参见：[获取账号ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// Required.
+    /// When not set, the client's account (domain) id is used.
     pub domain_id: Option<String>,
     /// 委托ID，获取方式请参见：[获取委托名、委托ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
@@ -858,7 +858,7 @@ const REMOVE_DOMAIN_PERMISSION_FROM_AGENCY_OPERATION: rt::Operation = rt::Operat
 pub struct RemoveDomainPermissionFromAgencyRequest {
     /// 委托方账号ID，获取方式请参见：[获取账号ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// Required.
+    /// When not set, the client's account (domain) id is used.
     pub domain_id: Option<String>,
     /// 委托ID，获取方式请参见：[获取委托名、委托ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
@@ -938,7 +938,7 @@ const CHECK_DOMAIN_PERMISSION_FOR_AGENCY_OPERATION: rt::Operation = rt::Operatio
 pub struct CheckDomainPermissionForAgencyRequest {
     /// 委托方账号ID，获取方式请参见：[获取账号ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// Required.
+    /// When not set, the client's account (domain) id is used.
     pub domain_id: Option<String>,
     /// 委托ID，获取方式请参见：[获取委托名、委托ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
@@ -1018,7 +1018,7 @@ const LIST_PROJECT_PERMISSIONS_FOR_AGENCY_OPERATION: rt::Operation = rt::Operati
 pub struct ListProjectPermissionsForAgencyRequest {
     /// 委托方的项目ID，获取方式请参见：[获取项目名称、项目ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// When not set, the client's project id is used.
+    /// Required.
     pub project_id: Option<String>,
     /// 委托ID，获取方式请参见：[获取委托名、委托ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
@@ -1086,7 +1086,7 @@ const ASSOCIATE_AGENCY_WITH_PROJECT_PERMISSION_OPERATION: rt::Operation = rt::Op
 pub struct AssociateAgencyWithProjectPermissionRequest {
     /// 委托方的项目ID，获取方式请参见：[获取项目名称、项目ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// When not set, the client's project id is used.
+    /// Required.
     pub project_id: Option<String>,
     /// 委托ID，获取方式请参见：[获取委托名、委托ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
@@ -1166,7 +1166,7 @@ const REMOVE_PROJECT_PERMISSION_FROM_AGENCY_OPERATION: rt::Operation = rt::Opera
 pub struct RemoveProjectPermissionFromAgencyRequest {
     /// 委托方的项目ID，获取方式请参见：[获取项目名称、项目ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// When not set, the client's project id is used.
+    /// Required.
     pub project_id: Option<String>,
     /// 委托ID，获取方式请参见：[获取委托名、委托ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
@@ -1246,7 +1246,7 @@ const CHECK_PROJECT_PERMISSION_FOR_AGENCY_OPERATION: rt::Operation = rt::Operati
 pub struct CheckProjectPermissionForAgencyRequest {
     /// 委托方的项目ID，获取方式请参见：[获取项目名称、项目ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// When not set, the client's project id is used.
+    /// Required.
     pub project_id: Option<String>,
     /// 委托ID，获取方式请参见：[获取委托名、委托ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
@@ -2012,7 +2012,7 @@ pub struct ListAllProjectsPermissionsForAgencyRequest {
     pub agency_id: Option<String>,
     /// 账号ID，获取方式请参见：[获取账号ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// Required.
+    /// When not set, the client's account (domain) id is used.
     pub domain_id: Option<String>,
 }
 
@@ -2080,7 +2080,7 @@ pub struct AssociateAgencyWithAllProjectsPermissionRequest {
     pub agency_id: Option<String>,
     /// 账号ID，获取方式请参见：[获取账号ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// Required.
+    /// When not set, the client's account (domain) id is used.
     pub domain_id: Option<String>,
     /// 权限ID，获取方式请参见：[获取权限名、权限ID](https://support.huaweicloud.com/api-iam/iam_10_0001.html)。
     ///
@@ -2160,7 +2160,7 @@ pub struct RemoveAllProjectsPermissionFromAgencyRequest {
     pub agency_id: Option<String>,
     /// 账号ID，获取方式请参见：[获取账号ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// Required.
+    /// When not set, the client's account (domain) id is used.
     pub domain_id: Option<String>,
     /// 权限ID，获取方式请参见：[获取权限名、权限ID](https://support.huaweicloud.com/api-iam/iam_10_0001.html)。
     ///
@@ -2240,7 +2240,7 @@ pub struct CheckAllProjectsPermissionForAgencyRequest {
     pub agency_id: Option<String>,
     /// 账号ID，获取方式请参见：[获取账号ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// Required.
+    /// When not set, the client's account (domain) id is used.
     pub domain_id: Option<String>,
     /// 权限ID，获取方式请参见：[获取权限名、权限ID](https://support.huaweicloud.com/api-iam/iam_10_0001.html)。
     ///
@@ -3624,7 +3624,7 @@ const SHOW_DOMAIN_QUOTA_OPERATION: rt::Operation = rt::Operation {
 pub struct ShowDomainQuotaRequest {
     /// 待查询的账号ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// Required.
+    /// When not set, the client's account (domain) id is used.
     pub domain_id: Option<String>,
     /// 查询配额的类型，取值范围为：user, group, idp, agency, policy, assigment_group_mp, assigment_agency_mp, assigment_group_ep, assigment_user_ep, mapping。
     pub r#type: Option<String>,
@@ -3690,7 +3690,7 @@ const SHOW_PROJECT_QUOTA_OPERATION: rt::Operation = rt::Operation {
 pub struct ShowProjectQuotaRequest {
     /// 待查询的项目ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// When not set, the client's project id is used.
+    /// Required.
     pub project_id: Option<String>,
 }
 
@@ -4046,7 +4046,7 @@ const SHOW_DOMAIN_API_ACL_POLICY_OPERATION: rt::Operation = rt::Operation {
 pub struct ShowDomainApiAclPolicyRequest {
     /// 待查询的账号ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// Required.
+    /// When not set, the client's account (domain) id is used.
     pub domain_id: Option<String>,
 }
 
@@ -4100,7 +4100,7 @@ const UPDATE_DOMAIN_API_ACL_POLICY_OPERATION: rt::Operation = rt::Operation {
 pub struct UpdateDomainApiAclPolicyRequest {
     /// 账号ID，获取方式请参见：[获取账号ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// Required.
+    /// When not set, the client's account (domain) id is used.
     pub domain_id: Option<String>,
     /// The request body.
     pub body: Option<crate::models::UpdateDomainApiAclPolicyRequestBody>,
@@ -4172,7 +4172,7 @@ const SHOW_DOMAIN_CONSOLE_ACL_POLICY_OPERATION: rt::Operation = rt::Operation {
 pub struct ShowDomainConsoleAclPolicyRequest {
     /// 待查询的账号ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// Required.
+    /// When not set, the client's account (domain) id is used.
     pub domain_id: Option<String>,
 }
 
@@ -4226,7 +4226,7 @@ const UPDATE_DOMAIN_CONSOLE_ACL_POLICY_OPERATION: rt::Operation = rt::Operation 
 pub struct UpdateDomainConsoleAclPolicyRequest {
     /// 账号ID，获取方式请参见：[获取账号ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// Required.
+    /// When not set, the client's account (domain) id is used.
     pub domain_id: Option<String>,
     /// The request body.
     pub body: Option<crate::models::UpdateDomainConsoleAclPolicyRequestBody>,
@@ -4298,7 +4298,7 @@ const SHOW_DOMAIN_LOGIN_POLICY_OPERATION: rt::Operation = rt::Operation {
 pub struct ShowDomainLoginPolicyRequest {
     /// 待查询的账号ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// Required.
+    /// When not set, the client's account (domain) id is used.
     pub domain_id: Option<String>,
 }
 
@@ -4352,7 +4352,7 @@ const UPDATE_DOMAIN_LOGIN_POLICY_OPERATION: rt::Operation = rt::Operation {
 pub struct UpdateDomainLoginPolicyRequest {
     /// 账号ID，获取方式请参见：[获取账号ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// Required.
+    /// When not set, the client's account (domain) id is used.
     pub domain_id: Option<String>,
     /// The request body.
     pub body: Option<crate::models::UpdateDomainLoginPolicyRequestBody>,
@@ -4424,7 +4424,7 @@ const SHOW_DOMAIN_PASSWORD_POLICY_OPERATION: rt::Operation = rt::Operation {
 pub struct ShowDomainPasswordPolicyRequest {
     /// 待查询的账号ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// Required.
+    /// When not set, the client's account (domain) id is used.
     pub domain_id: Option<String>,
 }
 
@@ -4478,7 +4478,7 @@ const UPDATE_DOMAIN_PASSWORD_POLICY_OPERATION: rt::Operation = rt::Operation {
 pub struct UpdateDomainPasswordPolicyRequest {
     /// 账号ID，获取方式请参见：[获取账号ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// Required.
+    /// When not set, the client's account (domain) id is used.
     pub domain_id: Option<String>,
     /// The request body.
     pub body: Option<crate::models::UpdateDomainPasswordPolicyRequestBody>,
@@ -4550,7 +4550,7 @@ const SHOW_DOMAIN_PROTECT_POLICY_OPERATION: rt::Operation = rt::Operation {
 pub struct ShowDomainProtectPolicyRequest {
     /// 待查询的账号ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// Required.
+    /// When not set, the client's account (domain) id is used.
     pub domain_id: Option<String>,
 }
 
@@ -4604,7 +4604,7 @@ const UPDATE_DOMAIN_PROTECT_POLICY_OPERATION: rt::Operation = rt::Operation {
 pub struct UpdateDomainProtectPolicyRequest {
     /// 待修改的账号ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// Required.
+    /// When not set, the client's account (domain) id is used.
     pub domain_id: Option<String>,
     /// The request body.
     pub body: Option<crate::models::UpdateDomainProtectPolicyRequestBody>,
@@ -6106,7 +6106,7 @@ const KEYSTONE_LIST_ALL_PROJECT_PERMISSIONS_FOR_GROUP_OPERATION: rt::Operation =
 pub struct KeystoneListAllProjectPermissionsForGroupRequest {
     /// 租户ID，获取方式请参见：[获取项目名称、项目ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// Required.
+    /// When not set, the client's account (domain) id is used.
     pub domain_id: Option<String>,
     /// 用户组ID，获取方式请参见：[获取用户组ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
@@ -6174,7 +6174,7 @@ const UPDATE_DOMAIN_GROUP_INHERIT_ROLE_OPERATION: rt::Operation = rt::Operation 
 pub struct UpdateDomainGroupInheritRoleRequest {
     /// 用户组所属账号ID，获取方式请参见：[获取账号ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// Required.
+    /// When not set, the client's account (domain) id is used.
     pub domain_id: Option<String>,
     /// 用户组ID，获取方式请参见：[获取用户组ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
@@ -6254,7 +6254,7 @@ const DELETE_DOMAIN_GROUP_INHERITED_ROLE_OPERATION: rt::Operation = rt::Operatio
 pub struct DeleteDomainGroupInheritedRoleRequest {
     /// 用户组所属账号ID，获取方式请参见：[获取账号ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// Required.
+    /// When not set, the client's account (domain) id is used.
     pub domain_id: Option<String>,
     /// 用户组ID，获取方式请参见：[获取用户组ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
@@ -6334,7 +6334,7 @@ const KEYSTONE_CHECKROLE_FOR_GROUP_OPERATION: rt::Operation = rt::Operation {
 pub struct KeystoneCheckroleForGroupRequest {
     /// 用户组所属账号ID，获取方式请参见：[获取账号ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// Required.
+    /// When not set, the client's account (domain) id is used.
     pub domain_id: Option<String>,
     /// 用户组ID，获取方式请参见：[获取用户组ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
@@ -6660,7 +6660,7 @@ const KEYSTONE_SHOW_SECURITY_COMPLIANCE_OPERATION: rt::Operation = rt::Operation
 pub struct KeystoneShowSecurityComplianceRequest {
     /// 待查询的账号ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// Required.
+    /// When not set, the client's account (domain) id is used.
     pub domain_id: Option<String>,
 }
 
@@ -6714,7 +6714,7 @@ const KEYSTONE_SHOW_SECURITY_COMPLIANCE_BY_OPTION_OPERATION: rt::Operation = rt:
 pub struct KeystoneShowSecurityComplianceByOptionRequest {
     /// 待查询的账号ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// Required.
+    /// When not set, the client's account (domain) id is used.
     pub domain_id: Option<String>,
     /// 查询条件。该字段内容为：password_regex或password_regex_description。  password_regex：密码强度策略的正则表达式；password_regex_description：密码强度策略的描述。
     ///
@@ -6782,7 +6782,7 @@ const KEYSTONE_LIST_DOMAIN_PERMISSIONS_FOR_GROUP_OPERATION: rt::Operation = rt::
 pub struct KeystoneListDomainPermissionsForGroupRequest {
     /// 用户组所属账号ID，获取方式请参见：[获取账号ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// Required.
+    /// When not set, the client's account (domain) id is used.
     pub domain_id: Option<String>,
     /// 用户组ID，获取方式请参见：[获取用户组ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
@@ -6850,7 +6850,7 @@ const KEYSTONE_ASSOCIATE_GROUP_WITH_DOMAIN_PERMISSION_OPERATION: rt::Operation =
 pub struct KeystoneAssociateGroupWithDomainPermissionRequest {
     /// 用户组所属账号ID，获取方式请参见：[获取账号ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// Required.
+    /// When not set, the client's account (domain) id is used.
     pub domain_id: Option<String>,
     /// 用户组ID，获取方式请参见：[获取用户组ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
@@ -6930,7 +6930,7 @@ const KEYSTONE_REMOVE_DOMAIN_PERMISSION_FROM_GROUP_OPERATION: rt::Operation = rt
 pub struct KeystoneRemoveDomainPermissionFromGroupRequest {
     /// 用户组所属账号ID，获取方式请参见：[获取账号ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// Required.
+    /// When not set, the client's account (domain) id is used.
     pub domain_id: Option<String>,
     /// 用户组ID，获取方式请参见：[获取用户组ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
@@ -7010,7 +7010,7 @@ const KEYSTONE_CHECK_DOMAIN_PERMISSION_FOR_GROUP_OPERATION: rt::Operation = rt::
 pub struct KeystoneCheckDomainPermissionForGroupRequest {
     /// 用户组所属账号ID，获取方式请参见：[获取账号ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// Required.
+    /// When not set, the client's account (domain) id is used.
     pub domain_id: Option<String>,
     /// 用户组ID，获取方式请参见：[获取用户组ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
@@ -7942,7 +7942,7 @@ const KEYSTONE_SHOW_PROJECT_OPERATION: rt::Operation = rt::Operation {
 pub struct KeystoneShowProjectRequest {
     /// 待查询的项目ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// When not set, the client's project id is used.
+    /// Required.
     pub project_id: Option<String>,
 }
 
@@ -7996,7 +7996,7 @@ const KEYSTONE_UPDATE_PROJECT_OPERATION: rt::Operation = rt::Operation {
 pub struct KeystoneUpdateProjectRequest {
     /// 待修改的项目ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// When not set, the client's project id is used.
+    /// Required.
     pub project_id: Option<String>,
     /// The request body.
     pub body: Option<crate::models::KeystoneUpdateProjectRequestBody>,
@@ -8068,7 +8068,7 @@ const KEYSTONE_LIST_PROJECT_PERMISSIONS_FOR_GROUP_OPERATION: rt::Operation = rt:
 pub struct KeystoneListProjectPermissionsForGroupRequest {
     /// 项目ID，获取方式请参见：[获取项目名称、项目ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// When not set, the client's project id is used.
+    /// Required.
     pub project_id: Option<String>,
     /// 用户组ID，获取方式请参见：[获取用户组ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
@@ -8136,7 +8136,7 @@ const KEYSTONE_ASSOCIATE_GROUP_WITH_PROJECT_PERMISSION_OPERATION: rt::Operation 
 pub struct KeystoneAssociateGroupWithProjectPermissionRequest {
     /// 项目ID，获取方式请参见：[获取项目名称、项目ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// When not set, the client's project id is used.
+    /// Required.
     pub project_id: Option<String>,
     /// 用户组ID，获取方式请参见：[获取用户组ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
@@ -8216,7 +8216,7 @@ const KEYSTONE_REMOVE_PROJECT_PERMISSION_FROM_GROUP_OPERATION: rt::Operation = r
 pub struct KeystoneRemoveProjectPermissionFromGroupRequest {
     /// 项目ID，获取方式请参见：[获取项目名称、项目ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// When not set, the client's project id is used.
+    /// Required.
     pub project_id: Option<String>,
     /// 用户组ID，获取方式请参见：[获取用户组ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
@@ -8296,7 +8296,7 @@ const KEYSTONE_CHECK_PROJECT_PERMISSION_FOR_GROUP_OPERATION: rt::Operation = rt:
 pub struct KeystoneCheckProjectPermissionForGroupRequest {
     /// 项目ID，获取方式请参见：[获取项目名称、项目ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
-    /// When not set, the client's project id is used.
+    /// Required.
     pub project_id: Option<String>,
     /// 用户组ID，获取方式请参见：[获取用户组ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     ///
@@ -9430,7 +9430,8 @@ impl crate::Client {
     /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
     /// use huaweicloud_iam::operations::ShowProjectDetailsAndStatusRequest;
     ///
-    /// let request = ShowProjectDetailsAndStatusRequest::new();
+    /// let request = ShowProjectDetailsAndStatusRequest::new()
+    ///     .project_id("your-project-id");
     /// match client.show_project_details_and_status(request).await {
     ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
     ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
@@ -9445,7 +9446,7 @@ impl crate::Client {
         request: ShowProjectDetailsAndStatusRequest,
     ) -> Result<ShowProjectDetailsAndStatusResponse, rt::Error> {
         let mut call = rt::Call::new(&SHOW_PROJECT_DETAILS_AND_STATUS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
+        call.set_path("project_id", request.project_id);
         let response = self.core.send(call).await?;
         Ok(ShowProjectDetailsAndStatusResponse {
             status: response.status(),
@@ -9468,7 +9469,8 @@ impl crate::Client {
     /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
     /// use huaweicloud_iam::operations::UpdateProjectStatusRequest;
     ///
-    /// let request = UpdateProjectStatusRequest::new();
+    /// let request = UpdateProjectStatusRequest::new()
+    ///     .project_id("your-project-id");
     /// match client.update_project_status(request).await {
     ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
     ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
@@ -9483,7 +9485,7 @@ impl crate::Client {
         request: UpdateProjectStatusRequest,
     ) -> Result<UpdateProjectStatusResponse, rt::Error> {
         let mut call = rt::Call::new(&UPDATE_PROJECT_STATUS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
+        call.set_path("project_id", request.project_id);
         call.set_json_body(
             "application/json;charset=utf-8",
             request.body.as_ref(),
@@ -9721,7 +9723,6 @@ impl crate::Client {
     /// use huaweicloud_iam::operations::ListDomainPermissionsForAgencyRequest;
     ///
     /// let request = ListDomainPermissionsForAgencyRequest::new()
-    ///     .domain_id("your-domain-id")
     ///     .agency_id("your-agency-id");
     /// match client.list_domain_permissions_for_agency(request).await {
     ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
@@ -9737,7 +9738,7 @@ impl crate::Client {
         request: ListDomainPermissionsForAgencyRequest,
     ) -> Result<ListDomainPermissionsForAgencyResponse, rt::Error> {
         let mut call = rt::Call::new(&LIST_DOMAIN_PERMISSIONS_FOR_AGENCY_OPERATION);
-        call.set_path("domain_id", request.domain_id);
+        call.domain_id_param("domain_id", request.domain_id);
         call.set_path("agency_id", request.agency_id);
         let response = self.core.send(call).await?;
         Ok(ListDomainPermissionsForAgencyResponse {
@@ -9762,7 +9763,6 @@ impl crate::Client {
     /// use huaweicloud_iam::operations::AssociateAgencyWithDomainPermissionRequest;
     ///
     /// let request = AssociateAgencyWithDomainPermissionRequest::new()
-    ///     .domain_id("your-domain-id")
     ///     .agency_id("your-agency-id")
     ///     .role_id("your-role-id");
     /// match client.associate_agency_with_domain_permission(request).await {
@@ -9779,7 +9779,7 @@ impl crate::Client {
         request: AssociateAgencyWithDomainPermissionRequest,
     ) -> Result<AssociateAgencyWithDomainPermissionResponse, rt::Error> {
         let mut call = rt::Call::new(&ASSOCIATE_AGENCY_WITH_DOMAIN_PERMISSION_OPERATION);
-        call.set_path("domain_id", request.domain_id);
+        call.domain_id_param("domain_id", request.domain_id);
         call.set_path("agency_id", request.agency_id);
         call.set_path("role_id", request.role_id);
         let response = self.core.send(call).await?;
@@ -9804,7 +9804,6 @@ impl crate::Client {
     /// use huaweicloud_iam::operations::RemoveDomainPermissionFromAgencyRequest;
     ///
     /// let request = RemoveDomainPermissionFromAgencyRequest::new()
-    ///     .domain_id("your-domain-id")
     ///     .agency_id("your-agency-id")
     ///     .role_id("your-role-id");
     /// match client.remove_domain_permission_from_agency(request).await {
@@ -9821,7 +9820,7 @@ impl crate::Client {
         request: RemoveDomainPermissionFromAgencyRequest,
     ) -> Result<RemoveDomainPermissionFromAgencyResponse, rt::Error> {
         let mut call = rt::Call::new(&REMOVE_DOMAIN_PERMISSION_FROM_AGENCY_OPERATION);
-        call.set_path("domain_id", request.domain_id);
+        call.domain_id_param("domain_id", request.domain_id);
         call.set_path("agency_id", request.agency_id);
         call.set_path("role_id", request.role_id);
         let response = self.core.send(call).await?;
@@ -9846,7 +9845,6 @@ impl crate::Client {
     /// use huaweicloud_iam::operations::CheckDomainPermissionForAgencyRequest;
     ///
     /// let request = CheckDomainPermissionForAgencyRequest::new()
-    ///     .domain_id("your-domain-id")
     ///     .agency_id("your-agency-id")
     ///     .role_id("your-role-id");
     /// match client.check_domain_permission_for_agency(request).await {
@@ -9863,7 +9861,7 @@ impl crate::Client {
         request: CheckDomainPermissionForAgencyRequest,
     ) -> Result<CheckDomainPermissionForAgencyResponse, rt::Error> {
         let mut call = rt::Call::new(&CHECK_DOMAIN_PERMISSION_FOR_AGENCY_OPERATION);
-        call.set_path("domain_id", request.domain_id);
+        call.domain_id_param("domain_id", request.domain_id);
         call.set_path("agency_id", request.agency_id);
         call.set_path("role_id", request.role_id);
         let response = self.core.send(call).await?;
@@ -9888,6 +9886,7 @@ impl crate::Client {
     /// use huaweicloud_iam::operations::ListProjectPermissionsForAgencyRequest;
     ///
     /// let request = ListProjectPermissionsForAgencyRequest::new()
+    ///     .project_id("your-project-id")
     ///     .agency_id("your-agency-id");
     /// match client.list_project_permissions_for_agency(request).await {
     ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
@@ -9903,7 +9902,7 @@ impl crate::Client {
         request: ListProjectPermissionsForAgencyRequest,
     ) -> Result<ListProjectPermissionsForAgencyResponse, rt::Error> {
         let mut call = rt::Call::new(&LIST_PROJECT_PERMISSIONS_FOR_AGENCY_OPERATION);
-        call.project_id_param("project_id", request.project_id);
+        call.set_path("project_id", request.project_id);
         call.set_path("agency_id", request.agency_id);
         let response = self.core.send(call).await?;
         Ok(ListProjectPermissionsForAgencyResponse {
@@ -9928,6 +9927,7 @@ impl crate::Client {
     /// use huaweicloud_iam::operations::AssociateAgencyWithProjectPermissionRequest;
     ///
     /// let request = AssociateAgencyWithProjectPermissionRequest::new()
+    ///     .project_id("your-project-id")
     ///     .agency_id("your-agency-id")
     ///     .role_id("your-role-id");
     /// match client.associate_agency_with_project_permission(request).await {
@@ -9946,7 +9946,7 @@ impl crate::Client {
         let mut call = rt::Call::new(
             &ASSOCIATE_AGENCY_WITH_PROJECT_PERMISSION_OPERATION,
         );
-        call.project_id_param("project_id", request.project_id);
+        call.set_path("project_id", request.project_id);
         call.set_path("agency_id", request.agency_id);
         call.set_path("role_id", request.role_id);
         let response = self.core.send(call).await?;
@@ -9971,6 +9971,7 @@ impl crate::Client {
     /// use huaweicloud_iam::operations::RemoveProjectPermissionFromAgencyRequest;
     ///
     /// let request = RemoveProjectPermissionFromAgencyRequest::new()
+    ///     .project_id("your-project-id")
     ///     .agency_id("your-agency-id")
     ///     .role_id("your-role-id");
     /// match client.remove_project_permission_from_agency(request).await {
@@ -9987,7 +9988,7 @@ impl crate::Client {
         request: RemoveProjectPermissionFromAgencyRequest,
     ) -> Result<RemoveProjectPermissionFromAgencyResponse, rt::Error> {
         let mut call = rt::Call::new(&REMOVE_PROJECT_PERMISSION_FROM_AGENCY_OPERATION);
-        call.project_id_param("project_id", request.project_id);
+        call.set_path("project_id", request.project_id);
         call.set_path("agency_id", request.agency_id);
         call.set_path("role_id", request.role_id);
         let response = self.core.send(call).await?;
@@ -10012,6 +10013,7 @@ impl crate::Client {
     /// use huaweicloud_iam::operations::CheckProjectPermissionForAgencyRequest;
     ///
     /// let request = CheckProjectPermissionForAgencyRequest::new()
+    ///     .project_id("your-project-id")
     ///     .agency_id("your-agency-id")
     ///     .role_id("your-role-id");
     /// match client.check_project_permission_for_agency(request).await {
@@ -10028,7 +10030,7 @@ impl crate::Client {
         request: CheckProjectPermissionForAgencyRequest,
     ) -> Result<CheckProjectPermissionForAgencyResponse, rt::Error> {
         let mut call = rt::Call::new(&CHECK_PROJECT_PERMISSION_FOR_AGENCY_OPERATION);
-        call.project_id_param("project_id", request.project_id);
+        call.set_path("project_id", request.project_id);
         call.set_path("agency_id", request.agency_id);
         call.set_path("role_id", request.role_id);
         let response = self.core.send(call).await?;
@@ -10501,8 +10503,7 @@ impl crate::Client {
     /// use huaweicloud_iam::operations::ListAllProjectsPermissionsForAgencyRequest;
     ///
     /// let request = ListAllProjectsPermissionsForAgencyRequest::new()
-    ///     .agency_id("your-agency-id")
-    ///     .domain_id("your-domain-id");
+    ///     .agency_id("your-agency-id");
     /// match client.list_all_projects_permissions_for_agency(request).await {
     ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
     ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
@@ -10520,7 +10521,7 @@ impl crate::Client {
             &LIST_ALL_PROJECTS_PERMISSIONS_FOR_AGENCY_OPERATION,
         );
         call.set_path("agency_id", request.agency_id);
-        call.set_path("domain_id", request.domain_id);
+        call.domain_id_param("domain_id", request.domain_id);
         let response = self.core.send(call).await?;
         Ok(ListAllProjectsPermissionsForAgencyResponse {
             status: response.status(),
@@ -10545,7 +10546,6 @@ impl crate::Client {
     ///
     /// let request = AssociateAgencyWithAllProjectsPermissionRequest::new()
     ///     .agency_id("your-agency-id")
-    ///     .domain_id("your-domain-id")
     ///     .role_id("your-role-id");
     /// match client.associate_agency_with_all_projects_permission(request).await {
     ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
@@ -10564,7 +10564,7 @@ impl crate::Client {
             &ASSOCIATE_AGENCY_WITH_ALL_PROJECTS_PERMISSION_OPERATION,
         );
         call.set_path("agency_id", request.agency_id);
-        call.set_path("domain_id", request.domain_id);
+        call.domain_id_param("domain_id", request.domain_id);
         call.set_path("role_id", request.role_id);
         let response = self.core.send(call).await?;
         Ok(AssociateAgencyWithAllProjectsPermissionResponse {
@@ -10589,7 +10589,6 @@ impl crate::Client {
     ///
     /// let request = RemoveAllProjectsPermissionFromAgencyRequest::new()
     ///     .agency_id("your-agency-id")
-    ///     .domain_id("your-domain-id")
     ///     .role_id("your-role-id");
     /// match client.remove_all_projects_permission_from_agency(request).await {
     ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
@@ -10608,7 +10607,7 @@ impl crate::Client {
             &REMOVE_ALL_PROJECTS_PERMISSION_FROM_AGENCY_OPERATION,
         );
         call.set_path("agency_id", request.agency_id);
-        call.set_path("domain_id", request.domain_id);
+        call.domain_id_param("domain_id", request.domain_id);
         call.set_path("role_id", request.role_id);
         let response = self.core.send(call).await?;
         Ok(RemoveAllProjectsPermissionFromAgencyResponse {
@@ -10633,7 +10632,6 @@ impl crate::Client {
     ///
     /// let request = CheckAllProjectsPermissionForAgencyRequest::new()
     ///     .agency_id("your-agency-id")
-    ///     .domain_id("your-domain-id")
     ///     .role_id("your-role-id");
     /// match client.check_all_projects_permission_for_agency(request).await {
     ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
@@ -10652,7 +10650,7 @@ impl crate::Client {
             &CHECK_ALL_PROJECTS_PERMISSION_FOR_AGENCY_OPERATION,
         );
         call.set_path("agency_id", request.agency_id);
-        call.set_path("domain_id", request.domain_id);
+        call.domain_id_param("domain_id", request.domain_id);
         call.set_path("role_id", request.role_id);
         let response = self.core.send(call).await?;
         Ok(CheckAllProjectsPermissionForAgencyResponse {
@@ -11485,8 +11483,7 @@ impl crate::Client {
     /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
     /// use huaweicloud_iam::operations::ShowDomainQuotaRequest;
     ///
-    /// let request = ShowDomainQuotaRequest::new()
-    ///     .domain_id("your-domain-id");
+    /// let request = ShowDomainQuotaRequest::new();
     /// match client.show_domain_quota(request).await {
     ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
     ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
@@ -11501,7 +11498,7 @@ impl crate::Client {
         request: ShowDomainQuotaRequest,
     ) -> Result<ShowDomainQuotaResponse, rt::Error> {
         let mut call = rt::Call::new(&SHOW_DOMAIN_QUOTA_OPERATION);
-        call.set_path("domain_id", request.domain_id);
+        call.domain_id_param("domain_id", request.domain_id);
         call.set_query("type", request.r#type.map(Into::into), false);
         let response = self.core.send(call).await?;
         Ok(ShowDomainQuotaResponse {
@@ -11525,7 +11522,8 @@ impl crate::Client {
     /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
     /// use huaweicloud_iam::operations::ShowProjectQuotaRequest;
     ///
-    /// let request = ShowProjectQuotaRequest::new();
+    /// let request = ShowProjectQuotaRequest::new()
+    ///     .project_id("your-project-id");
     /// match client.show_project_quota(request).await {
     ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
     ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
@@ -11540,7 +11538,7 @@ impl crate::Client {
         request: ShowProjectQuotaRequest,
     ) -> Result<ShowProjectQuotaResponse, rt::Error> {
         let mut call = rt::Call::new(&SHOW_PROJECT_QUOTA_OPERATION);
-        call.project_id_param("project_id", request.project_id);
+        call.set_path("project_id", request.project_id);
         let response = self.core.send(call).await?;
         Ok(ShowProjectQuotaResponse {
             status: response.status(),
@@ -11766,8 +11764,7 @@ impl crate::Client {
     /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
     /// use huaweicloud_iam::operations::ShowDomainApiAclPolicyRequest;
     ///
-    /// let request = ShowDomainApiAclPolicyRequest::new()
-    ///     .domain_id("your-domain-id");
+    /// let request = ShowDomainApiAclPolicyRequest::new();
     /// match client.show_domain_api_acl_policy(request).await {
     ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
     ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
@@ -11782,7 +11779,7 @@ impl crate::Client {
         request: ShowDomainApiAclPolicyRequest,
     ) -> Result<ShowDomainApiAclPolicyResponse, rt::Error> {
         let mut call = rt::Call::new(&SHOW_DOMAIN_API_ACL_POLICY_OPERATION);
-        call.set_path("domain_id", request.domain_id);
+        call.domain_id_param("domain_id", request.domain_id);
         let response = self.core.send(call).await?;
         Ok(ShowDomainApiAclPolicyResponse {
             status: response.status(),
@@ -11805,8 +11802,7 @@ impl crate::Client {
     /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
     /// use huaweicloud_iam::operations::UpdateDomainApiAclPolicyRequest;
     ///
-    /// let request = UpdateDomainApiAclPolicyRequest::new()
-    ///     .domain_id("your-domain-id");
+    /// let request = UpdateDomainApiAclPolicyRequest::new();
     /// match client.update_domain_api_acl_policy(request).await {
     ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
     ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
@@ -11821,7 +11817,7 @@ impl crate::Client {
         request: UpdateDomainApiAclPolicyRequest,
     ) -> Result<UpdateDomainApiAclPolicyResponse, rt::Error> {
         let mut call = rt::Call::new(&UPDATE_DOMAIN_API_ACL_POLICY_OPERATION);
-        call.set_path("domain_id", request.domain_id);
+        call.domain_id_param("domain_id", request.domain_id);
         call.set_json_body(
             "application/json;charset=utf-8",
             request.body.as_ref(),
@@ -11849,8 +11845,7 @@ impl crate::Client {
     /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
     /// use huaweicloud_iam::operations::ShowDomainConsoleAclPolicyRequest;
     ///
-    /// let request = ShowDomainConsoleAclPolicyRequest::new()
-    ///     .domain_id("your-domain-id");
+    /// let request = ShowDomainConsoleAclPolicyRequest::new();
     /// match client.show_domain_console_acl_policy(request).await {
     ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
     ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
@@ -11865,7 +11860,7 @@ impl crate::Client {
         request: ShowDomainConsoleAclPolicyRequest,
     ) -> Result<ShowDomainConsoleAclPolicyResponse, rt::Error> {
         let mut call = rt::Call::new(&SHOW_DOMAIN_CONSOLE_ACL_POLICY_OPERATION);
-        call.set_path("domain_id", request.domain_id);
+        call.domain_id_param("domain_id", request.domain_id);
         let response = self.core.send(call).await?;
         Ok(ShowDomainConsoleAclPolicyResponse {
             status: response.status(),
@@ -11888,8 +11883,7 @@ impl crate::Client {
     /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
     /// use huaweicloud_iam::operations::UpdateDomainConsoleAclPolicyRequest;
     ///
-    /// let request = UpdateDomainConsoleAclPolicyRequest::new()
-    ///     .domain_id("your-domain-id");
+    /// let request = UpdateDomainConsoleAclPolicyRequest::new();
     /// match client.update_domain_console_acl_policy(request).await {
     ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
     ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
@@ -11904,7 +11898,7 @@ impl crate::Client {
         request: UpdateDomainConsoleAclPolicyRequest,
     ) -> Result<UpdateDomainConsoleAclPolicyResponse, rt::Error> {
         let mut call = rt::Call::new(&UPDATE_DOMAIN_CONSOLE_ACL_POLICY_OPERATION);
-        call.set_path("domain_id", request.domain_id);
+        call.domain_id_param("domain_id", request.domain_id);
         call.set_json_body(
             "application/json;charset=utf-8",
             request.body.as_ref(),
@@ -11932,8 +11926,7 @@ impl crate::Client {
     /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
     /// use huaweicloud_iam::operations::ShowDomainLoginPolicyRequest;
     ///
-    /// let request = ShowDomainLoginPolicyRequest::new()
-    ///     .domain_id("your-domain-id");
+    /// let request = ShowDomainLoginPolicyRequest::new();
     /// match client.show_domain_login_policy(request).await {
     ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
     ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
@@ -11948,7 +11941,7 @@ impl crate::Client {
         request: ShowDomainLoginPolicyRequest,
     ) -> Result<ShowDomainLoginPolicyResponse, rt::Error> {
         let mut call = rt::Call::new(&SHOW_DOMAIN_LOGIN_POLICY_OPERATION);
-        call.set_path("domain_id", request.domain_id);
+        call.domain_id_param("domain_id", request.domain_id);
         let response = self.core.send(call).await?;
         Ok(ShowDomainLoginPolicyResponse {
             status: response.status(),
@@ -11971,8 +11964,7 @@ impl crate::Client {
     /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
     /// use huaweicloud_iam::operations::UpdateDomainLoginPolicyRequest;
     ///
-    /// let request = UpdateDomainLoginPolicyRequest::new()
-    ///     .domain_id("your-domain-id");
+    /// let request = UpdateDomainLoginPolicyRequest::new();
     /// match client.update_domain_login_policy(request).await {
     ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
     ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
@@ -11987,7 +11979,7 @@ impl crate::Client {
         request: UpdateDomainLoginPolicyRequest,
     ) -> Result<UpdateDomainLoginPolicyResponse, rt::Error> {
         let mut call = rt::Call::new(&UPDATE_DOMAIN_LOGIN_POLICY_OPERATION);
-        call.set_path("domain_id", request.domain_id);
+        call.domain_id_param("domain_id", request.domain_id);
         call.set_json_body(
             "application/json;charset=utf-8",
             request.body.as_ref(),
@@ -12015,8 +12007,7 @@ impl crate::Client {
     /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
     /// use huaweicloud_iam::operations::ShowDomainPasswordPolicyRequest;
     ///
-    /// let request = ShowDomainPasswordPolicyRequest::new()
-    ///     .domain_id("your-domain-id");
+    /// let request = ShowDomainPasswordPolicyRequest::new();
     /// match client.show_domain_password_policy(request).await {
     ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
     ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
@@ -12031,7 +12022,7 @@ impl crate::Client {
         request: ShowDomainPasswordPolicyRequest,
     ) -> Result<ShowDomainPasswordPolicyResponse, rt::Error> {
         let mut call = rt::Call::new(&SHOW_DOMAIN_PASSWORD_POLICY_OPERATION);
-        call.set_path("domain_id", request.domain_id);
+        call.domain_id_param("domain_id", request.domain_id);
         let response = self.core.send(call).await?;
         Ok(ShowDomainPasswordPolicyResponse {
             status: response.status(),
@@ -12054,8 +12045,7 @@ impl crate::Client {
     /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
     /// use huaweicloud_iam::operations::UpdateDomainPasswordPolicyRequest;
     ///
-    /// let request = UpdateDomainPasswordPolicyRequest::new()
-    ///     .domain_id("your-domain-id");
+    /// let request = UpdateDomainPasswordPolicyRequest::new();
     /// match client.update_domain_password_policy(request).await {
     ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
     ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
@@ -12070,7 +12060,7 @@ impl crate::Client {
         request: UpdateDomainPasswordPolicyRequest,
     ) -> Result<UpdateDomainPasswordPolicyResponse, rt::Error> {
         let mut call = rt::Call::new(&UPDATE_DOMAIN_PASSWORD_POLICY_OPERATION);
-        call.set_path("domain_id", request.domain_id);
+        call.domain_id_param("domain_id", request.domain_id);
         call.set_json_body(
             "application/json;charset=utf-8",
             request.body.as_ref(),
@@ -12098,8 +12088,7 @@ impl crate::Client {
     /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
     /// use huaweicloud_iam::operations::ShowDomainProtectPolicyRequest;
     ///
-    /// let request = ShowDomainProtectPolicyRequest::new()
-    ///     .domain_id("your-domain-id");
+    /// let request = ShowDomainProtectPolicyRequest::new();
     /// match client.show_domain_protect_policy(request).await {
     ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
     ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
@@ -12114,7 +12103,7 @@ impl crate::Client {
         request: ShowDomainProtectPolicyRequest,
     ) -> Result<ShowDomainProtectPolicyResponse, rt::Error> {
         let mut call = rt::Call::new(&SHOW_DOMAIN_PROTECT_POLICY_OPERATION);
-        call.set_path("domain_id", request.domain_id);
+        call.domain_id_param("domain_id", request.domain_id);
         let response = self.core.send(call).await?;
         Ok(ShowDomainProtectPolicyResponse {
             status: response.status(),
@@ -12137,8 +12126,7 @@ impl crate::Client {
     /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
     /// use huaweicloud_iam::operations::UpdateDomainProtectPolicyRequest;
     ///
-    /// let request = UpdateDomainProtectPolicyRequest::new()
-    ///     .domain_id("your-domain-id");
+    /// let request = UpdateDomainProtectPolicyRequest::new();
     /// match client.update_domain_protect_policy(request).await {
     ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
     ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
@@ -12153,7 +12141,7 @@ impl crate::Client {
         request: UpdateDomainProtectPolicyRequest,
     ) -> Result<UpdateDomainProtectPolicyResponse, rt::Error> {
         let mut call = rt::Call::new(&UPDATE_DOMAIN_PROTECT_POLICY_OPERATION);
-        call.set_path("domain_id", request.domain_id);
+        call.domain_id_param("domain_id", request.domain_id);
         call.set_json_body(
             "application/json;charset=utf-8",
             request.body.as_ref(),
@@ -13165,7 +13153,6 @@ impl crate::Client {
     /// use huaweicloud_iam::operations::KeystoneListAllProjectPermissionsForGroupRequest;
     ///
     /// let request = KeystoneListAllProjectPermissionsForGroupRequest::new()
-    ///     .domain_id("your-domain-id")
     ///     .group_id("your-group-id");
     /// match client.keystone_list_all_project_permissions_for_group(request).await {
     ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
@@ -13183,7 +13170,7 @@ impl crate::Client {
         let mut call = rt::Call::new(
             &KEYSTONE_LIST_ALL_PROJECT_PERMISSIONS_FOR_GROUP_OPERATION,
         );
-        call.set_path("domain_id", request.domain_id);
+        call.domain_id_param("domain_id", request.domain_id);
         call.set_path("group_id", request.group_id);
         let response = self.core.send(call).await?;
         Ok(KeystoneListAllProjectPermissionsForGroupResponse {
@@ -13208,7 +13195,6 @@ impl crate::Client {
     /// use huaweicloud_iam::operations::UpdateDomainGroupInheritRoleRequest;
     ///
     /// let request = UpdateDomainGroupInheritRoleRequest::new()
-    ///     .domain_id("your-domain-id")
     ///     .group_id("your-group-id")
     ///     .role_id("your-role-id");
     /// match client.update_domain_group_inherit_role(request).await {
@@ -13225,7 +13211,7 @@ impl crate::Client {
         request: UpdateDomainGroupInheritRoleRequest,
     ) -> Result<UpdateDomainGroupInheritRoleResponse, rt::Error> {
         let mut call = rt::Call::new(&UPDATE_DOMAIN_GROUP_INHERIT_ROLE_OPERATION);
-        call.set_path("domain_id", request.domain_id);
+        call.domain_id_param("domain_id", request.domain_id);
         call.set_path("group_id", request.group_id);
         call.set_path("role_id", request.role_id);
         let response = self.core.send(call).await?;
@@ -13250,7 +13236,6 @@ impl crate::Client {
     /// use huaweicloud_iam::operations::DeleteDomainGroupInheritedRoleRequest;
     ///
     /// let request = DeleteDomainGroupInheritedRoleRequest::new()
-    ///     .domain_id("your-domain-id")
     ///     .group_id("your-group-id")
     ///     .role_id("your-role-id");
     /// match client.delete_domain_group_inherited_role(request).await {
@@ -13267,7 +13252,7 @@ impl crate::Client {
         request: DeleteDomainGroupInheritedRoleRequest,
     ) -> Result<DeleteDomainGroupInheritedRoleResponse, rt::Error> {
         let mut call = rt::Call::new(&DELETE_DOMAIN_GROUP_INHERITED_ROLE_OPERATION);
-        call.set_path("domain_id", request.domain_id);
+        call.domain_id_param("domain_id", request.domain_id);
         call.set_path("group_id", request.group_id);
         call.set_path("role_id", request.role_id);
         let response = self.core.send(call).await?;
@@ -13292,7 +13277,6 @@ impl crate::Client {
     /// use huaweicloud_iam::operations::KeystoneCheckroleForGroupRequest;
     ///
     /// let request = KeystoneCheckroleForGroupRequest::new()
-    ///     .domain_id("your-domain-id")
     ///     .group_id("your-group-id")
     ///     .role_id("your-role-id");
     /// match client.keystone_checkrole_for_group(request).await {
@@ -13309,7 +13293,7 @@ impl crate::Client {
         request: KeystoneCheckroleForGroupRequest,
     ) -> Result<KeystoneCheckroleForGroupResponse, rt::Error> {
         let mut call = rt::Call::new(&KEYSTONE_CHECKROLE_FOR_GROUP_OPERATION);
-        call.set_path("domain_id", request.domain_id);
+        call.domain_id_param("domain_id", request.domain_id);
         call.set_path("group_id", request.group_id);
         call.set_path("role_id", request.role_id);
         let response = self.core.send(call).await?;
@@ -13531,8 +13515,7 @@ impl crate::Client {
     /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
     /// use huaweicloud_iam::operations::KeystoneShowSecurityComplianceRequest;
     ///
-    /// let request = KeystoneShowSecurityComplianceRequest::new()
-    ///     .domain_id("your-domain-id");
+    /// let request = KeystoneShowSecurityComplianceRequest::new();
     /// match client.keystone_show_security_compliance(request).await {
     ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
     ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
@@ -13547,7 +13530,7 @@ impl crate::Client {
         request: KeystoneShowSecurityComplianceRequest,
     ) -> Result<KeystoneShowSecurityComplianceResponse, rt::Error> {
         let mut call = rt::Call::new(&KEYSTONE_SHOW_SECURITY_COMPLIANCE_OPERATION);
-        call.set_path("domain_id", request.domain_id);
+        call.domain_id_param("domain_id", request.domain_id);
         let response = self.core.send(call).await?;
         Ok(KeystoneShowSecurityComplianceResponse {
             status: response.status(),
@@ -13571,7 +13554,6 @@ impl crate::Client {
     /// use huaweicloud_iam::operations::KeystoneShowSecurityComplianceByOptionRequest;
     ///
     /// let request = KeystoneShowSecurityComplianceByOptionRequest::new()
-    ///     .domain_id("your-domain-id")
     ///     .option("your-option");
     /// match client.keystone_show_security_compliance_by_option(request).await {
     ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
@@ -13589,7 +13571,7 @@ impl crate::Client {
         let mut call = rt::Call::new(
             &KEYSTONE_SHOW_SECURITY_COMPLIANCE_BY_OPTION_OPERATION,
         );
-        call.set_path("domain_id", request.domain_id);
+        call.domain_id_param("domain_id", request.domain_id);
         call.set_path("option", request.option);
         let response = self.core.send(call).await?;
         Ok(KeystoneShowSecurityComplianceByOptionResponse {
@@ -13614,7 +13596,6 @@ impl crate::Client {
     /// use huaweicloud_iam::operations::KeystoneListDomainPermissionsForGroupRequest;
     ///
     /// let request = KeystoneListDomainPermissionsForGroupRequest::new()
-    ///     .domain_id("your-domain-id")
     ///     .group_id("your-group-id");
     /// match client.keystone_list_domain_permissions_for_group(request).await {
     ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
@@ -13632,7 +13613,7 @@ impl crate::Client {
         let mut call = rt::Call::new(
             &KEYSTONE_LIST_DOMAIN_PERMISSIONS_FOR_GROUP_OPERATION,
         );
-        call.set_path("domain_id", request.domain_id);
+        call.domain_id_param("domain_id", request.domain_id);
         call.set_path("group_id", request.group_id);
         let response = self.core.send(call).await?;
         Ok(KeystoneListDomainPermissionsForGroupResponse {
@@ -13657,7 +13638,6 @@ impl crate::Client {
     /// use huaweicloud_iam::operations::KeystoneAssociateGroupWithDomainPermissionRequest;
     ///
     /// let request = KeystoneAssociateGroupWithDomainPermissionRequest::new()
-    ///     .domain_id("your-domain-id")
     ///     .group_id("your-group-id")
     ///     .role_id("your-role-id");
     /// match client.keystone_associate_group_with_domain_permission(request).await {
@@ -13676,7 +13656,7 @@ impl crate::Client {
         let mut call = rt::Call::new(
             &KEYSTONE_ASSOCIATE_GROUP_WITH_DOMAIN_PERMISSION_OPERATION,
         );
-        call.set_path("domain_id", request.domain_id);
+        call.domain_id_param("domain_id", request.domain_id);
         call.set_path("group_id", request.group_id);
         call.set_path("role_id", request.role_id);
         let response = self.core.send(call).await?;
@@ -13701,7 +13681,6 @@ impl crate::Client {
     /// use huaweicloud_iam::operations::KeystoneRemoveDomainPermissionFromGroupRequest;
     ///
     /// let request = KeystoneRemoveDomainPermissionFromGroupRequest::new()
-    ///     .domain_id("your-domain-id")
     ///     .group_id("your-group-id")
     ///     .role_id("your-role-id");
     /// match client.keystone_remove_domain_permission_from_group(request).await {
@@ -13720,7 +13699,7 @@ impl crate::Client {
         let mut call = rt::Call::new(
             &KEYSTONE_REMOVE_DOMAIN_PERMISSION_FROM_GROUP_OPERATION,
         );
-        call.set_path("domain_id", request.domain_id);
+        call.domain_id_param("domain_id", request.domain_id);
         call.set_path("group_id", request.group_id);
         call.set_path("role_id", request.role_id);
         let response = self.core.send(call).await?;
@@ -13745,7 +13724,6 @@ impl crate::Client {
     /// use huaweicloud_iam::operations::KeystoneCheckDomainPermissionForGroupRequest;
     ///
     /// let request = KeystoneCheckDomainPermissionForGroupRequest::new()
-    ///     .domain_id("your-domain-id")
     ///     .group_id("your-group-id")
     ///     .role_id("your-role-id");
     /// match client.keystone_check_domain_permission_for_group(request).await {
@@ -13764,7 +13742,7 @@ impl crate::Client {
         let mut call = rt::Call::new(
             &KEYSTONE_CHECK_DOMAIN_PERMISSION_FOR_GROUP_OPERATION,
         );
-        call.set_path("domain_id", request.domain_id);
+        call.domain_id_param("domain_id", request.domain_id);
         call.set_path("group_id", request.group_id);
         call.set_path("role_id", request.role_id);
         let response = self.core.send(call).await?;
@@ -14313,7 +14291,8 @@ impl crate::Client {
     /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
     /// use huaweicloud_iam::operations::KeystoneShowProjectRequest;
     ///
-    /// let request = KeystoneShowProjectRequest::new();
+    /// let request = KeystoneShowProjectRequest::new()
+    ///     .project_id("your-project-id");
     /// match client.keystone_show_project(request).await {
     ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
     ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
@@ -14328,7 +14307,7 @@ impl crate::Client {
         request: KeystoneShowProjectRequest,
     ) -> Result<KeystoneShowProjectResponse, rt::Error> {
         let mut call = rt::Call::new(&KEYSTONE_SHOW_PROJECT_OPERATION);
-        call.project_id_param("project_id", request.project_id);
+        call.set_path("project_id", request.project_id);
         let response = self.core.send(call).await?;
         Ok(KeystoneShowProjectResponse {
             status: response.status(),
@@ -14351,7 +14330,8 @@ impl crate::Client {
     /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
     /// use huaweicloud_iam::operations::KeystoneUpdateProjectRequest;
     ///
-    /// let request = KeystoneUpdateProjectRequest::new();
+    /// let request = KeystoneUpdateProjectRequest::new()
+    ///     .project_id("your-project-id");
     /// match client.keystone_update_project(request).await {
     ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
     ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
@@ -14366,7 +14346,7 @@ impl crate::Client {
         request: KeystoneUpdateProjectRequest,
     ) -> Result<KeystoneUpdateProjectResponse, rt::Error> {
         let mut call = rt::Call::new(&KEYSTONE_UPDATE_PROJECT_OPERATION);
-        call.project_id_param("project_id", request.project_id);
+        call.set_path("project_id", request.project_id);
         call.set_json_body(
             "application/json;charset=utf-8",
             request.body.as_ref(),
@@ -14395,6 +14375,7 @@ impl crate::Client {
     /// use huaweicloud_iam::operations::KeystoneListProjectPermissionsForGroupRequest;
     ///
     /// let request = KeystoneListProjectPermissionsForGroupRequest::new()
+    ///     .project_id("your-project-id")
     ///     .group_id("your-group-id");
     /// match client.keystone_list_project_permissions_for_group(request).await {
     ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
@@ -14412,7 +14393,7 @@ impl crate::Client {
         let mut call = rt::Call::new(
             &KEYSTONE_LIST_PROJECT_PERMISSIONS_FOR_GROUP_OPERATION,
         );
-        call.project_id_param("project_id", request.project_id);
+        call.set_path("project_id", request.project_id);
         call.set_path("group_id", request.group_id);
         let response = self.core.send(call).await?;
         Ok(KeystoneListProjectPermissionsForGroupResponse {
@@ -14437,6 +14418,7 @@ impl crate::Client {
     /// use huaweicloud_iam::operations::KeystoneAssociateGroupWithProjectPermissionRequest;
     ///
     /// let request = KeystoneAssociateGroupWithProjectPermissionRequest::new()
+    ///     .project_id("your-project-id")
     ///     .group_id("your-group-id")
     ///     .role_id("your-role-id");
     /// match client.keystone_associate_group_with_project_permission(request).await {
@@ -14455,7 +14437,7 @@ impl crate::Client {
         let mut call = rt::Call::new(
             &KEYSTONE_ASSOCIATE_GROUP_WITH_PROJECT_PERMISSION_OPERATION,
         );
-        call.project_id_param("project_id", request.project_id);
+        call.set_path("project_id", request.project_id);
         call.set_path("group_id", request.group_id);
         call.set_path("role_id", request.role_id);
         let response = self.core.send(call).await?;
@@ -14480,6 +14462,7 @@ impl crate::Client {
     /// use huaweicloud_iam::operations::KeystoneRemoveProjectPermissionFromGroupRequest;
     ///
     /// let request = KeystoneRemoveProjectPermissionFromGroupRequest::new()
+    ///     .project_id("your-project-id")
     ///     .group_id("your-group-id")
     ///     .role_id("your-role-id");
     /// match client.keystone_remove_project_permission_from_group(request).await {
@@ -14498,7 +14481,7 @@ impl crate::Client {
         let mut call = rt::Call::new(
             &KEYSTONE_REMOVE_PROJECT_PERMISSION_FROM_GROUP_OPERATION,
         );
-        call.project_id_param("project_id", request.project_id);
+        call.set_path("project_id", request.project_id);
         call.set_path("group_id", request.group_id);
         call.set_path("role_id", request.role_id);
         let response = self.core.send(call).await?;
@@ -14523,6 +14506,7 @@ impl crate::Client {
     /// use huaweicloud_iam::operations::KeystoneCheckProjectPermissionForGroupRequest;
     ///
     /// let request = KeystoneCheckProjectPermissionForGroupRequest::new()
+    ///     .project_id("your-project-id")
     ///     .group_id("your-group-id")
     ///     .role_id("your-role-id");
     /// match client.keystone_check_project_permission_for_group(request).await {
@@ -14541,7 +14525,7 @@ impl crate::Client {
         let mut call = rt::Call::new(
             &KEYSTONE_CHECK_PROJECT_PERMISSION_FOR_GROUP_OPERATION,
         );
-        call.project_id_param("project_id", request.project_id);
+        call.set_path("project_id", request.project_id);
         call.set_path("group_id", request.group_id);
         call.set_path("role_id", request.role_id);
         let response = self.core.send(call).await?;

@@ -45,6 +45,7 @@ pub static SERVICE: rt::Service = rt::Service {
         "cn-southwest-3",
         "cn-north-12",
     ],
+    global: false,
 };
 
 /// An async client of Vpc: one method per operation of the spec. Cheap to clone; clones share connections.

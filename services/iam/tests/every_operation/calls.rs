@@ -24,7 +24,7 @@ fn every_operation_answers_through_the_mock() {
                 .endpoint(mock.endpoint())
                 .credentials(
                     huaweicloud_iam::Credentials::ak_sk("MOCKAK", "MOCKSK")
-                        .with_project_id("mock-project"),
+                        .with_domain_id("mock-domain"),
                 )
                 .build()
                 .expect("the client builds");
@@ -864,7 +864,8 @@ fn __show_project_details_and_status<'a>(
     >,
 > {
     ::std::boxed::Box::pin(async move {
-        let request = huaweicloud_iam::operations::ShowProjectDetailsAndStatusRequest::new();
+        let request = huaweicloud_iam::operations::ShowProjectDetailsAndStatusRequest::new()
+            .project_id("x");
         let response = client.show_project_details_and_status(request).await?;
         let _ = response;
         ::std::result::Result::Ok(())
@@ -885,6 +886,7 @@ fn __update_project_status<'a>(
 > {
     ::std::boxed::Box::pin(async move {
         let request = huaweicloud_iam::operations::UpdateProjectStatusRequest::new()
+            .project_id("x")
             .body(
                 rt::serde_json::from_value::<
                     ::huaweicloud_iam::models::UpdateProjectStatusRequestBody,
@@ -1039,7 +1041,6 @@ fn __list_domain_permissions_for_agency<'a>(
 > {
     ::std::boxed::Box::pin(async move {
         let request = huaweicloud_iam::operations::ListDomainPermissionsForAgencyRequest::new()
-            .domain_id("x")
             .agency_id("x");
         let response = client.list_domain_permissions_for_agency(request).await?;
         let _ = response;
@@ -1061,7 +1062,6 @@ fn __associate_agency_with_domain_permission<'a>(
 > {
     ::std::boxed::Box::pin(async move {
         let request = huaweicloud_iam::operations::AssociateAgencyWithDomainPermissionRequest::new()
-            .domain_id("x")
             .agency_id("x")
             .role_id("x");
         let response = client.associate_agency_with_domain_permission(request).await?;
@@ -1084,7 +1084,6 @@ fn __remove_domain_permission_from_agency<'a>(
 > {
     ::std::boxed::Box::pin(async move {
         let request = huaweicloud_iam::operations::RemoveDomainPermissionFromAgencyRequest::new()
-            .domain_id("x")
             .agency_id("x")
             .role_id("x");
         let response = client.remove_domain_permission_from_agency(request).await?;
@@ -1107,7 +1106,6 @@ fn __check_domain_permission_for_agency<'a>(
 > {
     ::std::boxed::Box::pin(async move {
         let request = huaweicloud_iam::operations::CheckDomainPermissionForAgencyRequest::new()
-            .domain_id("x")
             .agency_id("x")
             .role_id("x");
         let response = client.check_domain_permission_for_agency(request).await?;
@@ -1130,6 +1128,7 @@ fn __list_project_permissions_for_agency<'a>(
 > {
     ::std::boxed::Box::pin(async move {
         let request = huaweicloud_iam::operations::ListProjectPermissionsForAgencyRequest::new()
+            .project_id("x")
             .agency_id("x");
         let response = client.list_project_permissions_for_agency(request).await?;
         let _ = response;
@@ -1151,6 +1150,7 @@ fn __associate_agency_with_project_permission<'a>(
 > {
     ::std::boxed::Box::pin(async move {
         let request = huaweicloud_iam::operations::AssociateAgencyWithProjectPermissionRequest::new()
+            .project_id("x")
             .agency_id("x")
             .role_id("x");
         let response = client.associate_agency_with_project_permission(request).await?;
@@ -1173,6 +1173,7 @@ fn __remove_project_permission_from_agency<'a>(
 > {
     ::std::boxed::Box::pin(async move {
         let request = huaweicloud_iam::operations::RemoveProjectPermissionFromAgencyRequest::new()
+            .project_id("x")
             .agency_id("x")
             .role_id("x");
         let response = client.remove_project_permission_from_agency(request).await?;
@@ -1195,6 +1196,7 @@ fn __check_project_permission_for_agency<'a>(
 > {
     ::std::boxed::Box::pin(async move {
         let request = huaweicloud_iam::operations::CheckProjectPermissionForAgencyRequest::new()
+            .project_id("x")
             .agency_id("x")
             .role_id("x");
         let response = client.check_project_permission_for_agency(request).await?;
@@ -1514,8 +1516,7 @@ fn __list_all_projects_permissions_for_agency<'a>(
 > {
     ::std::boxed::Box::pin(async move {
         let request = huaweicloud_iam::operations::ListAllProjectsPermissionsForAgencyRequest::new()
-            .agency_id("x")
-            .domain_id("x");
+            .agency_id("x");
         let response = client.list_all_projects_permissions_for_agency(request).await?;
         let _ = response;
         ::std::result::Result::Ok(())
@@ -1537,7 +1538,6 @@ fn __associate_agency_with_all_projects_permission<'a>(
     ::std::boxed::Box::pin(async move {
         let request = huaweicloud_iam::operations::AssociateAgencyWithAllProjectsPermissionRequest::new()
             .agency_id("x")
-            .domain_id("x")
             .role_id("x");
         let response = client
             .associate_agency_with_all_projects_permission(request)
@@ -1562,7 +1562,6 @@ fn __remove_all_projects_permission_from_agency<'a>(
     ::std::boxed::Box::pin(async move {
         let request = huaweicloud_iam::operations::RemoveAllProjectsPermissionFromAgencyRequest::new()
             .agency_id("x")
-            .domain_id("x")
             .role_id("x");
         let response = client.remove_all_projects_permission_from_agency(request).await?;
         let _ = response;
@@ -1585,7 +1584,6 @@ fn __check_all_projects_permission_for_agency<'a>(
     ::std::boxed::Box::pin(async move {
         let request = huaweicloud_iam::operations::CheckAllProjectsPermissionForAgencyRequest::new()
             .agency_id("x")
-            .domain_id("x")
             .role_id("x");
         let response = client.check_all_projects_permission_for_agency(request).await?;
         let _ = response;
@@ -2076,8 +2074,7 @@ fn __show_domain_quota<'a>(
     >,
 > {
     ::std::boxed::Box::pin(async move {
-        let request = huaweicloud_iam::operations::ShowDomainQuotaRequest::new()
-            .domain_id("x");
+        let request = huaweicloud_iam::operations::ShowDomainQuotaRequest::new();
         let response = client.show_domain_quota(request).await?;
         let _ = response;
         ::std::result::Result::Ok(())
@@ -2097,7 +2094,8 @@ fn __show_project_quota<'a>(
     >,
 > {
     ::std::boxed::Box::pin(async move {
-        let request = huaweicloud_iam::operations::ShowProjectQuotaRequest::new();
+        let request = huaweicloud_iam::operations::ShowProjectQuotaRequest::new()
+            .project_id("x");
         let response = client.show_project_quota(request).await?;
         let _ = response;
         ::std::result::Result::Ok(())
@@ -2240,8 +2238,7 @@ fn __show_domain_api_acl_policy<'a>(
     >,
 > {
     ::std::boxed::Box::pin(async move {
-        let request = huaweicloud_iam::operations::ShowDomainApiAclPolicyRequest::new()
-            .domain_id("x");
+        let request = huaweicloud_iam::operations::ShowDomainApiAclPolicyRequest::new();
         let response = client.show_domain_api_acl_policy(request).await?;
         let _ = response;
         ::std::result::Result::Ok(())
@@ -2262,7 +2259,6 @@ fn __update_domain_api_acl_policy<'a>(
 > {
     ::std::boxed::Box::pin(async move {
         let request = huaweicloud_iam::operations::UpdateDomainApiAclPolicyRequest::new()
-            .domain_id("x")
             .body(
                 rt::serde_json::from_value::<
                     ::huaweicloud_iam::models::UpdateDomainApiAclPolicyRequestBody,
@@ -2292,8 +2288,7 @@ fn __show_domain_console_acl_policy<'a>(
     >,
 > {
     ::std::boxed::Box::pin(async move {
-        let request = huaweicloud_iam::operations::ShowDomainConsoleAclPolicyRequest::new()
-            .domain_id("x");
+        let request = huaweicloud_iam::operations::ShowDomainConsoleAclPolicyRequest::new();
         let response = client.show_domain_console_acl_policy(request).await?;
         let _ = response;
         ::std::result::Result::Ok(())
@@ -2314,7 +2309,6 @@ fn __update_domain_console_acl_policy<'a>(
 > {
     ::std::boxed::Box::pin(async move {
         let request = huaweicloud_iam::operations::UpdateDomainConsoleAclPolicyRequest::new()
-            .domain_id("x")
             .body(
                 rt::serde_json::from_value::<
                     ::huaweicloud_iam::models::UpdateDomainConsoleAclPolicyRequestBody,
@@ -2344,8 +2338,7 @@ fn __show_domain_login_policy<'a>(
     >,
 > {
     ::std::boxed::Box::pin(async move {
-        let request = huaweicloud_iam::operations::ShowDomainLoginPolicyRequest::new()
-            .domain_id("x");
+        let request = huaweicloud_iam::operations::ShowDomainLoginPolicyRequest::new();
         let response = client.show_domain_login_policy(request).await?;
         let _ = response;
         ::std::result::Result::Ok(())
@@ -2366,7 +2359,6 @@ fn __update_domain_login_policy<'a>(
 > {
     ::std::boxed::Box::pin(async move {
         let request = huaweicloud_iam::operations::UpdateDomainLoginPolicyRequest::new()
-            .domain_id("x")
             .body(
                 rt::serde_json::from_value::<
                     ::huaweicloud_iam::models::UpdateDomainLoginPolicyRequestBody,
@@ -2396,8 +2388,7 @@ fn __show_domain_password_policy<'a>(
     >,
 > {
     ::std::boxed::Box::pin(async move {
-        let request = huaweicloud_iam::operations::ShowDomainPasswordPolicyRequest::new()
-            .domain_id("x");
+        let request = huaweicloud_iam::operations::ShowDomainPasswordPolicyRequest::new();
         let response = client.show_domain_password_policy(request).await?;
         let _ = response;
         ::std::result::Result::Ok(())
@@ -2418,7 +2409,6 @@ fn __update_domain_password_policy<'a>(
 > {
     ::std::boxed::Box::pin(async move {
         let request = huaweicloud_iam::operations::UpdateDomainPasswordPolicyRequest::new()
-            .domain_id("x")
             .body(
                 rt::serde_json::from_value::<
                     ::huaweicloud_iam::models::UpdateDomainPasswordPolicyRequestBody,
@@ -2448,8 +2438,7 @@ fn __show_domain_protect_policy<'a>(
     >,
 > {
     ::std::boxed::Box::pin(async move {
-        let request = huaweicloud_iam::operations::ShowDomainProtectPolicyRequest::new()
-            .domain_id("x");
+        let request = huaweicloud_iam::operations::ShowDomainProtectPolicyRequest::new();
         let response = client.show_domain_protect_policy(request).await?;
         let _ = response;
         ::std::result::Result::Ok(())
@@ -2470,7 +2459,6 @@ fn __update_domain_protect_policy<'a>(
 > {
     ::std::boxed::Box::pin(async move {
         let request = huaweicloud_iam::operations::UpdateDomainProtectPolicyRequest::new()
-            .domain_id("x")
             .body(
                 rt::serde_json::from_value::<
                     ::huaweicloud_iam::models::UpdateDomainProtectPolicyRequestBody,
@@ -3102,7 +3090,6 @@ fn __keystone_list_all_project_permissions_for_group<'a>(
 > {
     ::std::boxed::Box::pin(async move {
         let request = huaweicloud_iam::operations::KeystoneListAllProjectPermissionsForGroupRequest::new()
-            .domain_id("x")
             .group_id("x");
         let response = client
             .keystone_list_all_project_permissions_for_group(request)
@@ -3126,7 +3113,6 @@ fn __update_domain_group_inherit_role<'a>(
 > {
     ::std::boxed::Box::pin(async move {
         let request = huaweicloud_iam::operations::UpdateDomainGroupInheritRoleRequest::new()
-            .domain_id("x")
             .group_id("x")
             .role_id("x");
         let response = client.update_domain_group_inherit_role(request).await?;
@@ -3149,7 +3135,6 @@ fn __delete_domain_group_inherited_role<'a>(
 > {
     ::std::boxed::Box::pin(async move {
         let request = huaweicloud_iam::operations::DeleteDomainGroupInheritedRoleRequest::new()
-            .domain_id("x")
             .group_id("x")
             .role_id("x");
         let response = client.delete_domain_group_inherited_role(request).await?;
@@ -3172,7 +3157,6 @@ fn __keystone_checkrole_for_group<'a>(
 > {
     ::std::boxed::Box::pin(async move {
         let request = huaweicloud_iam::operations::KeystoneCheckroleForGroupRequest::new()
-            .domain_id("x")
             .group_id("x")
             .role_id("x");
         let response = client.keystone_checkrole_for_group(request).await?;
@@ -3305,8 +3289,7 @@ fn __keystone_show_security_compliance<'a>(
     >,
 > {
     ::std::boxed::Box::pin(async move {
-        let request = huaweicloud_iam::operations::KeystoneShowSecurityComplianceRequest::new()
-            .domain_id("x");
+        let request = huaweicloud_iam::operations::KeystoneShowSecurityComplianceRequest::new();
         let response = client.keystone_show_security_compliance(request).await?;
         let _ = response;
         ::std::result::Result::Ok(())
@@ -3327,7 +3310,6 @@ fn __keystone_show_security_compliance_by_option<'a>(
 > {
     ::std::boxed::Box::pin(async move {
         let request = huaweicloud_iam::operations::KeystoneShowSecurityComplianceByOptionRequest::new()
-            .domain_id("x")
             .option("x");
         let response = client
             .keystone_show_security_compliance_by_option(request)
@@ -3351,7 +3333,6 @@ fn __keystone_list_domain_permissions_for_group<'a>(
 > {
     ::std::boxed::Box::pin(async move {
         let request = huaweicloud_iam::operations::KeystoneListDomainPermissionsForGroupRequest::new()
-            .domain_id("x")
             .group_id("x");
         let response = client.keystone_list_domain_permissions_for_group(request).await?;
         let _ = response;
@@ -3373,7 +3354,6 @@ fn __keystone_associate_group_with_domain_permission<'a>(
 > {
     ::std::boxed::Box::pin(async move {
         let request = huaweicloud_iam::operations::KeystoneAssociateGroupWithDomainPermissionRequest::new()
-            .domain_id("x")
             .group_id("x")
             .role_id("x");
         let response = client
@@ -3398,7 +3378,6 @@ fn __keystone_remove_domain_permission_from_group<'a>(
 > {
     ::std::boxed::Box::pin(async move {
         let request = huaweicloud_iam::operations::KeystoneRemoveDomainPermissionFromGroupRequest::new()
-            .domain_id("x")
             .group_id("x")
             .role_id("x");
         let response = client
@@ -3423,7 +3402,6 @@ fn __keystone_check_domain_permission_for_group<'a>(
 > {
     ::std::boxed::Box::pin(async move {
         let request = huaweicloud_iam::operations::KeystoneCheckDomainPermissionForGroupRequest::new()
-            .domain_id("x")
             .group_id("x")
             .role_id("x");
         let response = client.keystone_check_domain_permission_for_group(request).await?;
@@ -3746,7 +3724,8 @@ fn __keystone_show_project<'a>(
     >,
 > {
     ::std::boxed::Box::pin(async move {
-        let request = huaweicloud_iam::operations::KeystoneShowProjectRequest::new();
+        let request = huaweicloud_iam::operations::KeystoneShowProjectRequest::new()
+            .project_id("x");
         let response = client.keystone_show_project(request).await?;
         let _ = response;
         ::std::result::Result::Ok(())
@@ -3767,6 +3746,7 @@ fn __keystone_update_project<'a>(
 > {
     ::std::boxed::Box::pin(async move {
         let request = huaweicloud_iam::operations::KeystoneUpdateProjectRequest::new()
+            .project_id("x")
             .body(
                 rt::serde_json::from_value::<
                     ::huaweicloud_iam::models::KeystoneUpdateProjectRequestBody,
@@ -3797,6 +3777,7 @@ fn __keystone_list_project_permissions_for_group<'a>(
 > {
     ::std::boxed::Box::pin(async move {
         let request = huaweicloud_iam::operations::KeystoneListProjectPermissionsForGroupRequest::new()
+            .project_id("x")
             .group_id("x");
         let response = client
             .keystone_list_project_permissions_for_group(request)
@@ -3820,6 +3801,7 @@ fn __keystone_associate_group_with_project_permission<'a>(
 > {
     ::std::boxed::Box::pin(async move {
         let request = huaweicloud_iam::operations::KeystoneAssociateGroupWithProjectPermissionRequest::new()
+            .project_id("x")
             .group_id("x")
             .role_id("x");
         let response = client
@@ -3844,6 +3826,7 @@ fn __keystone_remove_project_permission_from_group<'a>(
 > {
     ::std::boxed::Box::pin(async move {
         let request = huaweicloud_iam::operations::KeystoneRemoveProjectPermissionFromGroupRequest::new()
+            .project_id("x")
             .group_id("x")
             .role_id("x");
         let response = client
@@ -3868,6 +3851,7 @@ fn __keystone_check_project_permission_for_group<'a>(
 > {
     ::std::boxed::Box::pin(async move {
         let request = huaweicloud_iam::operations::KeystoneCheckProjectPermissionForGroupRequest::new()
+            .project_id("x")
             .group_id("x")
             .role_id("x");
         let response = client

@@ -10,6 +10,7 @@ pub static SERVICE: rt::Service = rt::Service {
         "https://paging.{region}.example.com",
     ),
     regions: &["r1"],
+    global: false,
 };
 
 /// An async client of Paging: one method per operation of the spec. Cheap to clone; clones share connections.

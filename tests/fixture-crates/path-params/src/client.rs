@@ -8,6 +8,7 @@ pub static SERVICE: rt::Service = rt::Service {
     env_name: "PATHPARAMS",
     endpoint_template: ::std::option::Option::Some("https://items.{region}.example.com"),
     regions: &["eu-west-1", "ap-southeast-1"],
+    global: false,
 };
 
 /// An async client of PathParams: one method per operation of the spec. Cheap to clone; clones share connections.

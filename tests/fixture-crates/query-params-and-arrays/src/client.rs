@@ -8,6 +8,7 @@ pub static SERVICE: rt::Service = rt::Service {
     env_name: "QUERYPARAMS",
     endpoint_template: ::std::option::Option::None,
     regions: &[],
+    global: false,
 };
 
 /// An async client of QueryParams: one method per operation of the spec. Cheap to clone; clones share connections.

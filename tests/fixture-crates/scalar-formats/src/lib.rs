@@ -61,7 +61,7 @@ pub use huaweicloud_sdk_core::{
 pub mod mock {
     pub use huaweicloud_sdk_core::mock::{
         MockAnswer, MockServer, RecordedRequest, DEFAULT_PAGE_LIMIT, DEFAULT_RECORD_LIMIT,
-        MOCK_PROJECT_ID,
+        MOCK_DOMAIN_ID, MOCK_PROJECT_ID,
     };
 
     pub use crate::by_name::call_by_name;

@@ -1,9 +1,12 @@
-//! Project id discovery: when AK/SK credentials come without a project id, IAM is asked
-//! once for the project named as the region, as the official SDKs do.
+//! Project and account id discovery: when AK/SK credentials come without a project id, IAM
+//! is asked once for the project named as the region; when a global service's client has no
+//! account (domain) id, IAM is asked once for the account of the credentials. Both as the
+//! official SDKs ask.
 
 use serde::Deserialize;
 
 use crate::endpoint::Endpoint;
+use crate::request::Scope;
 use crate::{Call, Client, Error, Operation, RawResponse, Region};
 
 /// IAM's KeystoneListProjects, as the official SDKs call it for discovery.
@@ -38,7 +41,7 @@ pub(crate) async fn discover(
     // for the service are not for IAM.
     let plain = client.without_options();
     let response: RawResponse = plain
-        .send_to(iam, call, None, tracing::Span::none())
+        .send_to(iam, call, Scope::default(), tracing::Span::none())
         .await?;
     let Projects { projects } = response.json()?;
     match projects.as_slice() {
@@ -52,6 +55,46 @@ pub(crate) async fn discover(
         several => Err(Error::Config(format!(
             "IAM at {iam} returned {} projects named `{region}`; set the project id with .project_id(..) or HUAWEICLOUD_SDK_PROJECT_ID",
             several.len()
+        ))),
+    }
+}
+
+/// IAM's KeystoneListAuthDomains, as the official SDK's `GlobalCredentials` call it.
+static KEYSTONE_LIST_AUTH_DOMAINS: Operation = Operation {
+    name: "KeystoneListAuthDomains",
+    method: http::Method::GET,
+    path: "/v3/auth/domains",
+    idempotent: true,
+};
+
+#[derive(Deserialize)]
+struct Domains {
+    #[serde(default)]
+    domains: Vec<Domain>,
+}
+
+#[derive(Deserialize)]
+struct Domain {
+    id: String,
+}
+
+/// Asks IAM for the account (domain) of the client's credentials: `GET
+/// {iam}/v3/auth/domains`, signed, without project or account headers. The first account
+/// listed is taken, as the official SDK takes it.
+pub(crate) async fn discover_domain(client: &Client, iam: &Endpoint) -> Result<String, Error> {
+    let call = Call::new(&KEYSTONE_LIST_AUTH_DOMAINS);
+    let plain = client.without_options();
+    let response: RawResponse = plain
+        .send_to(iam, call, Scope::default(), tracing::Span::none())
+        .await?;
+    let Domains { domains } = response.json()?;
+    match domains.into_iter().next() {
+        Some(domain) => {
+            tracing::debug!("account (domain) id found in IAM");
+            Ok(domain.id)
+        }
+        None => Err(Error::Config(format!(
+            "IAM at {iam} lists no account (domain) for these credentials; set the domain id with .domain_id(..), Credentials::with_domain_id or HUAWEICLOUD_SDK_DOMAIN_ID"
         ))),
     }
 }

@@ -1,0 +1,141 @@
+//! A global (domain-scoped) service, IAM (`x-credentials: global`), as the official SDK's
+//! `GlobalCredentials` call it: with AK/SK and no account id, the first call asks IAM for
+//! the account once (`GET /v3/auth/domains`, signed), and every call carries it in
+//! `X-Domain-Id` (signed, no `X-Project-Id`) and in a `{domain_id}` left unset.
+
+use huaweicloud_iam::mock::{self, MOCK_DOMAIN_ID};
+use huaweicloud_iam::operations::{KeystoneListAuthDomainsRequest, ShowDomainQuotaRequest};
+use huaweicloud_iam::{Client, Credentials, Error, Region, RetryPolicy};
+
+const AK: &str = "GLOBAL-AK";
+const SK: &str = "GLOBAL-SK";
+
+fn discovering(mock: &huaweicloud_iam::mock::MockServer) -> huaweicloud_iam::ClientBuilder {
+    Client::builder()
+        .endpoint(mock.endpoint())
+        .region(Region::new("cn-north-4"))
+        .iam_endpoint(mock.endpoint())
+        .credentials(Credentials::ak_sk(AK, SK).with_project_id("a-project"))
+        .retry_policy(RetryPolicy::disabled())
+}
+
+fn signed_headers(authorization: &str) -> Vec<&str> {
+    authorization
+        .split("SignedHeaders=")
+        .nth(1)
+        .and_then(|rest| rest.split(',').next())
+        .map(|list| list.split(';').collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn the_account_id_is_asked_of_iam_once_and_sent_as_x_domain_id() {
+    let mock = mock::start(AK, SK).await.unwrap();
+    let client = discovering(&mock).build().unwrap();
+    assert_eq!(client.domain_id(), None);
+    client
+        .show_domain_quota(ShowDomainQuotaRequest::new())
+        .await
+        .unwrap();
+    client
+        .show_domain_quota(ShowDomainQuotaRequest::new())
+        .await
+        .unwrap();
+    assert_eq!(client.domain_id(), Some(MOCK_DOMAIN_ID));
+
+    let requests = mock.requests();
+    let paths: Vec<String> = requests
+        .iter()
+        .map(|request| format!("{} {}", request.method, request.path))
+        .collect();
+    let quota = format!("GET /v3.0/OS-QUOTA/domains/{MOCK_DOMAIN_ID}");
+    assert_eq!(paths, ["GET /v3/auth/domains", &quota, &quota]);
+    assert!(requests.iter().all(|request| request.authenticated));
+    // IAM is asked without an account or project header.
+    assert_eq!(requests[0].header("x-domain-id"), None);
+    assert_eq!(requests[0].header("x-project-id"), None);
+    for call in &requests[1..] {
+        assert_eq!(call.header("x-domain-id"), Some(MOCK_DOMAIN_ID));
+        assert_eq!(
+            call.header("x-project-id"),
+            None,
+            "a global call carries no project"
+        );
+        let authorization = call.header("authorization").unwrap_or_default();
+        assert!(
+            signed_headers(authorization).contains(&"x-domain-id"),
+            "X-Domain-Id is signed: {authorization}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_configured_account_id_needs_no_discovery_and_a_given_one_wins_in_the_path() {
+    let mock = mock::start(AK, SK).await.unwrap();
+    let client = discovering(&mock).domain_id("configured").build().unwrap();
+    client
+        .show_domain_quota(ShowDomainQuotaRequest::new().domain_id("given"))
+        .await
+        .unwrap();
+    let requests = mock.requests();
+    assert_eq!(requests.len(), 1, "IAM was not asked");
+    assert_eq!(requests[0].path, "/v3.0/OS-QUOTA/domains/given");
+    // As in the official SDK: the path takes the request's value, the header the client's.
+    assert_eq!(requests[0].header("x-domain-id"), Some("configured"));
+
+    // From the credentials, too.
+    let from_credentials = Client::builder()
+        .endpoint(mock.endpoint())
+        .credentials(Credentials::ak_sk(AK, SK).with_domain_id("from-credentials"))
+        .build()
+        .unwrap();
+    from_credentials
+        .show_domain_quota(ShowDomainQuotaRequest::new())
+        .await
+        .unwrap();
+    let last = mock.requests().pop().unwrap();
+    assert_eq!(last.path, "/v3.0/OS-QUOTA/domains/from-credentials");
+}
+
+#[tokio::test]
+async fn without_an_account_id_or_a_way_to_ask_a_domain_path_is_refused_before_sending() {
+    let mock = mock::start(AK, SK).await.unwrap();
+    // No region: no IAM to ask.
+    let client = Client::builder()
+        .endpoint(mock.endpoint())
+        .credentials(Credentials::ak_sk(AK, SK))
+        .build()
+        .unwrap();
+    let error = client
+        .show_domain_quota(ShowDomainQuotaRequest::new())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::InvalidRequest(message) if message.contains("account (domain) id")),
+        "{error:?}"
+    );
+    assert!(mock.requests().is_empty(), "nothing was sent");
+    // A call without `{domain_id}` goes, without the header.
+    client
+        .keystone_list_auth_domains(KeystoneListAuthDomainsRequest::new())
+        .await
+        .unwrap();
+    assert_eq!(mock.requests()[0].header("x-domain-id"), None);
+}
+
+#[tokio::test]
+async fn an_iam_that_lists_no_account_gives_a_clear_error() {
+    let mock = mock::start(AK, SK).await.unwrap();
+    mock.push_answer(
+        "KeystoneListAuthDomains",
+        mock::MockAnswer::json(200, serde_json::json!({"domains": []})),
+    );
+    let error = discovering(&mock)
+        .build()
+        .unwrap()
+        .show_domain_quota(ShowDomainQuotaRequest::new())
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Config(_)), "{error:?}");
+    assert!(error.to_string().contains("lists no account"), "{error}");
+}
