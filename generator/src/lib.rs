@@ -2,8 +2,8 @@
 //!
 //! The pipeline is four visible stages: [`parse`] the YAML into an OpenAPI document, lower it
 //! into the validated [`ir::Api`], emit token streams, and format them with prettyplease.
-//! The output is a whole crate: `Cargo.toml`, `lib.rs`, the generated modules and the
-//! mock's service description. The crate does no file or process I/O, so tests and
+//! The output is a whole crate: `Cargo.toml`, `lib.rs`, `README.md`, the generated modules
+//! and the mock's service description. The crate does no file or process I/O, so tests and
 //! benchmarks call it directly.
 
 mod cycles;
@@ -20,6 +20,7 @@ mod package;
 
 pub use error::{Diagnostic, Error};
 pub use lower::IDEMPOTENT_EXTENSION;
+pub use package::RUNTIME_PACKAGE;
 
 /// One generated file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,10 +34,20 @@ pub struct GeneratedFile {
 /// How the generated crate depends on the runtime crate, `huaweicloud-sdk-core`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RuntimeDependency {
-    /// By path, as written into `Cargo.toml` (relative to the generated crate, or absolute).
+    /// By path only, as written into `Cargo.toml` (a relative path is relative to the
+    /// generated crate, as Cargo reads it).
     Path(String),
-    /// By version requirement, from a registry.
+    /// By version requirement, from crates.io; `Cargo.toml` and `README.md` show how to
+    /// point it at a local checkout of the runtime with `[patch.crates-io]`.
     Version(String),
+    /// By a path for builds and a version requirement for publishing (`cargo package`
+    /// keeps only the version): a crate inside a checkout that holds the runtime.
+    PathAndVersion {
+        /// Relative to the generated crate.
+        path: String,
+        /// A version requirement, such as `=0.1.0`.
+        version: String,
+    },
 }
 
 /// What the generated crate is called and how it reaches the runtime.
@@ -50,7 +61,8 @@ pub struct Options {
     /// The runtime dependency; by default the path `../runtime`.
     pub runtime: RuntimeDependency,
     /// Whether the crate gets a `[workspace]` table of its own (a crate generated outside
-    /// any workspace).
+    /// any workspace). Its `README.md` then names the `Cargo.lock` that the driver writes
+    /// beside it (the generator itself writes no lock file).
     pub standalone: bool,
     /// Whether an operation the generator cannot express is left out (and listed) instead
     /// of failing the whole spec (`--skip-unsupported`); paging it cannot follow costs
@@ -59,6 +71,8 @@ pub struct Options {
     /// Whether `cargo test` compiles the example on every operation as a doctest (each
     /// is a small binary: worth it for a sample, not for hundreds of operations).
     pub doctests: bool,
+    /// Whether the crate may be published (else `publish = false`, as for test fixtures).
+    pub publish: bool,
 }
 
 impl Options {
@@ -71,12 +85,13 @@ impl Options {
             standalone: false,
             skip_unsupported: false,
             doctests: false,
+            publish: true,
         }
     }
 }
 
-/// Generates the files of a client crate for a spec: `Cargo.toml`, `src/lib.rs`, the
-/// generated modules and the mock's service description.
+/// Generates the files of a client crate for a spec: `Cargo.toml`, `src/lib.rs`,
+/// `README.md`, the generated modules and the mock's service description.
 pub fn generate(spec_yaml: &str, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
     generate_report(spec_yaml, options).map(|generated| generated.files)
 }
@@ -132,6 +147,10 @@ pub fn generate_report(spec_yaml: &str, options: &Options) -> Result<Generated, 
         GeneratedFile {
             name: "src/lib.rs",
             contents: package::lib_rs(&api, options, &stamp),
+        },
+        GeneratedFile {
+            name: "README.md",
+            contents: package::readme(&api, options, &stamp),
         },
         GeneratedFile {
             name: "src/client.rs",

@@ -3,8 +3,12 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use anyhow::{Context, Result};
-use generator::{GeneratedFile, Options, RuntimeDependency};
+use anyhow::{bail, Context, Result};
+use generator::{GeneratedFile, Options, RuntimeDependency, RUNTIME_PACKAGE};
+
+mod lock;
+
+pub use lock::LockSource;
 
 /// The workspace root (the folder holding `runtime/`, `generator/`, `generated/`).
 pub fn workspace_root() -> PathBuf {
@@ -93,36 +97,90 @@ pub fn display_name(root: &Path, spec: &Path) -> String {
     shown.to_string_lossy().replace('\\', "/")
 }
 
-/// The generator options for a crate written to `out`: inside this workspace the runtime is
-/// reached by a relative path and the crate joins the workspace; outside it, by this
-/// checkout's absolute path, with a `[workspace]` table of its own. `runtime` overrides the
-/// dependency.
+/// The generator options for a crate written to `out`. The runtime is named portably:
+/// inside a checkout that holds the runtime (this one, or another), by the relative path
+/// from `out` to its `runtime/` and that runtime's exact version (for publishing);
+/// elsewhere by the exact version of this checkout's runtime from crates.io, never by a
+/// path of this machine. `runtime` (`--runtime-path`, `--runtime-version`) overrides that.
+/// A crate inside this workspace's members joins the workspace; any other gets a
+/// `[workspace]` table of its own.
 pub fn options_for(
     root: &Path,
     spec: &Path,
     out: &Path,
     package_name: Option<String>,
     runtime: Option<RuntimeDependency>,
-) -> Options {
+) -> Result<Options> {
     let out = absolute(out);
-    let inside = out.starts_with(root);
-    let member = is_member(root, &out);
-    let runtime_dir = root.join("runtime");
-    let runtime = runtime.unwrap_or_else(|| {
-        RuntimeDependency::Path(if inside {
-            relative(&out, &runtime_dir)
-        } else {
-            runtime_dir.to_string_lossy().replace('\\', "/")
-        })
-    });
-    Options {
+    let runtime = match runtime {
+        Some(runtime) => runtime,
+        None => match enclosing_runtime(&out) {
+            Some((runtime_dir, version)) => RuntimeDependency::PathAndVersion {
+                path: relative(&out, &runtime_dir),
+                version: format!("={version}"),
+            },
+            None => RuntimeDependency::Version(format!("={}", this_runtime_version(root)?)),
+        },
+    };
+    Ok(Options {
         spec_name: display_name(root, spec),
         package_name,
         runtime,
-        standalone: !member,
+        standalone: !is_member(root, &out),
         skip_unsupported: false,
         doctests: false,
+        publish: true,
+    })
+}
+
+/// The version of this checkout's runtime, from `runtime/Cargo.toml`.
+fn this_runtime_version(root: &Path) -> Result<String> {
+    let manifest = root.join("runtime/Cargo.toml");
+    let text = std::fs::read_to_string(&manifest)
+        .with_context(|| format!("reading {}", manifest.display()))?;
+    match runtime_version(&text) {
+        Some(version) => Ok(version),
+        None => bail!(
+            "{} does not declare package `{RUNTIME_PACKAGE}` with a `version`",
+            manifest.display()
+        ),
     }
+}
+
+/// The version a manifest's `[package]` declares, when the package is the runtime.
+fn runtime_version(manifest: &str) -> Option<String> {
+    let mut in_package = false;
+    let mut name = None;
+    let mut version = None;
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_package = line == "[package]";
+            continue;
+        }
+        if !in_package {
+            continue;
+        }
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        let value = value.trim().trim_matches('"').to_owned();
+        match key.trim() {
+            "name" => name = Some(value),
+            "version" => version = Some(value),
+            _ => {}
+        }
+    }
+    version.filter(|_| name.as_deref() == Some(RUNTIME_PACKAGE))
+}
+
+/// The nearest checkout at or above `dir` (absolute) that holds the runtime: its
+/// `runtime/` folder and the runtime's version.
+fn enclosing_runtime(dir: &Path) -> Option<(PathBuf, String)> {
+    dir.ancestors().find_map(|ancestor| {
+        let runtime_dir = ancestor.join("runtime");
+        let manifest = std::fs::read_to_string(runtime_dir.join("Cargo.toml")).ok()?;
+        runtime_version(&manifest).map(|version| (runtime_dir, version))
+    })
 }
 
 /// Whether `dir` is a member of the workspace at `root`, by the `members` list of its
@@ -156,6 +214,9 @@ pub struct Job {
     pub out: PathBuf,
     /// What the crate is called and how it reaches the runtime.
     pub options: Options,
+    /// For a standalone crate, what its `Cargo.lock` is resolved from; `None` for a member
+    /// of the workspace, which the workspace's lock covers.
+    pub lock: Option<LockSource>,
 }
 
 impl Job {
@@ -166,9 +227,23 @@ impl Job {
         out: PathBuf,
         package_name: Option<String>,
         runtime: Option<RuntimeDependency>,
-    ) -> Job {
-        let options = options_for(root, &spec, &out, package_name, runtime);
-        Job { spec, out, options }
+    ) -> Result<Job> {
+        let options = options_for(root, &spec, &out, package_name, runtime)?;
+        let lock = options.standalone.then(|| LockSource {
+            workspace_lock: root.join("Cargo.lock"),
+            runtime_dir: match &options.runtime {
+                RuntimeDependency::Path(path) | RuntimeDependency::PathAndVersion { path, .. } => {
+                    absolute(&absolute(&out).join(path))
+                }
+                RuntimeDependency::Version(_) => root.join("runtime"),
+            },
+        });
+        Ok(Job {
+            spec,
+            out,
+            options,
+            lock,
+        })
     }
 }
 
@@ -197,7 +272,7 @@ pub fn default_jobs(root: &Path) -> Result<Vec<Job>> {
         root.join("generated"),
         None,
         None,
-    )];
+    )?];
     for spec in yaml_files(&root.join("spec/services"))? {
         let name = stem(&spec);
         let mut job = Job::new(
@@ -206,16 +281,18 @@ pub fn default_jobs(root: &Path) -> Result<Vec<Job>> {
             root.join("services").join(&name),
             Some(format!("huaweicloud-{name}")),
             None,
-        );
+        )?;
         job.options.skip_unsupported = true;
         jobs.push(job);
     }
     for spec in yaml_files(&root.join("generator/tests/fixtures/ok"))? {
         let name = stem(&spec);
         let out = root.join("tests/fixture-crates").join(&name);
-        let mut job = Job::new(root, spec, out, Some(format!("fixture-{name}")), None);
-        // The fixtures are the sample whose operation examples compile in CI.
+        let mut job = Job::new(root, spec, out, Some(format!("fixture-{name}")), None)?;
+        // The fixtures are the sample whose operation examples compile in CI; they are
+        // test material, never published.
         job.options.doctests = true;
+        job.options.publish = false;
         jobs.push(job);
     }
     Ok(jobs)
@@ -265,7 +342,24 @@ pub fn run(jobs: &[Job], mode: Mode) -> Result<Report> {
             }
         };
         match generator::generate_report(spec_text, &job.options) {
-            Ok(generated) => {
+            Ok(mut generated) => {
+                if let Some(source) = &job.lock {
+                    let manifest = generated
+                        .files
+                        .iter()
+                        .find(|file| file.name == "Cargo.toml")
+                        .map(|file| file.contents.as_str())
+                        .unwrap_or_default();
+                    let package = job.options.package_name.as_deref().unwrap_or("crate");
+                    let lock =
+                        lock::standalone_lock(source, package, manifest).with_context(|| {
+                            format!("writing the Cargo.lock of {}", job.out.display())
+                        })?;
+                    generated.files.push(GeneratedFile {
+                        name: "Cargo.lock",
+                        contents: lock,
+                    });
+                }
                 report
                     .changed
                     .extend(ensure_files(&job.out, &generated.files, mode)?);
@@ -297,5 +391,68 @@ mod tests {
             "../runtime"
         );
         assert_eq!(relative(Path::new("/a"), Path::new("/a")), ".");
+    }
+
+    /// The runtime a crate names, by where it is written.
+    fn runtime_for(root: &Path, out: &Path) -> RuntimeDependency {
+        let spec = root.join("spec/secmaster.yaml");
+        options_for(root, &spec, out, None, None).unwrap().runtime
+    }
+
+    #[test]
+    fn the_runtime_is_named_portably() {
+        let root = workspace_root();
+        let version = format!("={}", this_runtime_version(&root).unwrap());
+        // Inside this checkout: a relative path, and the version for publishing.
+        assert_eq!(
+            runtime_for(&root, &root.join("generated")),
+            RuntimeDependency::PathAndVersion {
+                path: "../runtime".to_owned(),
+                version: version.clone(),
+            }
+        );
+        let nested = root.join("target/some/crate");
+        let options = options_for(&root, &root.join("a.yaml"), &nested, None, None).unwrap();
+        assert!(options.standalone, "not a member: a workspace of its own");
+        assert_eq!(
+            options.runtime,
+            RuntimeDependency::PathAndVersion {
+                path: "../../../runtime".to_owned(),
+                version: version.clone(),
+            }
+        );
+        // Inside another checkout holding the runtime: that runtime, by its version.
+        let other =
+            std::env::temp_dir().join(format!("xtask-other-checkout-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&other);
+        std::fs::create_dir_all(other.join("runtime")).unwrap();
+        std::fs::write(
+            other.join("runtime/Cargo.toml"),
+            "[package]\nname = \"huaweicloud-sdk-core\"\nversion = \"9.8.7\"\n\n[dependencies]\nversion = \"1\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            runtime_for(&root, &other.join("clients/vpc")),
+            RuntimeDependency::PathAndVersion {
+                path: "../../runtime".to_owned(),
+                version: "=9.8.7".to_owned(),
+            }
+        );
+        // A folder whose `runtime/` is another package is no checkout of the runtime.
+        std::fs::write(
+            other.join("runtime/Cargo.toml"),
+            "[package]\nname = \"something-else\"\nversion = \"9.8.7\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            runtime_for(&root, &other.join("clients/vpc")),
+            RuntimeDependency::Version(version.clone())
+        );
+        let _ = std::fs::remove_dir_all(&other);
+        // `--runtime-path` and `--runtime-version` are written as given.
+        let given = RuntimeDependency::Path("../rt".to_owned());
+        let spec = root.join("a.yaml");
+        let options = options_for(&root, &spec, &other, None, Some(given.clone())).unwrap();
+        assert_eq!(options.runtime, given);
     }
 }

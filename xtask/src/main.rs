@@ -10,7 +10,8 @@
 //! `tests/fixture-crates/` from `generator/tests/fixtures/ok/`, writing only the files whose
 //! contents changed. `--check` writes nothing and fails, naming each stale file.
 //! `--spec` and `--out` run the same pipeline on any other spec and folder: the folder gets
-//! a complete crate that builds where it is.
+//! a complete crate that names no path of this machine (see `xtask::options_for`) and, when
+//! it is outside the workspace, a `Cargo.lock` with the workspace's versions.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,8 +30,9 @@ Regenerates the client crates from their specs.
   --spec FILE                generate from this spec (needs --out unless it is spec/secmaster.yaml)
   --out DIR                  write the crate into this folder
   --package NAME             the package name (default: huaweicloud-<info.title>)
-  --runtime-path PATH        depend on the runtime at this path
-  --runtime-version VERSION  depend on the runtime from a registry
+  --runtime-path PATH        depend on the runtime at this path (a relative PATH is
+                             relative to DIR, as Cargo reads it)
+  --runtime-version VERSION  depend on the runtime from crates.io with this requirement
   --skip-unsupported         leave out (and list) each operation the generator cannot
                              express, and paging it cannot follow, instead of refusing
                              the whole spec
@@ -38,7 +40,13 @@ Regenerates the client crates from their specs.
 
 Without options: generated/ from spec/secmaster.yaml, services/<name>/ from
 spec/services/<name>.yaml (with --skip-unsupported), and tests/fixture-crates/* from
-generator/tests/fixtures/ok/.";
+generator/tests/fixtures/ok/.
+
+The runtime is named portably: inside a checkout that holds runtime/, by the relative
+path to it (and its exact version, for publishing); elsewhere by the exact version of
+this checkout's runtime, with the [patch.crates-io] that points it at a local checkout
+shown in Cargo.toml and README.md. A crate outside this workspace gets a [workspace] of
+its own and a Cargo.lock: the workspace's, narrowed offline by Cargo to what it uses.";
 
 struct Args {
     mode: Mode,
@@ -131,13 +139,13 @@ fn run() -> Result<ExitCode> {
                 job.out.clone(),
                 args.package_name,
                 args.runtime,
-            );
+            )?;
         }
         jobs
     } else {
         let spec = args.spec.unwrap_or(main_spec);
         let out = args.out.unwrap_or_else(|| root.join("generated"));
-        vec![Job::new(&root, spec, out, args.package_name, args.runtime)]
+        vec![Job::new(&root, spec, out, args.package_name, args.runtime)?]
     };
     let jobs: Vec<Job> = jobs
         .into_iter()

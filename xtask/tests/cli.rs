@@ -133,11 +133,26 @@ fn unknown_options_and_missing_files_are_clear_errors() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("reading does/not/exist.yaml"));
 }
 
-/// A standalone crate resolves its dependencies' features on its own, so nothing the
-/// workspace built can be reused for it: `cargo check` (about 20 s on two cores, where a
-/// build of the HTTP and TLS stack takes minutes) shows that it compiles where it is.
+/// The version of package `name` in a `Cargo.lock` or manifest text: the `version` line
+/// after its `name` line.
+fn version_after_name(text: &str, name: &str) -> Option<String> {
+    let mut lines = text.lines();
+    lines.find(|line| *line == format!("name = \"{name}\""))?;
+    let line = lines.find(|line| line.starts_with("version = "))?;
+    Some(line["version = ".len()..].trim_matches('"').to_owned())
+}
+
+/// A crate generated outside any checkout names no path of this machine: the runtime by
+/// its exact version from crates.io, with the `[patch.crates-io]` that points it at a local
+/// checkout shown, and a `Cargo.lock` holding the workspace's versions. With that patch in
+/// the crate's `.cargo/config.toml`, as its README says, `cargo check --locked --offline`
+/// compiles it where it is: the lock is complete and exact. A standalone crate resolves its
+/// dependencies' features on its own, so nothing the workspace built can be reused for it
+/// (about 20 s on two cores, where a build of the HTTP and TLS stack takes minutes); its
+/// builds go to a folder of their own under the workspace's target folder, kept between
+/// runs.
 #[test]
-fn a_crate_generated_outside_the_workspace_builds_where_it_is() {
+fn a_crate_generated_outside_the_workspace_is_portable_pinned_and_builds() {
     let out = std::env::temp_dir().join(format!("xtask-standalone-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
     let spec = concat!(
@@ -157,28 +172,110 @@ fn a_crate_generated_outside_the_workspace_builds_where_it_is() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let runtime = root.join("runtime");
+    let runtime_version = version_after_name(
+        &std::fs::read_to_string(runtime.join("Cargo.toml")).unwrap(),
+        "huaweicloud-sdk-core",
+    )
+    .expect("the runtime's version");
+
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
     assert!(
         manifest.contains("name = \"standalone-client\""),
         "{manifest}"
     );
     assert!(manifest.contains("\n[workspace]\n"), "{manifest}");
-    let runtime = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .join("runtime");
     assert!(
-        manifest.contains(&format!("path = \"{}\"", runtime.display())),
-        "depends on this checkout's runtime by path: {manifest}"
+        manifest.contains(&format!(
+            "\nhuaweicloud-sdk-core = \"={runtime_version}\"\n"
+        )),
+        "the runtime by its exact version: {manifest}"
     );
+    assert!(manifest.contains("\n# [patch.crates-io]\n"), "{manifest}");
+    let readme = std::fs::read_to_string(out.join("README.md")).unwrap();
+    assert!(readme.contains("[patch.crates-io]"), "{readme}");
+    assert!(readme.contains("Cargo.lock"), "{readme}");
 
-    // The workspace's lock file pins the versions the workspace is tested with, so the
-    // check runs offline, from the registry cache the workspace filled. Its builds go to a folder of their own
-    // under the workspace's target folder, kept between runs.
-    let root = runtime.parent().unwrap();
-    std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
+    // No path of this machine in any file: neither the output folder's nor the checkout's
+    // (as given, or with links resolved).
+    let mut machine_paths = vec![out.clone(), root.clone()];
+    machine_paths.extend(std::fs::canonicalize(&out));
+    machine_paths.extend(std::fs::canonicalize(&root));
+    let mut files = 0;
+    let mut folders = vec![out.clone()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+                continue;
+            }
+            files += 1;
+            let text = std::fs::read_to_string(&path).unwrap();
+            for machine_path in &machine_paths {
+                let machine_path = machine_path.to_str().unwrap();
+                assert!(
+                    !text.contains(machine_path),
+                    "{} holds the path {machine_path}",
+                    path.display()
+                );
+            }
+        }
+    }
+    assert!(files >= 10, "only {files} files written");
+
+    // Every package of the crate's lock has the version the workspace's lock has.
+    let lock = std::fs::read_to_string(out.join("Cargo.lock")).unwrap();
+    let workspace_lock = std::fs::read_to_string(root.join("Cargo.lock")).unwrap();
+    let mut packages = 0;
+    for entry in lock.split("[[package]]\n").skip(1) {
+        let name = entry.lines().next().unwrap().trim_start_matches("name = ");
+        let name = name.trim_matches('"');
+        if name == "standalone-client" {
+            continue;
+        }
+        let version = version_after_name(entry, name).unwrap();
+        let pinned = workspace_lock
+            .split("[[package]]\n")
+            .any(|workspace_entry| {
+                version_after_name(workspace_entry, name).as_deref() == Some(version.as_str())
+            });
+        assert!(
+            pinned,
+            "{name} {version} is not in the workspace's Cargo.lock"
+        );
+        packages += 1;
+    }
+    assert!(packages > 50, "only {packages} packages locked:\n{lock}");
+
+    // The documented way to build against a local runtime, with a path relative to the
+    // crate's folder.
+    let out_parts = std::path::absolute(&out).unwrap();
+    let depth = out_parts.components().count() - 1;
+    let relative_runtime = format!(
+        "{}{}",
+        "../".repeat(depth),
+        runtime.strip_prefix("/").unwrap().display()
+    );
+    std::fs::create_dir_all(out.join(".cargo")).unwrap();
+    std::fs::write(
+        out.join(".cargo/config.toml"),
+        format!("[patch.crates-io]\nhuaweicloud-sdk-core = {{ path = \"{relative_runtime}\" }}\n"),
+    )
+    .unwrap();
     let check = Command::new(env!("CARGO"))
-        .args(["check", "--offline", "--quiet", "--features", "mock"])
+        .args([
+            "check",
+            "--locked",
+            "--offline",
+            "--quiet",
+            "--features",
+            "mock",
+        ])
         .current_dir(&out)
         .env(
             "CARGO_TARGET_DIR",
@@ -188,7 +285,7 @@ fn a_crate_generated_outside_the_workspace_builds_where_it_is() {
         .expect("cargo runs");
     assert!(
         check.status.success(),
-        "the standalone crate does not compile:\n{}",
+        "the standalone crate does not compile with its lock:\n{}",
         String::from_utf8_lossy(&check.stderr)
     );
     let _ = std::fs::remove_dir_all(&out);

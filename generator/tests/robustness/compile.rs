@@ -48,6 +48,7 @@ fn a_sample_of_accepted_random_specs_compiles() {
             standalone: false,
             skip_unsupported: false,
             doctests: false,
+            publish: false,
         };
         let Ok(files) = generator::generate(&spec, &options) else {
             continue;
