@@ -29,13 +29,17 @@ pub fn standalone_lock(source: &LockSource, package: &str, manifest: &str) -> Re
     let manifest = with_runtime_at(manifest, &source.runtime_dir)?;
     let scratch = std::env::temp_dir().join(format!("xtask-lock-{}-{package}", std::process::id()));
     let _ = std::fs::remove_dir_all(&scratch);
-    let result = resolve_in(&scratch, &manifest, &source.workspace_lock);
+    let result = resolve_in(&scratch, &manifest, source);
     let _ = std::fs::remove_dir_all(&scratch);
     result
 }
 
 /// Writes the scratch crate, resolves it offline and returns its lock.
-fn resolve_in(scratch: &Path, manifest: &str, workspace_lock: &Path) -> Result<String> {
+fn resolve_in(scratch: &Path, manifest: &str, source: &LockSource) -> Result<String> {
+    let LockSource {
+        workspace_lock,
+        runtime_dir,
+    } = source;
     let src = scratch.join("src");
     std::fs::create_dir_all(&src).with_context(|| format!("creating {}", src.display()))?;
     std::fs::write(src.join("lib.rs"), "").with_context(|| format!("writing {}", src.display()))?;
@@ -52,8 +56,9 @@ fn resolve_in(scratch: &Path, manifest: &str, workspace_lock: &Path) -> Result<S
         .context("running `cargo update` for the standalone crate's Cargo.lock")?;
     if !output.status.success() {
         bail!(
-            "`cargo update --offline` could not make the standalone crate's Cargo.lock from {}:\n{}\nhelp: it reads the registry index the workspace's builds cached: run `cargo fetch` in the workspace once",
+            "`cargo update --offline` could not make the standalone crate's Cargo.lock from {} with the runtime at {}:\n{}\nhelp: the runtime folder must hold the runtime's Cargo.toml, and the registry index the workspace's builds cached must hold every package (run `cargo fetch` in the workspace once)",
             workspace_lock.display(),
+            runtime_dir.display(),
             String::from_utf8_lossy(&output.stderr).trim_end()
         );
     }
@@ -104,5 +109,26 @@ mod tests {
         );
         assert!(with_runtime_at("[dependencies]\n", Path::new("/a")).is_err());
         assert!(with_runtime_at(manifest, Path::new("/it's")).is_err());
+    }
+
+    #[test]
+    fn a_lock_cargo_cannot_make_is_a_clear_error() {
+        let root = crate::workspace_root();
+        let source = LockSource {
+            workspace_lock: root.join("Cargo.lock"),
+            runtime_dir: root.join("no-such-runtime"),
+        };
+        let manifest = "[package]\nname = \"lockless\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nhuaweicloud-sdk-core = \"=0.1.0\"\n\n[workspace]\n";
+        let error = standalone_lock(&source, "lockless", manifest)
+            .expect_err("the runtime folder does not exist")
+            .to_string();
+        assert!(
+            error.contains(
+                "`cargo update --offline` could not make the standalone crate's Cargo.lock"
+            ),
+            "{error}"
+        );
+        assert!(error.contains("no-such-runtime"), "{error}");
+        assert!(error.contains("help: "), "{error}");
     }
 }
