@@ -128,7 +128,7 @@ fn operation_description(api: &Api, operation: &Operation) -> Value {
         .collect();
     let body = operation.body.as_ref().map(|body| {
         let schema = match &body.kind {
-            BodyKind::Json(ty) => type_schema(api, ty),
+            BodyKind::Json(ty) | BodyKind::UrlEncoded(ty) => type_schema(api, ty),
             BodyKind::Form(id) => type_schema(api, &Type::Model(*id)),
             BodyKind::Raw => json!({"type": "binary"}),
         };

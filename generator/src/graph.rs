@@ -122,7 +122,7 @@ pub fn model_edges(api: &Api, id: ModelId) -> Vec<ModelId> {
 /// The models an operation's request body names.
 pub fn sent_models(operation: &Operation, out: &mut Vec<ModelId>) {
     match operation.body.as_ref().map(|body| &body.kind) {
-        Some(BodyKind::Json(ty)) => named_in(ty, out),
+        Some(BodyKind::Json(ty) | BodyKind::UrlEncoded(ty)) => named_in(ty, out),
         Some(BodyKind::Form(id)) => out.push(*id),
         _ => {}
     }

@@ -322,6 +322,9 @@ pub enum BodyKind {
     Json(Type),
     /// `multipart/form-data` from this form model.
     Form(ModelId),
+    /// `application/x-www-form-urlencoded` from this object model, whose fields are
+    /// scalars, enums or arrays of them, as the official SDK encodes it.
+    UrlEncoded(Type),
     /// Raw bytes (a file part, streamed).
     Raw,
 }

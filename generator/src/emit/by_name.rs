@@ -95,7 +95,9 @@ fn arm(api: &Api, operation: &Operation) -> (TokenStream, TokenStream) {
         })
         .collect();
     match operation.body.as_ref().map(|body| &body.kind) {
-        Some(BodyKind::Json(_)) => fields.push(quote!(request.body = fields.take("body")?;)),
+        Some(BodyKind::Json(_) | BodyKind::UrlEncoded(_)) => {
+            fields.push(quote!(request.body = fields.take("body")?;))
+        }
         Some(BodyKind::Form(id)) => fields.push(form(api, *id)),
         Some(BodyKind::Raw) => {
             let arm = quote! {

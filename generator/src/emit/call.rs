@@ -107,6 +107,9 @@ fn call_steps(api: &Api, operation: &Operation) -> Vec<TokenStream> {
             BodyKind::Json(_) => {
                 quote!(call.set_json_body(#media_type, request.body.as_ref(), #required);)
             }
+            BodyKind::UrlEncoded(_) => {
+                quote!(call.set_url_encoded_body(#media_type, request.body.as_ref(), #required);)
+            }
             BodyKind::Form(id) => {
                 let form = form_expression(api, *id);
                 quote!(call.set_form_body(#media_type, request.body.map(|body| #form), #required);)

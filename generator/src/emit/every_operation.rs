@@ -163,7 +163,7 @@ fn call(api: &Api, operation: &Operation, crate_ident: &Ident) -> (TokenStream, 
     }
     if let Some(body) = &operation.body {
         let value = match &body.kind {
-            BodyKind::Json(ty) => {
+            BodyKind::Json(ty) | BodyKind::UrlEncoded(ty) => {
                 let ty = type_tokens_in(api, ty, &root);
                 quote! {
                     #rt::serde_json::from_value::<#ty>(mock.example_request_body(#name).expect("the body is described"))

@@ -61,7 +61,9 @@ fn call(api: &Api, operation: &Operation, crate_name: &str) -> String {
     }
     if let Some(body) = operation.body.as_ref().filter(|body| body.required) {
         let value = match &body.kind {
-            BodyKind::Json(ty) => value(api, ty, "body", crate_name, 0, false),
+            BodyKind::Json(ty) | BodyKind::UrlEncoded(ty) => {
+                value(api, ty, "body", crate_name, 0, false)
+            }
             BodyKind::Form(id) => value(api, &Type::Model(*id), "body", crate_name, 0, false),
             BodyKind::Raw => value(api, &Type::File, "body", crate_name, 0, false),
         };

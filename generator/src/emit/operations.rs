@@ -96,7 +96,7 @@ fn operation_method(api: &Api, operation: &Operation, crate_name: &str) -> Token
 /// The type of a request's body field.
 fn body_type(api: &Api, body: &RequestBody) -> TokenStream {
     match &body.kind {
-        BodyKind::Json(ty) => type_tokens(api, ty),
+        BodyKind::Json(ty) | BodyKind::UrlEncoded(ty) => type_tokens(api, ty),
         BodyKind::Form(id) => type_tokens(api, &Type::Model(*id)),
         BodyKind::Raw => {
             let rt = rt();
@@ -108,7 +108,7 @@ fn body_type(api: &Api, body: &RequestBody) -> TokenStream {
 /// The type of a request's body as a value, for its setters.
 fn body_value_type(body: &RequestBody) -> Type {
     match &body.kind {
-        BodyKind::Json(ty) => ty.clone(),
+        BodyKind::Json(ty) | BodyKind::UrlEncoded(ty) => ty.clone(),
         BodyKind::Form(id) => Type::Model(*id),
         BodyKind::Raw => Type::File,
     }

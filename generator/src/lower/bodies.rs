@@ -1,9 +1,10 @@
-//! Request bodies: JSON of any schema, `multipart/form-data` from an object schema (its
+//! Request bodies: JSON of any schema, `application/x-www-form-urlencoded` from an object
+//! schema of scalars, `multipart/form-data` from an object schema (its
 //! binary properties become file parts), and raw bytes for any other media type.
 
 use openapiv3 as oa;
 
-use super::{essence, is_json, pick_content, schemas, Lowerer};
+use super::{describe_type, essence, is_json, pick_content, schemas, Lowerer};
 use crate::error::Diagnostic;
 use crate::ir::*;
 use crate::names;
@@ -81,12 +82,25 @@ impl Lowerer<'_> {
         } else if essence == "multipart/form-data" {
             BodyKind::Form(self.lower_form(content.schema.as_ref(), &content_path, &hint)?)
         } else if essence == "application/x-www-form-urlencoded" {
-            self.unsupported(
-                &content_path,
-                &format!("the request body media type `{essence}`"),
-                "send a JSON, multipart or raw binary body",
-            );
-            return None;
+            let schema_path = format!("{content_path}.schema");
+            let Some(schema) = &content.schema else {
+                self.error(
+                    Diagnostic::new(&content_path, "a form-urlencoded body has no schema").help(
+                        "give it an object schema whose properties are scalars or arrays of them",
+                    ),
+                );
+                return None;
+            };
+            let ty = self.lower_ref_or(schema, &schema_path, &hint)?;
+            if let Err(what) = self.url_encodable(&ty) {
+                self.unsupported(
+                    &schema_path,
+                    &format!("a form-urlencoded body of {what}"),
+                    "use an object schema whose properties are strings, numbers, booleans, string enums or arrays of them",
+                );
+                return None;
+            }
+            BodyKind::UrlEncoded(ty)
         } else {
             BodyKind::Raw
         };
@@ -99,6 +113,37 @@ impl Lowerer<'_> {
                 .filter(|text| !text.trim().is_empty()),
             kind,
         })
+    }
+
+    /// Whether a form-urlencoded body can be of this type: an object model whose fields
+    /// are scalars, string enums or arrays of them, the pairs the official SDK sends. Else
+    /// what it is instead, for the message.
+    fn url_encodable(&self, ty: &Type) -> Result<(), String> {
+        let Type::Model(id) = self.through_aliases(ty) else {
+            return Err(describe_type(self, ty));
+        };
+        let Some(ModelKind::Struct(model)) = self.models[id.0].kind.as_ref() else {
+            return Err(describe_type(self, ty));
+        };
+        let scalar = |ty: &Type| match self.through_aliases(ty) {
+            Type::String | Type::Boolean | Type::I32 | Type::I64 | Type::F32 | Type::F64 => true,
+            Type::Model(id) => matches!(self.models[id.0].kind, Some(ModelKind::Enum(_))),
+            _ => false,
+        };
+        for field in &model.fields {
+            let fits = match self.through_aliases(&field.ty) {
+                Type::Array(item) => scalar(item),
+                other => scalar(other),
+            };
+            if !fits {
+                return Err(format!(
+                    "an object whose property `{}` is {}",
+                    field.wire_name,
+                    describe_type(self, &field.ty)
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// The form model of a multipart body: a component lowered as a form, or an inline

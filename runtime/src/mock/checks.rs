@@ -264,6 +264,29 @@ fn check_body(
             .map_err(|error| format!("the body is not valid JSON: {error}"))?;
         return check_value(description, &body.schema, &value, "body", 0);
     }
+    if essence(&body.media_type) == "application/x-www-form-urlencoded" {
+        let schema = resolve(description, &body.schema);
+        let text = std::str::from_utf8(&request.body)
+            .map_err(|_| "the form-urlencoded body is not UTF-8".to_owned())?;
+        let mut names = Vec::new();
+        for pair in text.split('&').filter(|pair| !pair.is_empty()) {
+            let raw = pair.split('=').next().unwrap_or(pair).replace('+', " ");
+            let name = percent_encoding::percent_decode_str(&raw)
+                .decode_utf8()
+                .map_err(|_| format!("the form name `{raw}` is not UTF-8 once decoded"))?
+                .into_owned();
+            if !schema.properties.is_empty() && !schema.properties.contains_key(&name) {
+                return Err(format!("the form field `{name}` is not in the schema"));
+            }
+            names.push(name);
+        }
+        for required in &schema.required {
+            if !names.contains(required) {
+                return Err(format!("the form field `{required}` is required"));
+            }
+        }
+        return Ok(());
+    }
     if essence(&body.media_type) == "multipart/form-data" {
         let names = multipart_names(content_type, &request.body)?;
         for required in &body.schema.required {

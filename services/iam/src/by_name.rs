@@ -97,6 +97,10 @@ pub async fn call_by_name(
         "UpdateOpenIdConnectConfig" => __update_open_id_connect_config(client, fields),
         #[cfg(feature = "identity-providers")]
         "CreateOpenIdConnectConfig" => __create_open_id_connect_config(client, fields),
+        #[cfg(feature = "tokens")]
+        "CreateUnscopeTokenByIdpInitiated" => {
+            __create_unscope_token_by_idp_initiated(client, fields)
+        }
         #[cfg(feature = "agencies")]
         "ListAllProjectsPermissionsForAgency" => {
             __list_all_projects_permissions_for_agency(client, fields)
@@ -910,6 +914,23 @@ fn __create_open_id_connect_config(
         request.body = fields.take("body")?;
         fields.finish()?;
         let response = client.create_open_id_connect_config(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "tokens")]
+#[allow(unused_mut)]
+fn __create_unscope_token_by_idp_initiated(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateUnscopeTokenByIdpInitiatedRequest::new();
+        request.x_idp_id = fields.take("x_idp_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_unscope_token_by_idp_initiated(request).await?;
         rt::by_name::to_json(&response.body)
     })
 }

@@ -7562,6 +7562,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTokenWithIdTokenResponseBody {
 }
 
 /// The data at `components.schemas.CreateUnscopeTokenByIdpInitiatedResponse` in the spec.
+#[cfg(feature = "tokens")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -7570,7 +7571,7 @@ pub struct CreateUnscopeTokenByIdpInitiatedResponseBody {
     pub token: Option<crate::models::IdpToken>,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "tokens", feature = "serde"))]
 impl rt::serde::Serialize for CreateUnscopeTokenByIdpInitiatedResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -7587,7 +7588,7 @@ impl rt::serde::Serialize for CreateUnscopeTokenByIdpInitiatedResponseBody {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "tokens")]
 impl<'de> rt::serde::Deserialize<'de> for CreateUnscopeTokenByIdpInitiatedResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10176,6 +10177,7 @@ impl<'de> rt::serde::Deserialize<'de> for IdpIdInfo {
 }
 
 /// The data at `components.schemas.IdpToken` in the spec.
+#[cfg(feature = "tokens")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -10190,7 +10192,7 @@ pub struct IdpToken {
     pub user: crate::models::UnscopedTokenUser,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "tokens", feature = "serde"))]
 impl rt::serde::Serialize for IdpToken {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -10207,7 +10209,7 @@ impl rt::serde::Serialize for IdpToken {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "tokens")]
 impl<'de> rt::serde::Deserialize<'de> for IdpToken {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21606,7 +21608,7 @@ impl<'de> rt::serde::Deserialize<'de> for OsFederationInfo {
 }
 
 /// The data at `components.schemas.OsfederationGroups` in the spec.
-#[cfg(feature = "auth")]
+#[cfg(any(feature = "tokens", feature = "auth"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -21617,7 +21619,7 @@ pub struct OsfederationGroups {
     pub name: String,
 }
 
-#[cfg(all(feature = "auth", feature = "serde"))]
+#[cfg(all(any(feature = "tokens", feature = "auth"), feature = "serde"))]
 impl rt::serde::Serialize for OsfederationGroups {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -21632,7 +21634,7 @@ impl rt::serde::Serialize for OsfederationGroups {
     }
 }
 
-#[cfg(feature = "auth")]
+#[cfg(any(feature = "tokens", feature = "auth"))]
 impl<'de> rt::serde::Deserialize<'de> for OsfederationGroups {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21684,7 +21686,7 @@ impl<'de> rt::serde::Deserialize<'de> for OsfederationGroups {
 }
 
 /// The data at `components.schemas.OsfederationIdentityprovider` in the spec.
-#[cfg(feature = "auth")]
+#[cfg(any(feature = "tokens", feature = "auth"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -21693,7 +21695,7 @@ pub struct OsfederationIdentityprovider {
     pub id: String,
 }
 
-#[cfg(all(feature = "auth", feature = "serde"))]
+#[cfg(all(any(feature = "tokens", feature = "auth"), feature = "serde"))]
 impl rt::serde::Serialize for OsfederationIdentityprovider {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -21708,7 +21710,7 @@ impl rt::serde::Serialize for OsfederationIdentityprovider {
     }
 }
 
-#[cfg(feature = "auth")]
+#[cfg(any(feature = "tokens", feature = "auth"))]
 impl<'de> rt::serde::Deserialize<'de> for OsfederationIdentityprovider {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21757,7 +21759,7 @@ impl<'de> rt::serde::Deserialize<'de> for OsfederationIdentityprovider {
 }
 
 /// The data at `components.schemas.OsfederationProtocol` in the spec.
-#[cfg(feature = "auth")]
+#[cfg(any(feature = "tokens", feature = "auth"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -21766,7 +21768,7 @@ pub struct OsfederationProtocol {
     pub id: String,
 }
 
-#[cfg(all(feature = "auth", feature = "serde"))]
+#[cfg(all(any(feature = "tokens", feature = "auth"), feature = "serde"))]
 impl rt::serde::Serialize for OsfederationProtocol {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -21780,7 +21782,7 @@ impl rt::serde::Serialize for OsfederationProtocol {
     }
 }
 
-#[cfg(feature = "auth")]
+#[cfg(any(feature = "tokens", feature = "auth"))]
 impl<'de> rt::serde::Deserialize<'de> for OsfederationProtocol {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29473,7 +29475,7 @@ impl<'de> rt::serde::Deserialize<'de> for TokenCatalogEndpoint {
 }
 
 /// The data at `components.schemas.TokenDomainResult` in the spec.
-#[cfg(feature = "auth")]
+#[cfg(any(feature = "tokens", feature = "auth"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -29484,7 +29486,7 @@ pub struct TokenDomainResult {
     pub id: String,
 }
 
-#[cfg(all(feature = "auth", feature = "serde"))]
+#[cfg(all(any(feature = "tokens", feature = "auth"), feature = "serde"))]
 impl rt::serde::Serialize for TokenDomainResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -29499,7 +29501,7 @@ impl rt::serde::Serialize for TokenDomainResult {
     }
 }
 
-#[cfg(feature = "auth")]
+#[cfg(any(feature = "tokens", feature = "auth"))]
 impl<'de> rt::serde::Deserialize<'de> for TokenDomainResult {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30095,7 +30097,7 @@ impl<'de> rt::serde::Deserialize<'de> for TokenUserDomainResult {
 }
 
 /// The data at `components.schemas.TokenUserOsfederation` in the spec.
-#[cfg(feature = "auth")]
+#[cfg(any(feature = "tokens", feature = "auth"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -30108,7 +30110,7 @@ pub struct TokenUserOsfederation {
     pub protocol: crate::models::OsfederationProtocol,
 }
 
-#[cfg(all(feature = "auth", feature = "serde"))]
+#[cfg(all(any(feature = "tokens", feature = "auth"), feature = "serde"))]
 impl rt::serde::Serialize for TokenUserOsfederation {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -30124,7 +30126,7 @@ impl rt::serde::Serialize for TokenUserOsfederation {
     }
 }
 
-#[cfg(feature = "auth")]
+#[cfg(any(feature = "tokens", feature = "auth"))]
 impl<'de> rt::serde::Deserialize<'de> for TokenUserOsfederation {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30780,6 +30782,7 @@ impl<'de> rt::serde::Deserialize<'de> for UnscopedTokenInfoRoles {
 }
 
 /// The data at `components.schemas.UnscopedTokenUser` in the spec.
+#[cfg(feature = "tokens")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -30794,7 +30797,7 @@ pub struct UnscopedTokenUser {
     pub os_federation: crate::models::TokenUserOsfederation,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "tokens", feature = "serde"))]
 impl rt::serde::Serialize for UnscopedTokenUser {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -30811,7 +30814,7 @@ impl rt::serde::Serialize for UnscopedTokenUser {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "tokens")]
 impl<'de> rt::serde::Deserialize<'de> for UnscopedTokenUser {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -34722,6 +34725,91 @@ impl<'de> rt::serde::Deserialize<'de> for Versions {
             }
         }
         deserializer.deserialize_struct("Versions", FIELDS, __Visitor)
+    }
+}
+
+/// The data at `paths./v3.0/OS-FEDERATION/tokens.post.requestBody.content.application/x-www-form-urlencoded.schema` in the spec.
+#[cfg(feature = "tokens")]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct CreateUnscopeTokenByIdpInitiatedRequestBody {
+    /// 在IdP认证成功后返回的响应体。详情请参见：[获取联邦认证unscoped token(IdP initiated)](https://support.huaweicloud.com/api-iam/iam_02_0003.html)。
+    pub saml_response: String,
+}
+
+#[cfg(feature = "tokens")]
+impl CreateUnscopeTokenByIdpInitiatedRequestBody {
+    /// Starts building a [`CreateUnscopeTokenByIdpInitiatedRequestBody`]; see [`builders::CreateUnscopeTokenByIdpInitiatedRequestBody`].
+    pub fn builder() -> crate::models::builders::CreateUnscopeTokenByIdpInitiatedRequestBody {
+        ::std::default::Default::default()
+    }
+}
+
+#[cfg(feature = "tokens")]
+impl rt::serde::Serialize for CreateUnscopeTokenByIdpInitiatedRequestBody {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = 1;
+        let mut state = serializer
+            .serialize_struct("CreateUnscopeTokenByIdpInitiatedRequestBody", len)?;
+        state.serialize_field("SAMLResponse", &self.saml_response)?;
+        state.end()
+    }
+}
+
+#[cfg(all(feature = "tokens", feature = "serde"))]
+impl<'de> rt::serde::Deserialize<'de> for CreateUnscopeTokenByIdpInitiatedRequestBody {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["SAMLResponse"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateUnscopeTokenByIdpInitiatedRequestBody;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct CreateUnscopeTokenByIdpInitiatedRequestBody")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<CreateUnscopeTokenByIdpInitiatedRequestBody, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "SAMLResponse" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut saml_response = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => saml_response = Some(__map.next_value()?),
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateUnscopeTokenByIdpInitiatedRequestBody {
+                    saml_response: rt::required(saml_response, "SAMLResponse")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "CreateUnscopeTokenByIdpInitiatedRequestBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
@@ -40099,6 +40187,38 @@ pub mod builders {
                     .ok_or_else(|| rt::BuildError::missing(
                         "UpdateUserRequestBody",
                         "user",
+                    ))?,
+            })
+        }
+    }
+    /// Builds a [`CreateUnscopeTokenByIdpInitiatedRequestBody`](super::CreateUnscopeTokenByIdpInitiatedRequestBody).
+    #[cfg(feature = "tokens")]
+    #[derive(Debug, Clone, Default)]
+    pub struct CreateUnscopeTokenByIdpInitiatedRequestBody {
+        saml_response: Option<String>,
+    }
+    #[cfg(feature = "tokens")]
+    impl CreateUnscopeTokenByIdpInitiatedRequestBody {
+        /// 在IdP认证成功后返回的响应体。详情请参见：[获取联邦认证unscoped token(IdP initiated)](https://support.huaweicloud.com/api-iam/iam_02_0003.html)。
+        pub fn saml_response(mut self, value: impl Into<String>) -> Self {
+            self.saml_response = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`saml_response`](Self::saml_response()) sets.
+        pub fn set_saml_response(mut self, value: Option<String>) -> Self {
+            self.saml_response = value;
+            self
+        }
+        /// Builds the [`CreateUnscopeTokenByIdpInitiatedRequestBody`](super::CreateUnscopeTokenByIdpInitiatedRequestBody); fails when a required field is not set.
+        pub fn build(
+            self,
+        ) -> Result<super::CreateUnscopeTokenByIdpInitiatedRequestBody, rt::BuildError> {
+            Ok(super::CreateUnscopeTokenByIdpInitiatedRequestBody {
+                saml_response: self
+                    .saml_response
+                    .ok_or_else(|| rt::BuildError::missing(
+                        "CreateUnscopeTokenByIdpInitiatedRequestBody",
+                        "SAMLResponse",
                     ))?,
             })
         }

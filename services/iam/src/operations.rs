@@ -1992,6 +1992,82 @@ pub struct CreateOpenIdConnectConfigResponse {
     pub body: crate::models::CreateOpenIdConnectConfigResponseBody,
 }
 
+#[cfg(feature = "tokens")]
+const CREATE_UNSCOPE_TOKEN_BY_IDP_INITIATED_OPERATION: rt::Operation = rt::Operation {
+    name: "CreateUnscopeTokenByIdpInitiated",
+    method: rt::http::Method::POST,
+    path: "/v3.0/OS-FEDERATION/tokens",
+    idempotent: false,
+};
+
+/// Request of [`Client::create_unscope_token_by_idp_initiated`](crate::Client::create_unscope_token_by_idp_initiated): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "tokens")]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct CreateUnscopeTokenByIdpInitiatedRequest {
+    /// 身份提供商ID。
+    ///
+    /// Required.
+    pub x_idp_id: Option<String>,
+    /// The request body.
+    pub body: Option<crate::models::CreateUnscopeTokenByIdpInitiatedRequestBody>,
+}
+
+#[cfg(feature = "tokens")]
+impl CreateUnscopeTokenByIdpInitiatedRequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`x_idp_id`](Self::x_idp_id).
+    pub fn x_idp_id(mut self, value: impl Into<String>) -> Self {
+        self.x_idp_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`x_idp_id`](Self::x_idp_id()) sets.
+    pub fn set_x_idp_id(mut self, value: Option<String>) -> Self {
+        self.x_idp_id = value;
+        self
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(
+        mut self,
+        value: impl Into<crate::models::CreateUnscopeTokenByIdpInitiatedRequestBody>,
+    ) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateUnscopeTokenByIdpInitiatedRequestBody>,
+    ) -> Self {
+        self.body = value;
+        self
+    }
+}
+
+/// Response of [`Client::create_unscope_token_by_idp_initiated`](crate::Client::create_unscope_token_by_idp_initiated).
+#[cfg(feature = "tokens")]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct CreateUnscopeTokenByIdpInitiatedResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+    /// Response to a successful request.
+    pub body: crate::models::CreateUnscopeTokenByIdpInitiatedResponseBody,
+    /// The `X-Subject-Token` response header.
+    ///
+    /// From the `X-Subject-Token` response header, when the server sent it.
+    pub x_subject_token: Option<String>,
+}
+
 #[cfg(feature = "agencies")]
 const LIST_ALL_PROJECTS_PERMISSIONS_FOR_AGENCY_OPERATION: rt::Operation = rt::Operation {
     name: "ListAllProjectsPermissionsForAgency",
@@ -10485,6 +10561,54 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
+            headers: response.into_headers(),
+        })
+    }
+    /// 获取联邦认证unscoped token(IdP initiated)
+    ///
+    /// 该接口可以用于通过IdP initiated的联邦认证方式获取unscoped token。
+    ///
+    /// Unscoped token不能用来鉴权，若联邦用户需要使用token进行鉴权，请参考[获取联邦认证scoped token](https://support.huaweicloud.com/api-iam/iam_13_0604.html)获取scoped token。
+    ///
+    /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
+    /// &gt; - 该接口支持在命令行侧调用，需要客户端使用IdP initiated的联邦认证方式获取SAMLResponse，并采用浏览器提交表单数据的方式，获取unscoped token。
+    ///
+    /// `POST /v3.0/OS-FEDERATION/tokens`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::CreateUnscopeTokenByIdpInitiatedRequest;
+    ///
+    /// let request = CreateUnscopeTokenByIdpInitiatedRequest::new()
+    ///     .x_idp_id("your-x-idp-id");
+    /// match client.create_unscope_token_by_idp_initiated(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "tokens")]
+    pub async fn create_unscope_token_by_idp_initiated(
+        &self,
+        request: CreateUnscopeTokenByIdpInitiatedRequest,
+    ) -> Result<CreateUnscopeTokenByIdpInitiatedResponse, rt::Error> {
+        let mut call = rt::Call::new(&CREATE_UNSCOPE_TOKEN_BY_IDP_INITIATED_OPERATION);
+        call.set_header("X-Idp-Id", request.x_idp_id, true);
+        call.set_url_encoded_body(
+            "application/x-www-form-urlencoded",
+            request.body.as_ref(),
+            false,
+        );
+        let response = self.core.send(call).await?;
+        Ok(CreateUnscopeTokenByIdpInitiatedResponse {
+            status: response.status(),
+            request_id: response.request_id(),
+            body: response.json()?,
+            x_subject_token: response.header("x-subject-token"),
             headers: response.into_headers(),
         })
     }

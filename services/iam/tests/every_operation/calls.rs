@@ -168,6 +168,12 @@ fn every_operation_answers_through_the_mock() {
                     "CreateOpenIdConnectConfig",
                     __create_open_id_connect_config(client, mock),
                 ));
+            #[cfg(feature = "tokens")]
+            calls
+                .push((
+                    "CreateUnscopeTokenByIdpInitiated",
+                    __create_unscope_token_by_idp_initiated(client, mock),
+                ));
             #[cfg(feature = "agencies")]
             calls
                 .push((
@@ -712,7 +718,7 @@ fn every_operation_answers_through_the_mock() {
         failures.is_empty(), "operations that failed against the mock:\n{}", failures
         .join("\n")
     );
-    assert!(called <= 142usize);
+    assert!(called <= 143usize);
     #[cfg(
         all(
             feature = "misc",
@@ -723,6 +729,7 @@ fn every_operation_answers_through_the_mock() {
             feature = "securitytoken",
             feature = "credentials",
             feature = "securitytokens",
+            feature = "tokens",
             feature = "mfa-devices",
             feature = "users",
             feature = "virtual-mfa-devices",
@@ -746,7 +753,7 @@ fn every_operation_answers_through_the_mock() {
             feature = "services"
         )
     )]
-    assert_eq!(called, 142usize, "with every tag feature on, every operation is called");
+    assert_eq!(called, 143usize, "with every tag feature on, every operation is called");
     assert_eq!(requests.len(), called, "one request per operation");
     for request in &requests {
         assert!(request.authenticated, "{:?} was not authenticated", request.operation);
@@ -1497,6 +1504,37 @@ fn __create_open_id_connect_config<'a>(
                     .expect("the mock's example body decodes"),
             );
         let response = client.create_open_id_connect_config(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "tokens")]
+#[allow(unused_variables)]
+fn __create_unscope_token_by_idp_initiated<'a>(
+    client: &'a huaweicloud_iam::Client,
+    mock: &'a huaweicloud_iam::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_iam::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_iam::operations::CreateUnscopeTokenByIdpInitiatedRequest::new()
+            .x_idp_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_iam::models::CreateUnscopeTokenByIdpInitiatedRequestBody,
+                >(
+                        mock
+                            .example_request_body("CreateUnscopeTokenByIdpInitiated")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_unscope_token_by_idp_initiated(request).await?;
         let _ = response;
         ::std::result::Result::Ok(())
     })

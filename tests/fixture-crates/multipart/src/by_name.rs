@@ -20,6 +20,7 @@ pub async fn call_by_name(
         "UploadFile" => __upload_file(client, fields),
         "ImportAlerts" => __import_alerts(client, fields),
         "UploadAttachments" => __upload_attachments(client, fields),
+        "CreateTokenBySaml" => __create_token_by_saml(client, fields),
         _ => {
             ::std::boxed::Box::pin(
                 ::std::future::ready(
@@ -108,6 +109,23 @@ fn __upload_attachments(
         };
         fields.finish()?;
         let response = client.upload_attachments(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
+}
+
+#[allow(unused_mut)]
+fn __create_token_by_saml(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateTokenBySamlRequest::new();
+        request.x_idp_id = fields.take("x_idp_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_token_by_saml(request).await?;
         let _ = response;
         ::std::result::Result::Ok(rt::serde_json::Value::Null)
     })

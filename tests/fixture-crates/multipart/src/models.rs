@@ -2,6 +2,126 @@
 //! Data types of the API: one per schema of the spec.
 #[allow(unused_imports)]
 use ::huaweicloud_sdk_core::codegen as rt;
+/// The data at `components.schemas.SamlAssertion` in the spec.
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct SamlAssertion {
+    /// The SAML response
+    pub saml_response: String,
+    /// The `remember` member of the JSON object.
+    pub remember: Option<bool>,
+    /// The `ttl_minutes` member of the JSON object.
+    pub ttl_minutes: Option<i32>,
+    /// The `scope` member of the JSON object.
+    pub scope: Option<crate::models::SamlAssertionScope>,
+    /// The `audiences` member of the JSON object.
+    pub audiences: Option<Vec<String>>,
+}
+
+impl SamlAssertion {
+    /// Starts building a [`SamlAssertion`]; see [`builders::SamlAssertion`].
+    pub fn builder() -> crate::models::builders::SamlAssertion {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for SamlAssertion {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = 1 + usize::from(self.remember.is_some())
+            + usize::from(self.ttl_minutes.is_some()) + usize::from(self.scope.is_some())
+            + usize::from(self.audiences.is_some());
+        let mut state = serializer.serialize_struct("SamlAssertion", len)?;
+        state.serialize_field("SAMLResponse", &self.saml_response)?;
+        if let Some(value) = &self.remember {
+            state.serialize_field("remember", value)?;
+        }
+        if let Some(value) = &self.ttl_minutes {
+            state.serialize_field("ttl_minutes", value)?;
+        }
+        if let Some(value) = &self.scope {
+            state.serialize_field("scope", value)?;
+        }
+        if let Some(value) = &self.audiences {
+            state.serialize_field("audiences", value)?;
+        }
+        state.end()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> rt::serde::Deserialize<'de> for SamlAssertion {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &[
+            "SAMLResponse",
+            "remember",
+            "ttl_minutes",
+            "scope",
+            "audiences",
+        ];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = SamlAssertion;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct SamlAssertion")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<SamlAssertion, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "SAMLResponse" => Some(0),
+                        "remember" => Some(1),
+                        "ttl_minutes" => Some(2),
+                        "scope" => Some(3),
+                        "audiences" => Some(4),
+                        _ => None,
+                    }
+                }
+                let mut saml_response = None;
+                let mut remember = None;
+                let mut ttl_minutes = None;
+                let mut scope = None;
+                let mut audiences = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => saml_response = Some(__map.next_value()?),
+                        Some(1) => remember = __map.next_value()?,
+                        Some(2) => ttl_minutes = __map.next_value()?,
+                        Some(3) => scope = __map.next_value()?,
+                        Some(4) => audiences = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SamlAssertion {
+                    saml_response: rt::required(saml_response, "SAMLResponse")?,
+                    remember,
+                    ttl_minutes,
+                    scope,
+                    audiences,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SamlAssertion", FIELDS, __Visitor)
+    }
+}
+
 /// The data at `components.schemas.ImportAlertsRequestBody` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -17,6 +137,72 @@ impl ImportAlertsRequestBody {
     /// Starts building a [`ImportAlertsRequestBody`]; see [`builders::ImportAlertsRequestBody`].
     pub fn builder() -> crate::models::builders::ImportAlertsRequestBody {
         ::std::default::Default::default()
+    }
+}
+
+/// Values the spec does not list are kept, unchanged, in [`Unknown`](Self::Unknown).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SamlAssertionScope {
+    /// `project`
+    Project,
+    /// `domain`
+    Domain,
+    /// A value the spec does not list, as the server sent it.
+    Unknown(crate::UnknownValue),
+}
+
+impl SamlAssertionScope {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Project => "project",
+            Self::Domain => "domain",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for SamlAssertionScope {
+    fn from(value: &str) -> Self {
+        match value {
+            "project" => Self::Project,
+            "domain" => Self::Domain,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for SamlAssertionScope {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "project" => Self::Project,
+            "domain" => Self::Domain,
+            _ => Self::Unknown(crate::UnknownValue::new(value)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for SamlAssertionScope {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+
+impl rt::serde::Serialize for SamlAssertionScope {
+    fn serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for SamlAssertionScope {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::string_enum(deserializer)
     }
 }
 
@@ -286,6 +472,88 @@ impl<'de> rt::serde::Deserialize<'de> for UploadAttachmentsRequestBodyNote {
 pub mod builders {
     #[allow(unused_imports)]
     use super::rt;
+    /// Builds a [`SamlAssertion`](super::SamlAssertion).
+    #[derive(Debug, Clone, Default)]
+    pub struct SamlAssertion {
+        saml_response: Option<String>,
+        remember: Option<bool>,
+        ttl_minutes: Option<i32>,
+        scope: Option<crate::models::SamlAssertionScope>,
+        audiences: Option<Vec<String>>,
+    }
+    impl SamlAssertion {
+        /// The SAML response
+        pub fn saml_response(mut self, value: impl Into<String>) -> Self {
+            self.saml_response = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`saml_response`](Self::saml_response()) sets.
+        pub fn set_saml_response(mut self, value: Option<String>) -> Self {
+            self.saml_response = value;
+            self
+        }
+        /// Sets [`SamlAssertion::remember`](super::SamlAssertion).
+        pub fn remember(mut self, value: impl Into<bool>) -> Self {
+            self.remember = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`remember`](Self::remember()) sets.
+        pub fn set_remember(mut self, value: Option<bool>) -> Self {
+            self.remember = value;
+            self
+        }
+        /// Sets [`SamlAssertion::ttl_minutes`](super::SamlAssertion).
+        pub fn ttl_minutes(mut self, value: impl Into<i32>) -> Self {
+            self.ttl_minutes = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`ttl_minutes`](Self::ttl_minutes()) sets.
+        pub fn set_ttl_minutes(mut self, value: Option<i32>) -> Self {
+            self.ttl_minutes = value;
+            self
+        }
+        /// Sets [`SamlAssertion::scope`](super::SamlAssertion).
+        pub fn scope(mut self, value: crate::models::SamlAssertionScope) -> Self {
+            self.scope = Some(value);
+            self
+        }
+        /// Sets or, with `None`, clears what [`scope`](Self::scope()) sets.
+        pub fn set_scope(
+            mut self,
+            value: Option<crate::models::SamlAssertionScope>,
+        ) -> Self {
+            self.scope = value;
+            self
+        }
+        /// Sets [`SamlAssertion::audiences`](super::SamlAssertion).
+        pub fn audiences(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
+            self.audiences = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+        /// Sets or, with `None`, clears what [`audiences`](Self::audiences()) sets.
+        pub fn set_audiences(mut self, value: Option<Vec<String>>) -> Self {
+            self.audiences = value;
+            self
+        }
+        /// Builds the [`SamlAssertion`](super::SamlAssertion); fails when a required field is not set.
+        pub fn build(self) -> Result<super::SamlAssertion, rt::BuildError> {
+            Ok(super::SamlAssertion {
+                saml_response: self
+                    .saml_response
+                    .ok_or_else(|| rt::BuildError::missing(
+                        "SamlAssertion",
+                        "SAMLResponse",
+                    ))?,
+                remember: self.remember,
+                ttl_minutes: self.ttl_minutes,
+                scope: self.scope,
+                audiences: self.audiences,
+            })
+        }
+    }
     /// Builds a [`ImportAlertsRequestBody`](super::ImportAlertsRequestBody).
     #[derive(Debug, Clone, Default)]
     pub struct ImportAlertsRequestBody {

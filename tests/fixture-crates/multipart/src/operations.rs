@@ -178,6 +178,68 @@ pub struct UploadAttachmentsResponse {
     pub headers: rt::http::HeaderMap,
 }
 
+const CREATE_TOKEN_BY_SAML_OPERATION: rt::Operation = rt::Operation {
+    name: "CreateTokenBySaml",
+    method: rt::http::Method::POST,
+    path: "/tokens",
+    idempotent: false,
+};
+
+/// Request of [`Client::create_token_by_saml`](crate::Client::create_token_by_saml): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct CreateTokenBySamlRequest {
+    /// The `X-Idp-Id` header.
+    ///
+    /// Required.
+    pub x_idp_id: Option<String>,
+    /// The request body.
+    ///
+    /// Required.
+    pub body: Option<crate::models::SamlAssertion>,
+}
+
+impl CreateTokenBySamlRequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`x_idp_id`](Self::x_idp_id).
+    pub fn x_idp_id(mut self, value: impl Into<String>) -> Self {
+        self.x_idp_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`x_idp_id`](Self::x_idp_id()) sets.
+    pub fn set_x_idp_id(mut self, value: Option<String>) -> Self {
+        self.x_idp_id = value;
+        self
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(mut self, value: impl Into<crate::models::SamlAssertion>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<crate::models::SamlAssertion>) -> Self {
+        self.body = value;
+        self
+    }
+}
+
+/// Response of [`Client::create_token_by_saml`](crate::Client::create_token_by_saml).
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct CreateTokenBySamlResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+}
+
 impl crate::Client {
     /// `POST /files`
     ///
@@ -317,6 +379,46 @@ impl crate::Client {
         );
         let response = self.core.send(call).await?;
         Ok(UploadAttachmentsResponse {
+            status: response.status(),
+            request_id: response.request_id(),
+            headers: response.into_headers(),
+        })
+    }
+    /// `POST /tokens`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_multipart::Client) -> Result<(), fixture_multipart::Error> {
+    /// use fixture_multipart::models;
+    /// use fixture_multipart::operations::CreateTokenBySamlRequest;
+    ///
+    /// let request = CreateTokenBySamlRequest::new()
+    ///     .x_idp_id("your-x-idp-id")
+    ///     .body(models::SamlAssertion::builder()
+    ///         .saml_response("your-saml-response")
+    ///         .build()?);
+    /// match client.create_token_by_saml(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_multipart::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn create_token_by_saml(
+        &self,
+        request: CreateTokenBySamlRequest,
+    ) -> Result<CreateTokenBySamlResponse, rt::Error> {
+        let mut call = rt::Call::new(&CREATE_TOKEN_BY_SAML_OPERATION);
+        call.set_header("X-Idp-Id", request.x_idp_id, true);
+        call.set_url_encoded_body(
+            "application/x-www-form-urlencoded",
+            request.body.as_ref(),
+            true,
+        );
+        let response = self.core.send(call).await?;
+        Ok(CreateTokenBySamlResponse {
             status: response.status(),
             request_id: response.request_id(),
             headers: response.into_headers(),

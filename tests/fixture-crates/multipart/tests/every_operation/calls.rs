@@ -35,6 +35,7 @@ fn every_operation_answers_through_the_mock() {
             calls.push(("UploadFile", __upload_file(client, mock)));
             calls.push(("ImportAlerts", __import_alerts(client, mock)));
             calls.push(("UploadAttachments", __upload_attachments(client, mock)));
+            calls.push(("CreateTokenBySaml", __create_token_by_saml(client, mock)));
             let called = calls.len();
             let mut failures = ::std::vec::Vec::new();
             for (name, call) in calls {
@@ -50,8 +51,8 @@ fn every_operation_answers_through_the_mock() {
         failures.is_empty(), "operations that failed against the mock:\n{}", failures
         .join("\n")
     );
-    assert!(called <= 3usize);
-    assert_eq!(called, 3usize, "with every tag feature on, every operation is called");
+    assert!(called <= 4usize);
+    assert_eq!(called, 4usize, "with every tag feature on, every operation is called");
     assert_eq!(requests.len(), called, "one request per operation");
     for request in &requests {
         assert!(request.authenticated, "{:?} was not authenticated", request.operation);
@@ -136,6 +137,36 @@ fn __upload_attachments<'a>(
                     .expect("every required field is set"),
             );
         let response = client.upload_attachments(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __create_token_by_saml<'a>(
+    client: &'a fixture_multipart::Client,
+    mock: &'a fixture_multipart::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), fixture_multipart::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_multipart::operations::CreateTokenBySamlRequest::new()
+            .x_idp_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::fixture_multipart::models::SamlAssertion,
+                >(
+                        mock
+                            .example_request_body("CreateTokenBySaml")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_token_by_saml(request).await?;
         let _ = response;
         ::std::result::Result::Ok(())
     })
