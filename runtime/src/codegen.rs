@@ -10,7 +10,7 @@ pub use {bytes, http, indexmap, serde, serde_json};
 pub use crate::de::{required, string_enum, FieldSeed};
 #[cfg(feature = "mock")]
 pub use crate::mock::by_name;
-pub use crate::{next_marker, next_offset, Page, Pages};
+pub use crate::{next_item_marker, next_marker, next_offset, next_page, Page, Pages};
 pub use crate::{
     BuildError, ByteStream, Call, CallOptions, Client, ClientBuilder, Error, FilePart, Form,
     Operation, QueryValue, RawResponse, Service, ServiceClient, ServiceError, StreamingResponse,

@@ -45,7 +45,7 @@ pub use endpoint::MAX_URL_BYTES;
 pub use error::{BuildError, Error, ServiceError};
 pub use interceptor::{Attempt, Interceptor, Outcome};
 pub use options::CallOptions;
-pub use pages::{next_marker, next_offset, Items, Page, Pages};
+pub use pages::{next_item_marker, next_marker, next_offset, next_page, Items, Page, Pages};
 pub use request::{Call, Operation, QueryValue};
 pub use response::{ByteStream, RawResponse, StreamingResponse};
 pub use retry::RetryPolicy;

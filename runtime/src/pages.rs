@@ -21,10 +21,10 @@ pub trait Page {
 /// The pages of a list operation, fetched one at a time as they are asked for: a
 /// `Stream` of `Result<page, Error>`, also readable with [`next`](Self::next).
 ///
-/// Paging starts at the request's offset and asks for pages of the request's `limit`
-/// (the service's default when unset). It ends after a page that is empty, shorter than
-/// the limit, or reaches the total the service reports. An error ends it after being
-/// passed on.
+/// Paging starts at the request's offset, page number or marker and asks for pages of the
+/// request's `limit` (the service's default when unset). It ends after a page that is
+/// empty, shorter than the limit, reaches the total the service reports, or (marker
+/// paging) names no next page. An error ends it after being passed on.
 #[must_use = "a stream does nothing until polled"]
 pub struct Pages<R, P> {
     client: Client,
@@ -48,8 +48,8 @@ impl<R, P> std::fmt::Debug for Pages<R, P> {
 impl<R: Clone, P: Send + 'static> Pages<R, P> {
     /// Pages from `first`, sent by `client`: `call` makes a request's call, `decode` its
     /// answer's page, and `advance` the request of the page after a fetched one, or says
-    /// there is none. Generated `*_pages` methods build this; see [`next_offset`] for
-    /// offset paging.
+    /// there is none. Generated `*_pages` methods build this; see [`next_offset`],
+    /// [`next_page`], [`next_marker`] and [`next_item_marker`] for the styles of paging.
     pub fn new(
         client: Client,
         first: R,
@@ -197,6 +197,55 @@ pub fn next_marker(current: Option<&str>, count: usize, next: Option<&str>) -> O
     Some(next.to_owned())
 }
 
+/// The page number after a page asked for as `page` (unset: the service's first page,
+/// numbered `first`) that brought `count` items, `limit` asked for and `total` reported:
+/// `None` when that page was the last (empty, shorter than the limit, or reaching the
+/// total). Without a limit, the pages before are taken to be as large as this one.
+pub fn next_page(
+    page: Option<i64>,
+    first: i64,
+    limit: Option<i64>,
+    count: usize,
+    total: Option<i64>,
+) -> Option<i64> {
+    let count = i64::try_from(count).ok()?;
+    if count == 0 || limit.is_some_and(|limit| count < limit) {
+        return None;
+    }
+    let page = page.unwrap_or(first);
+    if let Some(total) = total {
+        let pages_before = page.checked_sub(first)?.max(0);
+        let received = pages_before
+            .checked_mul(limit.unwrap_or(count))?
+            .checked_add(count)?;
+        if received >= total {
+            return None;
+        }
+    }
+    page.checked_add(1)
+}
+
+/// The marker of the page after one asked for with `current` that brought `count` items
+/// (`limit` asked for), when the service hands back no marker and the next page starts
+/// after the last item: `last` is that item's marker field. `None` when that page was the
+/// last (empty, shorter than the limit, its last item without a marker, or the same
+/// marker again).
+pub fn next_item_marker(
+    current: Option<&str>,
+    limit: Option<i64>,
+    count: usize,
+    last: Option<&str>,
+) -> Option<String> {
+    let short = match i64::try_from(count) {
+        Ok(count) => limit.is_some_and(|limit| count < limit),
+        Err(_) => false,
+    };
+    if short {
+        return None;
+    }
+    next_marker(current, count, last)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,5 +272,45 @@ mod tests {
         assert_eq!(next_marker(Some("m2"), 5, Some("")), None);
         assert_eq!(next_marker(Some("m2"), 5, None), None);
         assert_eq!(next_marker(Some("m2"), 0, Some("m3")), None);
+    }
+
+    #[test]
+    fn next_page_counts_from_first_and_stops_at_an_empty_short_or_final_page() {
+        // Unset, the page is the first: 1 by default, 0 when the service counts from 0.
+        assert_eq!(next_page(None, 1, Some(10), 10, None), Some(2));
+        assert_eq!(next_page(None, 0, Some(10), 10, None), Some(1));
+        assert_eq!(next_page(Some(2), 1, Some(10), 10, Some(25)), Some(3));
+        // Page 3 of 10 from 1 holds items 21-30: the total of 30 is reached.
+        assert_eq!(next_page(Some(3), 1, Some(10), 10, Some(30)), None);
+        assert_eq!(next_page(Some(2), 0, Some(10), 10, Some(30)), None);
+        assert_eq!(next_page(Some(3), 1, Some(10), 5, None), None);
+        assert_eq!(next_page(Some(3), 1, None, 0, None), None);
+        // Without a limit, the pages before count as large as this one.
+        assert_eq!(next_page(Some(1), 1, None, 7, Some(15)), Some(2));
+        assert_eq!(next_page(Some(2), 1, None, 7, Some(14)), None);
+        // A page number at the end of the range ends the listing, never wraps.
+        assert_eq!(next_page(Some(i64::MAX), 1, None, 7, None), None);
+    }
+
+    #[test]
+    fn next_item_marker_stops_at_an_empty_or_short_page_or_without_a_marker() {
+        assert_eq!(
+            next_item_marker(None, Some(3), 3, Some("id-2")),
+            Some("id-2".to_owned())
+        );
+        assert_eq!(
+            next_item_marker(Some("id-2"), None, 1, Some("id-3")),
+            Some("id-3".to_owned())
+        );
+        assert_eq!(
+            next_item_marker(Some("id-2"), Some(3), 2, Some("id-4")),
+            None
+        );
+        assert_eq!(next_item_marker(Some("id-2"), Some(3), 0, None), None);
+        assert_eq!(next_item_marker(Some("id-2"), Some(3), 3, None), None);
+        assert_eq!(
+            next_item_marker(Some("id-2"), Some(3), 3, Some("id-2")),
+            None
+        );
     }
 }

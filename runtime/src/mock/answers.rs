@@ -60,13 +60,15 @@ pub(super) fn iam_domains() -> MockAnswer {
     )
 }
 
-/// A page of the items a test set for a paged operation, with the total.
+/// A page of the items a test set for a paged operation, with the total (or the next
+/// page's marker).
 pub(super) fn paged_answer(
     state: &State,
     operation: &OperationSpec,
     request: &RecordedRequest,
 ) -> Option<MockAnswer> {
     let paging = operation.pagination.as_ref()?;
+    let items_path = paging.items_path()?;
     // The request's values as text, from the query or the JSON body, read once.
     let json = if paging.location == "query" {
         None
@@ -74,49 +76,106 @@ pub(super) fn paged_answer(
         request.json()
     };
     let pairs = request.query_pairs();
-    let number = |name: Option<&String>| -> Option<usize> {
+    let text = |name: Option<&String>| -> Option<String> {
         let name = name?;
         match &json {
             None => pairs
                 .iter()
                 .find(|(key, _)| key == name)
-                .and_then(|(_, value)| value.parse().ok()),
+                .map(|(_, value)| value.clone()),
             Some(json) => match json.get(name)? {
-                Value::String(text) => text.parse().ok(),
-                other => other.as_u64().and_then(|value| usize::try_from(value).ok()),
+                Value::String(text) => Some(text.clone()),
+                other => Some(other.to_string()),
             },
         }
     };
-    // A marker is the offset written as text: as good as any opaque token.
-    let start = number(paging.offset.as_ref().or(paging.marker.as_ref())).unwrap_or(0);
+    let number = |name: Option<&String>| -> Option<usize> { text(name)?.parse().ok() };
     let limit = number(paging.limit.as_ref()).unwrap_or(DEFAULT_PAGE_LIMIT);
-    let (page, count) = {
+    let (page, count, end) = {
         let collections = state.collections.lock().ok()?;
         let items = collections.get(&operation.name)?;
+        let start = match (&paging.page, &paging.next_item) {
+            // Page numbers count from `first`; an unset page is the first.
+            (Some(page), _) => {
+                let first = paging
+                    .first
+                    .and_then(|first| usize::try_from(first).ok())
+                    .unwrap_or(1);
+                let page = number(Some(page)).unwrap_or(first);
+                page.saturating_sub(first).saturating_mul(limit)
+            }
+            // The marker names the last item of the page before: start after it.
+            (None, Some(field)) => match text(paging.marker.as_ref()) {
+                None => 0,
+                Some(marker) => items
+                    .iter()
+                    .position(|item| item.get(field).and_then(Value::as_str) == Some(&marker))
+                    .map_or(items.len(), |index| index + 1),
+            },
+            // A marker the mock hands back is the offset written as text: as good as any
+            // opaque token.
+            (None, None) => number(paging.offset.as_ref().or(paging.marker.as_ref())).unwrap_or(0),
+        };
         let start = start.min(items.len());
         let end = start.saturating_add(limit).min(items.len());
-        (items[start..end].to_vec(), items.len())
+        (items[start..end].to_vec(), items.len(), end)
     };
-    let end = start.min(count) + page.len();
     let mut body = match default_answer_body(&state.description, operation) {
         Value::Object(body) => body,
         _ => serde_json::Map::new(),
     };
-    body.insert(paging.items.clone(), Value::from(page));
-    if let Some(total) = &paging.total {
-        body.insert(total.clone(), Value::from(count));
+    insert_at(&mut body, &items_path, Value::from(page));
+    if let Some(total) = paging.total_path() {
+        insert_at(&mut body, &total, Value::from(count));
     }
-    if let Some(next) = &paging.next {
+    if let Some(next) = paging.next_path() {
         if end < count {
-            body.insert(next.clone(), Value::from(end.to_string()));
+            insert_at(&mut body, &next, Value::from(end.to_string()));
         } else {
-            body.remove(next);
+            remove_at(&mut body, &next);
         }
     }
     Some(MockAnswer::json(
         operation.response.status,
         Value::Object(body),
     ))
+}
+
+/// Sets the value at `path` (wire names through object properties), making the objects on
+/// the way where they are missing or not objects.
+fn insert_at(body: &mut serde_json::Map<String, Value>, path: &[&str], value: Value) {
+    let Some((last, objects)) = path.split_last() else {
+        return;
+    };
+    let mut object = body;
+    for name in objects {
+        let slot = object
+            .entry(name.to_string())
+            .or_insert_with(|| Value::Object(serde_json::Map::new()));
+        if !slot.is_object() {
+            *slot = Value::Object(serde_json::Map::new());
+        }
+        let Value::Object(inner) = slot else {
+            return;
+        };
+        object = inner;
+    }
+    object.insert(last.to_string(), value);
+}
+
+/// Removes the value at `path`, if there is one.
+fn remove_at(body: &mut serde_json::Map<String, Value>, path: &[&str]) {
+    let Some((last, objects)) = path.split_last() else {
+        return;
+    };
+    let mut object = body;
+    for name in objects {
+        match object.get_mut(*name) {
+            Some(Value::Object(inner)) => object = inner,
+            _ => return,
+        }
+    }
+    object.remove(*last);
 }
 
 /// The JSON body the mock answers an operation with when no test set one.

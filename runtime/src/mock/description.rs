@@ -36,25 +36,68 @@ pub(super) struct OperationSpec {
     pub(super) pagination: Option<PaginationSpec>,
 }
 
-/// How a paged operation pages (`x-pagination`), by wire names: an offset (and a total),
-/// or a marker (and the next one).
+/// How a paged operation pages (`x-pagination`), by wire names and with its keys: an
+/// offset or a page number (and a total), or a marker (and the next one, or the item field
+/// that gives it). `*_path` values are dot-separated wire names through object properties
+/// of the response body.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct PaginationSpec {
-    /// `query` or `body`: where offset or marker, and limit, are.
+    /// `query` or `body`: where offset, page or marker, and limit, are.
     #[serde(rename = "in")]
     pub(super) location: String,
     #[serde(default)]
     pub(super) offset: Option<String>,
     #[serde(default)]
+    pub(super) page: Option<String>,
+    /// The number of the first page (with `page`; 1 when absent).
+    #[serde(default)]
+    pub(super) first: Option<u64>,
+    #[serde(default)]
     pub(super) limit: Option<String>,
-    pub(super) items: String,
+    #[serde(default)]
+    pub(super) items: Option<String>,
+    #[serde(default)]
+    pub(super) items_path: Option<String>,
     #[serde(default)]
     pub(super) total: Option<String>,
+    #[serde(default)]
+    pub(super) total_path: Option<String>,
     #[serde(default)]
     pub(super) marker: Option<String>,
     #[serde(default)]
     pub(super) next: Option<String>,
+    #[serde(default)]
+    pub(super) next_path: Option<String>,
+    /// The string field of an item that is the marker of the page after it.
+    #[serde(default)]
+    pub(super) next_item: Option<String>,
+}
+
+impl PaginationSpec {
+    /// Where the items are: the wire names from the response body down.
+    pub(super) fn items_path(&self) -> Option<Vec<&str>> {
+        path(&self.items, &self.items_path)
+    }
+
+    /// Where the total is, if the service reports one.
+    pub(super) fn total_path(&self) -> Option<Vec<&str>> {
+        path(&self.total, &self.total_path)
+    }
+
+    /// Where the next page's marker is, if the service hands one back.
+    pub(super) fn next_path(&self) -> Option<Vec<&str>> {
+        path(&self.next, &self.next_path)
+    }
+}
+
+/// A property of the body (`name`), or one reached through object properties (`path`).
+fn path<'a>(name: &'a Option<String>, path: &'a Option<String>) -> Option<Vec<&'a str>> {
+    match (name, path) {
+        (Some(name), _) => Some(vec![name.as_str()]),
+        (None, Some(path)) => Some(path.split('.').collect()),
+        (None, None) => None,
+    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -131,10 +131,12 @@ impl MockServer {
         self.state.push_answer(operation, answer);
     }
 
-    /// The items a paged operation lists: its answers then page them by the offset (or
-    /// marker) and limit of each request (limit
+    /// The items a paged operation lists: its answers then page them by the offset, page
+    /// number (counted from the spec's `first`, 1 when absent; unset, the first page) or
+    /// marker, and the limit of each request (limit
     /// [`DEFAULT_PAGE_LIMIT`](super::DEFAULT_PAGE_LIMIT) when unset), with the total (or
-    /// the next page's marker: the offset as text).
+    /// the next page's marker: the offset as text). With `next_item`, the marker is that
+    /// field of the last item of the page before, and the page starts after that item.
     /// Answers set with [`set_answer`](Self::set_answer) or
     /// [`push_answer`](Self::push_answer) still come first.
     ///
