@@ -164,19 +164,43 @@ fn operation_description(api: &Api, operation: &Operation) -> Value {
                 PagePlace::Body => "body",
             },
             "limit": pagination.limit.as_ref().map(|limit| &limit.wire_name),
-            "items": pagination.items.wire_name,
         });
+        put_body_path(&mut paging, "items", &pagination.items);
         match &pagination.step {
             PageStep::Offset { offset, total } => {
                 paging["offset"] = json!(offset.wire_name);
-                paging["total"] = json!(total.as_ref().map(|total| &total.wire_name));
+                if let Some(total) = total {
+                    put_body_path(&mut paging, "total", total);
+                }
+            }
+            PageStep::Page { page, first, total } => {
+                paging["page"] = json!(page.wire_name);
+                paging["first"] = json!(first);
+                if let Some(total) = total {
+                    put_body_path(&mut paging, "total", total);
+                }
             }
             PageStep::Marker { marker, next } => {
                 paging["marker"] = json!(marker.wire_name);
-                paging["next"] = json!(next.wire_name);
+                put_body_path(&mut paging, "next", next);
+            }
+            PageStep::LastItem { marker, field } => {
+                paging["marker"] = json!(marker.wire_name);
+                paging["next_item"] = json!(field.wire_name);
             }
         }
         description["pagination"] = paging;
     }
     description
+}
+
+/// A value of the response body in the mock's paging description: a value of the body
+/// itself under its plain key, one inside objects under the key's `_path`, as
+/// `x-pagination` writes them.
+fn put_body_path(paging: &mut Value, key: &str, value: &BodyPath) {
+    if value.objects.is_empty() {
+        paging[key] = json!(value.value.wire_name);
+    } else {
+        paging[format!("{key}_path")] = json!(value.wire_path());
+    }
 }

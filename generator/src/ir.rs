@@ -215,18 +215,18 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
 }
 
-/// How a list operation pages: an item offset or a marker (and maybe a page size) in the
-/// request, the items (and a total or the next marker) in the response body.
+/// How a list operation pages: an item offset, a page number or a marker (and maybe a page
+/// size) in the request, the items (and a total or the next marker) in the response body.
 #[derive(Debug)]
 pub struct Pagination {
-    /// Where the offset or marker, and the limit, are.
+    /// Where the offset, page number or marker, and the limit, are.
     pub place: PagePlace,
     /// How the request of the next page is made.
     pub step: PageStep,
-    /// The page size: required with an offset, optional with a marker.
+    /// The page size: required with an offset, optional otherwise.
     pub limit: Option<PageField>,
-    /// The array field of the response body model.
-    pub items: PageField,
+    /// The array field holding a page's items.
+    pub items: BodyPath,
     /// The type of one item.
     pub item: Type,
     /// Whether the response's `body` is an `Option`.
@@ -240,14 +240,52 @@ pub enum PageStep {
     /// reports one, an integer field of the response body) or a short page.
     Offset {
         offset: PageField,
-        total: Option<PageField>,
+        total: Option<BodyPath>,
+    },
+    /// The page number goes up by one from the request's (unset: `first`), until the total
+    /// or a short page.
+    Page {
+        page: PageField,
+        /// The number of the service's first page (0 or 1).
+        first: i64,
+        total: Option<BodyPath>,
     },
     /// The marker takes the value of the response body's `next` string field, until the
     /// service sends none.
-    Marker { marker: PageField, next: PageField },
+    Marker { marker: PageField, next: BodyPath },
+    /// The marker takes the value of a string field of the last item received, until a
+    /// page is empty (or short).
+    LastItem {
+        marker: PageField,
+        /// The item's field (`name`, `wire_name`, `optional`).
+        field: PageField,
+    },
 }
 
-/// Where a paged operation takes its offset or marker, and its limit.
+/// A value of the response body, read through object properties: `result.total` is the
+/// object field `result`, then its field `total`.
+#[derive(Debug)]
+pub struct BodyPath {
+    /// The object fields on the way, outermost first; none for a field of the body itself.
+    pub objects: Vec<PageField>,
+    /// The field holding the value.
+    pub value: PageField,
+}
+
+impl BodyPath {
+    /// The wire names from the body down, dot-separated.
+    pub fn wire_path(&self) -> String {
+        let mut names: Vec<&str> = self
+            .objects
+            .iter()
+            .map(|field| field.wire_name.as_str())
+            .collect();
+        names.push(&self.value.wire_name);
+        names.join(".")
+    }
+}
+
+/// Where a paged operation takes its offset, page number or marker, and its limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PagePlace {
     /// Query parameters: request fields.

@@ -14,7 +14,7 @@ paths:
       parameters:
         - { name: offset, in: query, schema: { type: integer } }
         - { name: limit, in: query, schema: { type: integer } }
-      x-pagination: { page: offset, limit: limit, items: things }
+      x-pagination: { cursor: offset, limit: limit, items: things }
       responses:
         "200":
           description: ok

@@ -1,7 +1,7 @@
 //! Paging: for an operation with `x-pagination`, `Page` for its response, the functions
 //! its method and its pages share, and the `<method>_pages` method.
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::call::{method_parts, MethodParts, Names};
@@ -21,13 +21,7 @@ pub(super) fn page_impl(
     let Names { response, cfg, .. } = names;
     let item = type_tokens(api, &pagination.item);
     let vec = std_type(api, "Vec");
-    let items = names::snake_ident(&pagination.items.name);
-    let into_items = match (pagination.body_optional, pagination.items.optional) {
-        (false, false) => quote!(self.body.#items),
-        (false, true) => quote!(self.body.#items.unwrap_or_default()),
-        (true, false) => quote!(self.body.map(|body| body.#items).unwrap_or_default()),
-        (true, true) => quote!(self.body.and_then(|body| body.#items).unwrap_or_default()),
-    };
+    let into_items = into_items(pagination);
     let fns = paged_fns(api, operation, names);
     quote! {
         #fns
@@ -53,36 +47,8 @@ pub(super) fn pages_method(pagination: &Pagination, names: &Names) -> TokenStrea
         ..
     } = names;
     let field = |field: &PageField| names::snake_ident(&field.name);
-    let items = field(&pagination.items);
-    let count = match (pagination.body_optional, pagination.items.optional) {
-        (false, false) => quote!(page.body.#items.len()),
-        (false, true) => quote!(page.body.#items.as_ref().map_or(0, |items| items.len())),
-        (true, false) => quote!(page.body.as_ref().map_or(0, |body| body.#items.len())),
-        (true, true) => quote! {
-            page.body.as_ref().and_then(|body| body.#items.as_ref()).map_or(0, |items| items.len())
-        },
-    };
-    // How a value is read: an integer as `Option<i64>` (an `i32` widened), a marker as
-    // `Option<&str>`. `borrow` applies to an `Option` field, `as_ref` to a plain one.
-    let convert = |page_field: &PageField, integer: bool| {
-        (integer && !page_field.wide).then(|| quote!(.map(i64::from)))
-    };
-    let borrow = |integer: bool| (!integer).then(|| quote!(.as_deref()));
-    let as_ref = |integer: bool| (!integer).then(|| quote!(.as_str()));
-    // A value of the page's body.
-    let from_page = |page_field: &PageField, integer: bool| {
-        let ident = field(page_field);
-        let convert = convert(page_field, integer);
-        let (borrow, as_ref) = (borrow(integer), as_ref(integer));
-        match (pagination.body_optional, page_field.optional) {
-            (false, false) => quote!(Some(page.body.#ident #as_ref)#convert),
-            (false, true) => quote!(page.body.#ident #borrow #convert),
-            (true, false) => quote!(page.body.as_ref().map(|body| body.#ident #as_ref)#convert),
-            (true, true) => {
-                quote!(page.body.as_ref().and_then(|body| body.#ident #borrow)#convert)
-            }
-        }
-    };
+    let count = count(pagination);
+    let from_page = |path: &BodyPath, integer: bool| from_page(pagination, path, integer);
     // A value of the request.
     let from_request = |page_field: &PageField, integer: bool| {
         let ident = field(page_field);
@@ -111,26 +77,43 @@ pub(super) fn pages_method(pagination: &Pagination, names: &Names) -> TokenStrea
             PagePlace::Body => quote!(next_request.body.as_mut()?.#ident = #value;),
         }
     };
+    let read_limit = match &pagination.limit {
+        Some(limit) => from_request(limit, true),
+        None => quote!(None),
+    };
+    let read_total = |total: &Option<BodyPath>| match total {
+        Some(total) => from_page(total, true),
+        None => quote!(None),
+    };
+    // An integer the runtime computed as an `i64`, for a request field.
+    let narrowed = |page_field: &PageField| {
+        if page_field.wide {
+            quote!(next)
+        } else {
+            quote!(next.try_into().ok()?)
+        }
+    };
     let (next, set_next, from_where) = match &pagination.step {
         PageStep::Offset { offset, total } => {
             let read_offset = from_request(offset, true);
-            let read_limit = match &pagination.limit {
-                Some(limit) => from_request(limit, true),
-                None => quote!(None),
-            };
-            let total = match total {
-                Some(total) => from_page(total, true),
-                None => quote!(None),
-            };
-            let value = if offset.wide {
-                quote!(next)
-            } else {
-                quote!(next.try_into().ok()?)
-            };
+            let total = read_total(total);
             (
                 quote!(#rt::next_offset(#read_offset, #read_limit, #count, #total)?),
-                set(offset, value),
+                set(offset, narrowed(offset)),
                 format!("from the request's `{}` on", offset.wire_name),
+            )
+        }
+        PageStep::Page { page, first, total } => {
+            let read_page = from_request(page, true);
+            let total = read_total(total);
+            let first_literal = Literal::i64_unsuffixed(*first);
+            (
+                quote!(#rt::next_page(#read_page, #first_literal, #read_limit, #count, #total)?),
+                set(page, narrowed(page)),
+                format!(
+                    "from the request's page `{}` on (unset, the first page, numbered {first}), one page after another",
+                    page.wire_name
+                ),
             )
         }
         PageStep::Marker { marker, next } => {
@@ -141,7 +124,23 @@ pub(super) fn pages_method(pagination: &Pagination, names: &Names) -> TokenStrea
                 set(marker, quote!(next)),
                 format!(
                     "from the request's `{}` on, each page naming the next in `{}`",
-                    marker.wire_name, next.wire_name
+                    marker.wire_name,
+                    next.wire_path()
+                ),
+            )
+        }
+        PageStep::LastItem {
+            marker,
+            field: item_field,
+        } => {
+            let read_marker = from_request(marker, false);
+            let last = last_item_marker(pagination, item_field);
+            (
+                quote!(#rt::next_item_marker(#read_marker, #read_limit, #count, #last)?),
+                set(marker, quote!(next)),
+                format!(
+                    "from the request's `{}` on, each page starting after the `{}` of the last item before",
+                    marker.wire_name, item_field.wire_name
                 ),
             )
         }
@@ -176,6 +175,135 @@ pub(super) fn pages_method(pagination: &Pagination, names: &Names) -> TokenStrea
                     Some(next_request)
                 },
             )
+        }
+    }
+}
+
+/// How a paging value is read: an integer as `Option<i64>` (an `i32` widened), a marker as
+/// `Option<&str>`. `convert` widens; `borrow` applies to an `Option` field, `as_ref` to a
+/// plain one.
+fn convert(page_field: &PageField, integer: bool) -> Option<TokenStream> {
+    (integer && !page_field.wide).then(|| quote!(.map(i64::from)))
+}
+
+fn borrow(integer: bool) -> Option<TokenStream> {
+    (!integer).then(|| quote!(.as_deref()))
+}
+
+fn as_ref(integer: bool) -> Option<TokenStream> {
+    (!integer).then(|| quote!(.as_str()))
+}
+
+/// Where a walk through the response body has got to: a place (`page.body.result`), or
+/// an `Option` of it (`page.body.result.as_ref()`) once an optional field was crossed.
+enum Reach {
+    Place(TokenStream),
+    Maybe(TokenStream),
+}
+
+/// From a fetched page's body (`page.body`, borrowed) to the last object of `path`.
+fn objects_of(pagination: &Pagination, path: &BodyPath) -> Reach {
+    let mut reach = if pagination.body_optional {
+        Reach::Maybe(quote!(page.body.as_ref()))
+    } else {
+        Reach::Place(quote!(page.body))
+    };
+    for object in &path.objects {
+        let ident = names::snake_ident(&object.name);
+        reach = match (reach, object.optional) {
+            (Reach::Place(place), false) => Reach::Place(quote!(#place.#ident)),
+            (Reach::Place(place), true) => Reach::Maybe(quote!(#place.#ident.as_ref())),
+            (Reach::Maybe(value), false) => Reach::Maybe(quote!(#value.map(|value| &value.#ident))),
+            (Reach::Maybe(value), true) => {
+                Reach::Maybe(quote!(#value.and_then(|value| value.#ident.as_ref())))
+            }
+        };
+    }
+    reach
+}
+
+/// The number of items of a fetched page (`page`).
+fn count(pagination: &Pagination) -> TokenStream {
+    let items = &pagination.items.value;
+    let ident = names::snake_ident(&items.name);
+    match (objects_of(pagination, &pagination.items), items.optional) {
+        (Reach::Place(place), false) => quote!(#place.#ident.len()),
+        (Reach::Place(place), true) => {
+            quote!(#place.#ident.as_ref().map_or(0, |items| items.len()))
+        }
+        (Reach::Maybe(value), false) => quote!(#value.map_or(0, |value| value.#ident.len())),
+        (Reach::Maybe(value), true) => quote! {
+            #value.and_then(|value| value.#ident.as_ref()).map_or(0, |items| items.len())
+        },
+    }
+}
+
+/// An integer (as `Option<i64>`) or a marker (as `Option<&str>`) of a fetched page
+/// (`page`).
+fn from_page(pagination: &Pagination, path: &BodyPath, integer: bool) -> TokenStream {
+    let ident = names::snake_ident(&path.value.name);
+    let convert = convert(&path.value, integer);
+    let (borrow, as_ref) = (borrow(integer), as_ref(integer));
+    match (objects_of(pagination, path), path.value.optional) {
+        (Reach::Place(place), false) => quote!(Some(#place.#ident #as_ref)#convert),
+        (Reach::Place(place), true) => quote!(#place.#ident #borrow #convert),
+        (Reach::Maybe(value), false) => quote!(#value.map(|value| value.#ident #as_ref)#convert),
+        (Reach::Maybe(value), true) => {
+            quote!(#value.and_then(|value| value.#ident #borrow)#convert)
+        }
+    }
+}
+
+/// The marker field of the last item of a fetched page (`page`), as `Option<&str>`.
+fn last_item_marker(pagination: &Pagination, item_field: &PageField) -> TokenStream {
+    let items = &pagination.items.value;
+    let ident = names::snake_ident(&items.name);
+    let last = match (objects_of(pagination, &pagination.items), items.optional) {
+        (Reach::Place(place), false) => quote!(#place.#ident.last()),
+        (Reach::Place(place), true) => {
+            quote!(#place.#ident.as_ref().and_then(|items| items.last()))
+        }
+        (Reach::Maybe(value), false) => quote!(#value.and_then(|value| value.#ident.last())),
+        (Reach::Maybe(value), true) => quote! {
+            #value.and_then(|value| value.#ident.as_ref()).and_then(|items| items.last())
+        },
+    };
+    let marker = names::snake_ident(&item_field.name);
+    if item_field.optional {
+        quote!(#last.and_then(|item| item.#marker.as_deref()))
+    } else {
+        quote!(#last.map(|item| item.#marker.as_str()))
+    }
+}
+
+/// A response's items, taken out of its body (`self.body`).
+fn into_items(pagination: &Pagination) -> TokenStream {
+    let mut reach = if pagination.body_optional {
+        Reach::Maybe(quote!(self.body))
+    } else {
+        Reach::Place(quote!(self.body))
+    };
+    for object in &pagination.items.objects {
+        let ident = names::snake_ident(&object.name);
+        reach = match (reach, object.optional) {
+            (Reach::Place(place), false) => Reach::Place(quote!(#place.#ident)),
+            (Reach::Place(place), true) => Reach::Maybe(quote!(#place.#ident)),
+            (Reach::Maybe(value), false) => Reach::Maybe(quote!(#value.map(|value| value.#ident))),
+            (Reach::Maybe(value), true) => {
+                Reach::Maybe(quote!(#value.and_then(|value| value.#ident)))
+            }
+        };
+    }
+    let items = &pagination.items.value;
+    let ident = names::snake_ident(&items.name);
+    match (reach, items.optional) {
+        (Reach::Place(place), false) => quote!(#place.#ident),
+        (Reach::Place(place), true) => quote!(#place.#ident.unwrap_or_default()),
+        (Reach::Maybe(value), false) => {
+            quote!(#value.map(|value| value.#ident).unwrap_or_default())
+        }
+        (Reach::Maybe(value), true) => {
+            quote!(#value.and_then(|value| value.#ident).unwrap_or_default())
         }
     }
 }

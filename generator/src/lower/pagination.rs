@@ -1,5 +1,5 @@
 //! `x-pagination`: how a list operation pages, checked against its parameters, request
-//! body and response body. Two styles, by wire names:
+//! body and response body. Three styles, by wire names:
 //!
 //! ```yaml
 //! x-pagination:        # an item offset
@@ -7,12 +7,22 @@
 //!   limit: limit       # in the same place as the offset
 //!   items: data        # the array property of the 2xx JSON body holding the page's items
 //!   total: total       # optional: the integer property with the total number of items
-//! x-pagination:        # a marker the service hands back
+//! x-pagination:        # a page number
+//!   page: page         # a query parameter or JSON request body property (an integer)
+//!   first: 1           # optional: the number of the first page, 0 or 1 (default 1)
+//!   limit: page_size   # optional: the page size, in the same place as the page
+//!   items: data
+//!   total: total       # optional
+//! x-pagination:        # a marker
 //!   marker: marker     # a query parameter or JSON request body property (a string)
-//!   next: next_marker  # the string property of the 2xx JSON body naming the next page
+//!   next: next_marker  # the string property of the 2xx JSON body naming the next page,
+//!                      # or `next_item: id`: the string property of the last item
 //!   items: data
 //!   limit: limit       # optional, in the same place as the marker
 //! ```
+//!
+//! `items_path`, `total_path` and `next_path` replace `items`, `total` and `next` when the
+//! value sits inside object properties of the body: `result.data`, dot-separated.
 
 use openapiv3 as oa;
 
@@ -23,12 +33,57 @@ use crate::ir::*;
 /// The vendor extension that declares paging.
 pub(super) const PAGINATION_EXTENSION: &str = "x-pagination";
 
-const KEYS: [&str; 6] = ["offset", "limit", "items", "total", "marker", "next"];
+const HELP: &str = "write `x-pagination: {offset: offset, limit: limit, items: data, total: total}` (`total` optional), `{page: page, first: 1, limit: page_size, items: data, total: total}` (`first`, `limit` and `total` optional) or `{marker: marker, next: next_marker, items: data, limit: limit}` (`limit` optional; `next_item: id` instead of `next` when the next marker is the last item's `id`); `items_path`, `total_path` and `next_path` take a dot-separated path through object properties, such as `result.data`";
 
-const HELP: &str = "write `x-pagination: {offset: offset, limit: limit, items: data, total: total}` (`total` optional) or `{marker: marker, next: next_marker, items: data, limit: limit}` (`limit` optional)";
+const KEYS_HELP: &str = "the keys are `offset`, `page`, `first`, `marker`, `limit`, `items`, `items_path`, `total`, `total_path`, `next`, `next_path` and `next_item`";
 
 /// A request value paging reads or sets, as found: (Rust name, type, whether an `Option`).
 type Found = (String, Type, bool);
+
+/// The keys of an `x-pagination` mapping, as written.
+#[derive(Default)]
+struct Keys {
+    offset: Option<String>,
+    page: Option<String>,
+    first: Option<i64>,
+    marker: Option<String>,
+    limit: Option<String>,
+    items: Option<String>,
+    items_path: Option<String>,
+    total: Option<String>,
+    total_path: Option<String>,
+    next: Option<String>,
+    next_path: Option<String>,
+    next_item: Option<String>,
+}
+
+impl Keys {
+    /// The slot of a key whose value is a name, or `None` for an unknown key.
+    fn name_slot(&mut self, key: &str) -> Option<&mut Option<String>> {
+        let slot = match key {
+            "offset" => &mut self.offset,
+            "page" => &mut self.page,
+            "marker" => &mut self.marker,
+            "limit" => &mut self.limit,
+            "items" => &mut self.items,
+            "items_path" => &mut self.items_path,
+            "total" => &mut self.total,
+            "total_path" => &mut self.total_path,
+            "next" => &mut self.next,
+            "next_path" => &mut self.next_path,
+            "next_item" => &mut self.next_item,
+            _ => return None,
+        };
+        Some(slot)
+    }
+}
+
+/// A response value as the keys name it: the key that named it (for messages) and the
+/// wire names from the body down.
+struct Located {
+    key: &'static str,
+    steps: Vec<String>,
+}
 
 impl Lowerer<'_> {
     pub(super) fn pagination(
@@ -41,18 +96,125 @@ impl Lowerer<'_> {
     ) -> Option<Pagination> {
         let value = operation.extensions.get(PAGINATION_EXTENSION)?;
         let path = format!("{path}.{PAGINATION_EXTENSION}");
-        let Some(object) = value.as_object() else {
-            self.error(Diagnostic::new(&path, "`x-pagination` must be a mapping").help(HELP));
+        let keys = self.read_keys(&path, value)?;
+        let items = self.property_or_path(
+            &path,
+            ("items", &keys.items),
+            ("items_path", &keys.items_path),
+        )?;
+        let Some(items) = items else {
+            self.error(Diagnostic::new(&path, "`items` (or `items_path`) is required").help(HELP));
             return None;
         };
-        let mut names: [Option<String>; 6] = Default::default();
-        for (key, value) in object {
-            let Some(slot) = KEYS.iter().position(|known| known == key) else {
+        let total = self.property_or_path(
+            &path,
+            ("total", &keys.total),
+            ("total_path", &keys.total_path),
+        )?;
+        let next =
+            self.property_or_path(&path, ("next", &keys.next), ("next_path", &keys.next_path))?;
+        // The request side: where the values are, and each one found there.
+        let (place, style, limit) = match (&keys.offset, &keys.page, &keys.marker) {
+            (Some(offset), None, None) => {
+                self.refuse_keys(&path, "offset", [("first", keys.first.is_some())])?;
+                self.refuse_next(&path, "offset", &next, &keys.next_item)?;
+                let Some(limit) = &keys.limit else {
+                    self.error(Diagnostic::new(&path, "offset paging needs `limit`").help(HELP));
+                    return None;
+                };
+                let place = self.page_place(&path, offset, params, body)?;
+                let [offset_found, limit_found] =
+                    self.find_in_request(&path, place, [offset, limit], params, body)?;
+                let offset = self.page_field(&path, "offset", offset_found, offset, Integer)?;
+                let limit = self.page_field(&path, "limit", limit_found, limit, Integer)?;
+                (place, Style::Offset { offset, total }, Some(limit))
+            }
+            (None, Some(page), None) => {
+                self.refuse_next(&path, "page", &next, &keys.next_item)?;
+                let place = self.page_place(&path, page, params, body)?;
+                let (page_found, limit) =
+                    self.with_limit(&path, place, page, &keys.limit, params, body)?;
+                let page = self.page_field(&path, "page", page_found, page, Integer)?;
+                let first = keys.first.unwrap_or(1);
+                (place, Style::Page { page, first, total }, limit)
+            }
+            (None, None, Some(marker)) => {
+                self.refuse_keys(
+                    &path,
+                    "marker",
+                    [
+                        ("first", keys.first.is_some()),
+                        ("total", keys.total.is_some()),
+                        ("total_path", keys.total_path.is_some()),
+                    ],
+                )?;
+                let step = match (next, &keys.next_item) {
+                    (Some(next), None) => Next::Marker(next),
+                    (None, Some(field)) => Next::LastItem(field.clone()),
+                    (Some(next), Some(_)) => {
+                        let message = format!("give `{}` or `next_item`, not both", next.key);
+                        self.error(Diagnostic::new(&path, message).help(HELP));
+                        return None;
+                    }
+                    (None, None) => {
+                        self.error(
+                            Diagnostic::new(
+                                &path,
+                                "marker paging needs `next` (or `next_path`, or `next_item`)",
+                            )
+                            .help(HELP),
+                        );
+                        return None;
+                    }
+                };
+                let place = self.page_place(&path, marker, params, body)?;
+                let (marker_found, limit) =
+                    self.with_limit(&path, place, marker, &keys.limit, params, body)?;
+                let marker = self.page_field(&path, "marker", marker_found, marker, Text)?;
+                let style = match step {
+                    Next::Marker(next) => Style::Marker { marker, next },
+                    Next::LastItem(field) => Style::LastItem { marker, field },
+                };
+                (place, style, limit)
+            }
+            (None, None, None) => {
+                self.error(Diagnostic::new(&path, "give `offset`, `page` or `marker`").help(HELP));
+                return None;
+            }
+            _ => {
                 self.error(
-                    Diagnostic::new(&path, format!("unknown key `{key}`")).help(
-                        "the keys are `offset`, `limit`, `items` and `total`, or `marker`, `next`, `items` and `limit`",
-                    ),
+                    Diagnostic::new(&path, "give only one of `offset`, `page` and `marker`")
+                        .help(HELP),
                 );
+                return None;
+            }
+        };
+        self.finish(&path, place, style, limit, items, response)
+    }
+
+    /// The keys of the mapping, each checked for its kind of value.
+    fn read_keys(&mut self, path: &str, value: &serde_json::Value) -> Option<Keys> {
+        let Some(object) = value.as_object() else {
+            self.error(Diagnostic::new(path, "`x-pagination` must be a mapping").help(HELP));
+            return None;
+        };
+        let mut keys = Keys::default();
+        for (key, value) in object {
+            if key == "first" {
+                match value.as_i64() {
+                    Some(first @ (0 | 1)) => keys.first = Some(first),
+                    _ => {
+                        self.error(
+                            Diagnostic::new(format!("{path}.first"), "must be 0 or 1")
+                                .help("`first` is the number of the service's first page"),
+                        );
+                        return None;
+                    }
+                }
+                continue;
+            }
+            let Some(slot) = keys.name_slot(key) else {
+                self.error(Diagnostic::new(path, format!("unknown key `{key}`")).help(KEYS_HELP));
                 return None;
             };
             let Some(name) = value.as_str() else {
@@ -65,56 +227,107 @@ impl Lowerer<'_> {
                 );
                 return None;
             };
-            names[slot] = Some(name.to_owned());
+            *slot = Some(name.to_owned());
         }
-        let [offset, limit, Some(items), total, marker, next] = names else {
-            self.error(Diagnostic::new(&path, "`items` is required").help(HELP));
-            return None;
-        };
-        // The request side: where the values are, and each one found there.
-        let (place, style, limit) = match (offset, marker, next, total) {
-            (Some(offset), None, None, total) => {
-                let Some(limit) = limit else {
-                    self.error(Diagnostic::new(&path, "offset paging needs `limit`").help(HELP));
+        Some(keys)
+    }
+
+    /// A response value named by a property of the body (`key`) or by a path (`<key>_path`):
+    /// at most one of the two. `None` inside when neither is given.
+    fn property_or_path(
+        &mut self,
+        path: &str,
+        (key, property): (&'static str, &Option<String>),
+        (path_key, dotted): (&'static str, &Option<String>),
+    ) -> Option<Option<Located>> {
+        match (property, dotted) {
+            (None, None) => Some(None),
+            (Some(property), None) => Some(Some(Located {
+                key,
+                steps: vec![property.clone()],
+            })),
+            (None, Some(dotted)) => {
+                let steps: Vec<String> = dotted.split('.').map(str::to_owned).collect();
+                if steps.iter().any(String::is_empty) {
+                    self.error(
+                        Diagnostic::new(
+                            format!("{path}.{path_key}"),
+                            format!("`{dotted}` is not a dot-separated path of property names"),
+                        )
+                        .help(HELP),
+                    );
                     return None;
-                };
-                let place = self.page_place(&path, &offset, params, body)?;
-                let [offset_found, limit_found] =
-                    self.find_in_request(&path, place, [&offset, &limit], params, body)?;
-                let offset = self.page_field(&path, "offset", offset_found, offset, Integer)?;
-                let limit = self.page_field(&path, "limit", limit_found, limit, Integer)?;
-                (place, Style::Offset { offset, total }, Some(limit))
+                }
+                Some(Some(Located {
+                    key: path_key,
+                    steps,
+                }))
             }
-            (None, Some(marker), Some(next), None) => {
-                let place = self.page_place(&path, &marker, params, body)?;
-                let (marker_found, limit) = match limit {
-                    None => {
-                        let [marker_found] =
-                            self.find_in_request(&path, place, [&marker], params, body)?;
-                        (marker_found, None)
-                    }
-                    Some(limit) => {
-                        let [marker_found, limit_found] =
-                            self.find_in_request(&path, place, [&marker, &limit], params, body)?;
-                        let limit = self.page_field(&path, "limit", limit_found, limit, Integer)?;
-                        (marker_found, Some(limit))
-                    }
-                };
-                let marker = self.page_field(&path, "marker", marker_found, marker, Text)?;
-                (place, Style::Marker { marker, next }, limit)
-            }
-            _ => {
+            (Some(_), Some(_)) => {
                 self.error(
-                    Diagnostic::new(
-                        &path,
-                        "give either `offset` (and `total`), or `marker` and `next`",
-                    )
-                    .help(HELP),
+                    Diagnostic::new(path, format!("give `{key}` or `{path_key}`, not both"))
+                        .help(HELP),
                 );
-                return None;
+                None
             }
+        }
+    }
+
+    /// Refuses the first of `keys` that is given: it does not go with `style` paging.
+    fn refuse_keys<const N: usize>(
+        &mut self,
+        path: &str,
+        style: &str,
+        keys: [(&str, bool); N],
+    ) -> Option<()> {
+        let Some((key, _)) = keys.iter().find(|(_, given)| *given) else {
+            return Some(());
         };
-        self.finish(&path, place, style, limit, items, response)
+        self.error(Diagnostic::new(path, format!("`{key}` does not go with `{style}`")).help(HELP));
+        None
+    }
+
+    /// Refuses a next marker with paging that has none.
+    fn refuse_next(
+        &mut self,
+        path: &str,
+        style: &str,
+        next: &Option<Located>,
+        next_item: &Option<String>,
+    ) -> Option<()> {
+        let next_key = next.as_ref().map(|next| next.key);
+        self.refuse_keys(
+            path,
+            style,
+            [
+                (next_key.unwrap_or("next"), next.is_some()),
+                ("next_item", next_item.is_some()),
+            ],
+        )
+    }
+
+    /// The page number or marker, and the limit when one is named, in `place`.
+    fn with_limit(
+        &mut self,
+        path: &str,
+        place: PagePlace,
+        position: &String,
+        limit: &Option<String>,
+        params: &[Param],
+        body: Option<&RequestBody>,
+    ) -> Option<(Found, Option<PageField>)> {
+        match limit {
+            None => {
+                let [found] = self.find_in_request(path, place, [position], params, body)?;
+                Some((found, None))
+            }
+            Some(limit) => {
+                let [found, limit_found] =
+                    self.find_in_request(path, place, [position, limit], params, body)?;
+                let limit = self.page_field(path, "limit", limit_found, limit, Integer)?;
+                Some((found, Some(limit)))
+            }
+        }
     }
 
     /// Checks the response side and assembles the paging.
@@ -124,10 +337,9 @@ impl Lowerer<'_> {
         place: PagePlace,
         style: Style,
         limit: Option<PageField>,
-        items: String,
+        items: Located,
         response: &Response,
     ) -> Option<Pagination> {
-        // The response side.
         let Some(ResponseBody {
             kind: ResponseKind::Json(body_type),
             optional: body_optional,
@@ -141,82 +353,140 @@ impl Lowerer<'_> {
             return None;
         };
         let body_optional = *body_optional;
-        let Some(fields) = self.struct_fields(body_type) else {
+        if self.struct_fields(body_type).is_none() {
             self.error(
                 Diagnostic::new(path, "the response body is not an object with properties")
                     .help("`items`, `total` and `next` name properties of the 2xx JSON body"),
             );
             return None;
-        };
-        let field = |wire: &str| fields.iter().find(|field| field.wire_name == wire);
-        let (items_field, item) = match field(&items) {
-            Some(found) => match &found.ty {
-                Type::Array(item) if !found.boxed => (
-                    PageField {
-                        name: found.name.clone(),
-                        wire_name: items.clone(),
-                        optional: found.optional(),
-                        wide: false,
-                    },
-                    (**item).clone(),
-                ),
-                _ => {
-                    let message =
-                        format!("`{items}` is not an array property of the response body");
-                    self.error(Diagnostic::new(format!("{path}.items"), message).help(HELP));
-                    return None;
-                }
-            },
-            None => {
-                let message = format!("the response body has no property `{items}`");
-                self.error(Diagnostic::new(format!("{path}.items"), message).help(HELP));
+        }
+        let (items_path, item) = match self.follow(body_type, &items.steps) {
+            Ok((found, Type::Array(item))) => (found, *item),
+            Ok(_) => {
+                let message = format!(
+                    "`{}` is not an array property of the response body",
+                    items.steps.join(".")
+                );
+                self.error(Diagnostic::new(format!("{path}.{}", items.key), message).help(HELP));
+                return None;
+            }
+            Err(message) => {
+                self.error(Diagnostic::new(format!("{path}.{}", items.key), message).help(HELP));
                 return None;
             }
         };
-        let response_field = |wire: &str, kind: Kind| {
-            let found = field(wire).filter(|found| kind.accepts(&found.ty))?;
-            Some(PageField {
-                name: found.name.clone(),
-                wire_name: wire.to_owned(),
-                optional: found.optional(),
-                wide: found.ty == Type::I64,
-            })
-        };
         let step = match style {
             Style::Offset { offset, total } => {
-                let total = match total {
-                    None => None,
-                    Some(total) => match response_field(&total, Integer) {
-                        Some(found) => Some(found),
-                        None => {
-                            let message =
-                                format!("the response body has no integer property `{total}`");
-                            self.error(
-                                Diagnostic::new(format!("{path}.total"), message).help(HELP),
-                            );
-                            return None;
-                        }
-                    },
-                };
+                let total = self.response_value(path, body_type, total, Integer)?;
                 PageStep::Offset { offset, total }
             }
-            Style::Marker { marker, next } => match response_field(&next, Text) {
-                Some(next) => PageStep::Marker { marker, next },
-                None => {
-                    let message = format!("the response body has no string property `{next}`");
-                    self.error(Diagnostic::new(format!("{path}.next"), message).help(HELP));
+            Style::Page { page, first, total } => {
+                let total = self.response_value(path, body_type, total, Integer)?;
+                PageStep::Page { page, first, total }
+            }
+            Style::Marker { marker, next } => {
+                let Some(next) = self.response_value(path, body_type, Some(next), Text)? else {
                     return None;
-                }
-            },
+                };
+                PageStep::Marker { marker, next }
+            }
+            Style::LastItem { marker, field } => {
+                let found = self
+                    .struct_fields(&item)
+                    .and_then(|item_fields| {
+                        item_fields
+                            .iter()
+                            .find(|item_field| item_field.wire_name == field)
+                    })
+                    .filter(|item_field| Text.accepts(&item_field.ty));
+                let Some(found) = found else {
+                    let message = format!("the items have no string property `{field}`");
+                    self.error(Diagnostic::new(format!("{path}.next_item"), message).help(
+                        "`next_item` names the string property of an item that the next page's marker takes",
+                    ));
+                    return None;
+                };
+                let field = PageField {
+                    name: found.name.clone(),
+                    wire_name: field,
+                    optional: found.optional(),
+                    wide: false,
+                };
+                PageStep::LastItem { marker, field }
+            }
         };
         Some(Pagination {
             place,
             step,
             limit,
-            items: items_field,
+            items: items_path,
             item,
             body_optional,
         })
+    }
+
+    /// A total or next marker of the response, if named: it must be of `kind`.
+    fn response_value(
+        &mut self,
+        path: &str,
+        body_type: &Type,
+        value: Option<Located>,
+        kind: Kind,
+    ) -> Option<Option<BodyPath>> {
+        let Some(value) = value else {
+            return Some(None);
+        };
+        let message = match self.follow(body_type, &value.steps) {
+            Ok((found, ty)) if kind.accepts(&ty) => return Some(Some(found)),
+            Ok(_) => format!(
+                "`{}` of the response body is not {}",
+                value.steps.join("."),
+                kind.name()
+            ),
+            Err(message) => message,
+        };
+        self.error(Diagnostic::new(format!("{path}.{}", value.key), message).help(HELP));
+        None
+    }
+
+    /// Follows `steps` from the response body through object properties: each step but
+    /// the last must be an object. The path and the type of the value, or what went wrong.
+    fn follow(&self, body_type: &Type, steps: &[String]) -> Result<(BodyPath, Type), String> {
+        let Some(mut fields) = self.struct_fields(body_type) else {
+            return Err("the response body is not an object with properties".to_owned());
+        };
+        let mut objects = Vec::new();
+        for (index, step) in steps.iter().enumerate() {
+            let Some(found) = fields.iter().find(|field| field.wire_name == *step) else {
+                return Err(match index {
+                    0 => format!("the response body has no property `{step}`"),
+                    _ => format!("`{}` has no property `{step}`", steps[..index].join(".")),
+                });
+            };
+            let page_field = PageField {
+                name: found.name.clone(),
+                wire_name: step.clone(),
+                optional: found.optional(),
+                wide: found.ty == Type::I64,
+            };
+            if index + 1 == steps.len() {
+                let path = BodyPath {
+                    objects,
+                    value: page_field,
+                };
+                return Ok((path, found.ty.clone()));
+            }
+            let Some(inner) = self.struct_fields(&found.ty) else {
+                return Err(format!(
+                    "`{}` is not an object property, so `{}` cannot be followed",
+                    steps[..=index].join("."),
+                    steps.join(".")
+                ));
+            };
+            objects.push(page_field);
+            fields = inner;
+        }
+        Err("the path names no property".to_owned())
     }
 
     /// Whether the paging values are query parameters or request body properties, by
@@ -301,7 +571,7 @@ impl Lowerer<'_> {
         path: &str,
         key: &str,
         (name, ty, optional): Found,
-        wire_name: String,
+        wire_name: &str,
         kind: Kind,
     ) -> Option<PageField> {
         if !kind.accepts(&ty) {
@@ -310,13 +580,13 @@ impl Lowerer<'_> {
                     format!("{path}.{key}"),
                     format!("`{wire_name}` is not {}", kind.name()),
                 )
-                .help("offsets and limits are integers, markers are strings"),
+                .help("offsets, page numbers and limits are integers, markers are strings"),
             );
             return None;
         }
         Some(PageField {
             name,
-            wire_name,
+            wire_name: wire_name.to_owned(),
             optional,
             wide: ty == Type::I64,
         })
@@ -338,12 +608,29 @@ impl Lowerer<'_> {
 enum Style {
     Offset {
         offset: PageField,
-        total: Option<String>,
+        total: Option<Located>,
+    },
+    Page {
+        page: PageField,
+        first: i64,
+        total: Option<Located>,
     },
     Marker {
         marker: PageField,
-        next: String,
+        next: Located,
     },
+    LastItem {
+        marker: PageField,
+        field: String,
+    },
+}
+
+/// Where marker paging finds the next marker.
+enum Next {
+    /// A string of the response body.
+    Marker(Located),
+    /// A string property of the last item.
+    LastItem(String),
 }
 
 /// What a paging value must be.

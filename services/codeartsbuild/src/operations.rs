@@ -305,6 +305,39 @@ pub struct ListRelatedProjectInfoResponse {
 }
 
 #[cfg(feature = "domain")]
+#[inline]
+fn list_related_project_info_call(request: ListRelatedProjectInfoRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_RELATED_PROJECT_INFO_OPERATION);
+    call.set_query("page_size", request.page_size.map(Into::into), false);
+    call.set_query("page_no", request.page_no.map(Into::into), false);
+    call.set_query("search", request.search.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "domain")]
+#[inline]
+fn list_related_project_info_decode(
+    response: rt::RawResponse,
+) -> Result<ListRelatedProjectInfoResponse, rt::Error> {
+    Ok(ListRelatedProjectInfoResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "domain")]
+impl rt::Page for ListRelatedProjectInfoResponse {
+    type Item = crate::models::ListRelatedProjectInfoResultProjectInfoList;
+    fn into_items(
+        self,
+    ) -> Vec<crate::models::ListRelatedProjectInfoResultProjectInfoList> {
+        self.body.result.and_then(|value| value.project_info_list).unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "domain")]
 const SHOW_DOMAIN_STATUS_OPERATION: rt::Operation = rt::Operation {
     name: "ShowDomainStatus",
     method: rt::http::Method::GET,
@@ -1136,6 +1169,39 @@ pub struct ListJobResponse {
 }
 
 #[cfg(feature = "job")]
+#[inline]
+fn list_job_call(request: ListJobRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_JOB_OPERATION);
+    call.set_query("page_index", request.page_index.map(Into::into), false);
+    call.set_query("page_size", request.page_size.map(Into::into), false);
+    call.set_query("search", request.search.map(Into::into), false);
+    call.set_query("sort_field", request.sort_field.map(Into::into), false);
+    call.set_query("sort_order", request.sort_order.map(Into::into), false);
+    call.set_query("creator_id", request.creator_id.map(Into::into), false);
+    call.set_query("build_status", request.build_status.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "job")]
+#[inline]
+fn list_job_decode(response: rt::RawResponse) -> Result<ListJobResponse, rt::Error> {
+    Ok(ListJobResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "job")]
+impl rt::Page for ListJobResponse {
+    type Item = crate::models::ListJobResultJobList;
+    fn into_items(self) -> Vec<crate::models::ListJobResultJobList> {
+        self.body.result.and_then(|value| value.job_list).unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "job")]
 const SHOW_PROJECT_JOB_PERMISSION_OPERATION: rt::Operation = rt::Operation {
     name: "ShowProjectJobPermission",
     method: rt::http::Method::GET,
@@ -1643,6 +1709,37 @@ pub struct ListRecyclingJobResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListRecyclingJobResponseBody,
+}
+
+#[cfg(feature = "job")]
+#[inline]
+fn list_recycling_job_call(request: ListRecyclingJobRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_RECYCLING_JOB_OPERATION);
+    call.set_query("page_size", request.page_size.map(Into::into), false);
+    call.set_query("page_no", request.page_no.map(Into::into), false);
+    call.set_query("search", request.search.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "job")]
+#[inline]
+fn list_recycling_job_decode(
+    response: rt::RawResponse,
+) -> Result<ListRecyclingJobResponse, rt::Error> {
+    Ok(ListRecyclingJobResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "job")]
+impl rt::Page for ListRecyclingJobResponse {
+    type Item = crate::models::RecyclingJob;
+    fn into_items(self) -> Vec<crate::models::RecyclingJob> {
+        self.body.result.and_then(|value| value.job_list).unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "job")]
@@ -2305,6 +2402,39 @@ pub struct ListUpdateJobHistoryResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListUpdateJobHistoryResponseBody,
+}
+
+#[cfg(feature = "job")]
+#[inline]
+fn list_update_job_history_call(request: ListUpdateJobHistoryRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_UPDATE_JOB_HISTORY_OPERATION);
+    call.set_path("job_id", request.job_id);
+    call.set_query("page_no", request.page_no.map(Into::into), false);
+    call.set_query("page_size", request.page_size.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "job")]
+#[inline]
+fn list_update_job_history_decode(
+    response: rt::RawResponse,
+) -> Result<ListUpdateJobHistoryResponse, rt::Error> {
+    Ok(ListUpdateJobHistoryResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "job")]
+impl rt::Page for ListUpdateJobHistoryResponse {
+    type Item = crate::models::JobUpdateRecordListVoResultJobUpdateRecords;
+    fn into_items(
+        self,
+    ) -> Vec<crate::models::JobUpdateRecordListVoResultJobUpdateRecords> {
+        self.body.result.and_then(|value| value.job_update_records).unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "job")]
@@ -3522,6 +3652,44 @@ pub struct ListProjectJobsResponse {
 }
 
 #[cfg(feature = "job")]
+#[inline]
+fn list_project_jobs_call(request: ListProjectJobsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_PROJECT_JOBS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query("page_index", request.page_index.map(Into::into), true);
+    call.set_query("page_size", request.page_size.map(Into::into), true);
+    call.set_query("search", request.search.map(Into::into), false);
+    call.set_query("sort_field", request.sort_field.map(Into::into), false);
+    call.set_query("sort_order", request.sort_order.map(Into::into), false);
+    call.set_query("creator_id", request.creator_id.map(Into::into), false);
+    call.set_query("build_status", request.build_status.map(Into::into), false);
+    call.set_query("by_group", request.by_group.map(Into::into), false);
+    call.set_query("group_path_id", request.group_path_id.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "job")]
+#[inline]
+fn list_project_jobs_decode(
+    response: rt::RawResponse,
+) -> Result<ListProjectJobsResponse, rt::Error> {
+    Ok(ListProjectJobsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "job")]
+impl rt::Page for ListProjectJobsResponse {
+    type Item = crate::models::Job;
+    fn into_items(self) -> Vec<crate::models::Job> {
+        self.body.jobs.unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "job")]
 const LIST_END_POINTS_OPERATION: rt::Operation = rt::Operation {
     name: "ListEndPoints",
     method: rt::http::Method::GET,
@@ -3599,6 +3767,37 @@ pub struct ListEndPointsResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListEndPointsResponseBody,
+}
+
+#[cfg(feature = "job")]
+#[inline]
+fn list_end_points_call(request: ListEndPointsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_END_POINTS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query("limit", request.limit.map(Into::into), true);
+    call.set_query("offset", request.offset.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "job")]
+#[inline]
+fn list_end_points_decode(
+    response: rt::RawResponse,
+) -> Result<ListEndPointsResponse, rt::Error> {
+    Ok(ListEndPointsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "job")]
+impl rt::Page for ListEndPointsResponse {
+    type Item = crate::models::EndPointResponse;
+    fn into_items(self) -> Vec<crate::models::EndPointResponse> {
+        self.body.result.and_then(|value| value.endpoints).unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "log")]
@@ -4169,6 +4368,63 @@ pub struct ListRecordsResponse {
 }
 
 #[cfg(feature = "record")]
+#[inline]
+fn list_records_call(request: ListRecordsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_RECORDS_OPERATION);
+    call.set_path("build_project_id", request.build_project_id);
+    call.set_query("page", request.page.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query_array(
+        "triggers",
+        request
+            .triggers
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "branches",
+        request
+            .branches
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "tags",
+        request
+            .tags
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query("from_date", request.from_date.map(Into::into), false);
+    call.set_query("to_date", request.to_date.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "record")]
+#[inline]
+fn list_records_decode(
+    response: rt::RawResponse,
+) -> Result<ListRecordsResponse, rt::Error> {
+    Ok(ListRecordsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "record")]
+impl rt::Page for ListRecordsResponse {
+    type Item = crate::models::BuildRecord;
+    fn into_items(self) -> Vec<crate::models::BuildRecord> {
+        self.body.result.and_then(|value| value.data).unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "record")]
 const SHOW_JOB_TOTAL_OPERATION: rt::Operation = rt::Operation {
     name: "ShowJobTotal",
     method: rt::http::Method::GET,
@@ -4350,6 +4606,41 @@ pub struct ListBuildInfoRecordByJobIdResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListBuildInfoRecordByJobIdResponseBody,
+}
+
+#[cfg(feature = "record")]
+#[inline]
+fn list_build_info_record_by_job_id_call(
+    request: ListBuildInfoRecordByJobIdRequest,
+) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_BUILD_INFO_RECORD_BY_JOB_ID_OPERATION);
+    call.set_path("job_id", request.job_id);
+    call.set_query("start_time", request.start_time.map(Into::into), true);
+    call.set_query("end_time", request.end_time.map(Into::into), true);
+    call.set_query("page_index", request.page_index.map(Into::into), false);
+    call.set_query("page_size", request.page_size.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "record")]
+#[inline]
+fn list_build_info_record_by_job_id_decode(
+    response: rt::RawResponse,
+) -> Result<ListBuildInfoRecordByJobIdResponse, rt::Error> {
+    Ok(ListBuildInfoRecordByJobIdResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "record")]
+impl rt::Page for ListBuildInfoRecordByJobIdResponse {
+    type Item = crate::models::BuildInfoRecord;
+    fn into_items(self) -> Vec<crate::models::BuildInfoRecord> {
+        self.body.result.and_then(|value| value.job_build_states).unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "record")]
@@ -5348,6 +5639,39 @@ pub struct ListCustomTemplateResponse {
 }
 
 #[cfg(feature = "template")]
+#[inline]
+fn list_custom_template_call(request: ListCustomTemplateRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_CUSTOM_TEMPLATE_OPERATION);
+    call.set_query("name", request.name.map(Into::into), false);
+    call.set_query("filter", request.filter.map(Into::into), false);
+    call.set_query("page", request.page.map(Into::into), false);
+    call.set_query("page_size", request.page_size.map(Into::into), false);
+    call.set_query("tags", request.tags.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "template")]
+#[inline]
+fn list_custom_template_decode(
+    response: rt::RawResponse,
+) -> Result<ListCustomTemplateResponse, rt::Error> {
+    Ok(ListCustomTemplateResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "template")]
+impl rt::Page for ListCustomTemplateResponse {
+    type Item = crate::models::QueryTemplatesItems;
+    fn into_items(self) -> Vec<crate::models::QueryTemplatesItems> {
+        self.body.result.and_then(|value| value.items).unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "template")]
 const ADD_FAVOURITE_CUSTOM_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
     name: "AddFavouriteCustomTemplate",
     method: rt::http::Method::POST,
@@ -6084,6 +6408,39 @@ pub struct ListKeystoreSearchResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListKeystoreSearchResponseBody,
+}
+
+#[cfg(feature = "keystore")]
+#[inline]
+fn list_keystore_search_call(request: ListKeystoreSearchRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_KEYSTORE_SEARCH_OPERATION);
+    call.set_query("page_size", request.page_size.map(Into::into), false);
+    call.set_query("page", request.page.map(Into::into), false);
+    call.set_query("search", request.search.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "keystore")]
+#[inline]
+fn list_keystore_search_decode(
+    response: rt::RawResponse,
+) -> Result<ListKeystoreSearchResponse, rt::Error> {
+    Ok(ListKeystoreSearchResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "keystore")]
+impl rt::Page for ListKeystoreSearchResponse {
+    type Item = crate::models::ListKeystoreSearchResponseBodyResultKeystoreList;
+    fn into_items(
+        self,
+    ) -> Vec<crate::models::ListKeystoreSearchResponseBodyResultKeystoreList> {
+        self.body.result.and_then(|value| value.keystore_list).unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "keystore")]
@@ -7207,6 +7564,39 @@ pub struct ListBuildInfoRecordResponse {
 }
 
 #[cfg(feature = "jobs")]
+#[inline]
+fn list_build_info_record_call(request: ListBuildInfoRecordRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_BUILD_INFO_RECORD_OPERATION);
+    call.set_path("job_id", request.job_id);
+    call.set_query("start_time", request.start_time.map(Into::into), true);
+    call.set_query("end_time", request.end_time.map(Into::into), true);
+    call.set_query("page_index", request.page_index.map(Into::into), false);
+    call.set_query("page_size", request.page_size.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "jobs")]
+#[inline]
+fn list_build_info_record_decode(
+    response: rt::RawResponse,
+) -> Result<ListBuildInfoRecordResponse, rt::Error> {
+    Ok(ListBuildInfoRecordResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "jobs")]
+impl rt::Page for ListBuildInfoRecordResponse {
+    type Item = crate::models::BuildInfoRecord;
+    fn into_items(self) -> Vec<crate::models::BuildInfoRecord> {
+        self.body.result.and_then(|value| value.job_build_states).unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "jobs")]
 const DELETE_BUILD_JOB_OPERATION: rt::Operation = rt::Operation {
     name: "DeleteBuildJob",
     method: rt::http::Method::POST,
@@ -7411,6 +7801,38 @@ pub struct ShowListHistoryResponse {
 }
 
 #[cfg(feature = "jobs")]
+#[inline]
+fn show_list_history_call(request: ShowListHistoryRequest) -> rt::Call {
+    let mut call = rt::Call::new(&SHOW_LIST_HISTORY_OPERATION);
+    call.set_path("job_id", request.job_id);
+    call.set_query("offset", request.offset.map(Into::into), true);
+    call.set_query("limit", request.limit.map(Into::into), true);
+    call.set_query("interval", request.interval.map(Into::into), true);
+    call
+}
+
+#[cfg(feature = "jobs")]
+#[inline]
+fn show_list_history_decode(
+    response: rt::RawResponse,
+) -> Result<ShowListHistoryResponse, rt::Error> {
+    Ok(ShowListHistoryResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "jobs")]
+impl rt::Page for ShowListHistoryResponse {
+    type Item = crate::models::HistoryRecord;
+    fn into_items(self) -> Vec<crate::models::HistoryRecord> {
+        self.body.history_records.unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "jobs")]
 const SHOW_LIST_PERIOD_HISTORY_OPERATION: rt::Operation = rt::Operation {
     name: "ShowListPeriodHistory",
     method: rt::http::Method::GET,
@@ -7518,6 +7940,39 @@ pub struct ShowListPeriodHistoryResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ShowListPeriodHistoryResponseBody,
+}
+
+#[cfg(feature = "jobs")]
+#[inline]
+fn show_list_period_history_call(request: ShowListPeriodHistoryRequest) -> rt::Call {
+    let mut call = rt::Call::new(&SHOW_LIST_PERIOD_HISTORY_OPERATION);
+    call.set_path("job_id", request.job_id);
+    call.set_query("offset", request.offset.map(Into::into), true);
+    call.set_query("limit", request.limit.map(Into::into), true);
+    call.set_query("start_time", request.start_time.map(Into::into), true);
+    call.set_query("end_time", request.end_time.map(Into::into), true);
+    call
+}
+
+#[cfg(feature = "jobs")]
+#[inline]
+fn show_list_period_history_decode(
+    response: rt::RawResponse,
+) -> Result<ShowListPeriodHistoryResponse, rt::Error> {
+    Ok(ShowListPeriodHistoryResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "jobs")]
+impl rt::Page for ShowListPeriodHistoryResponse {
+    type Item = crate::models::HistoryRecord1;
+    fn into_items(self) -> Vec<crate::models::HistoryRecord1> {
+        self.body.history_records.unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "jobs")]
@@ -8601,6 +9056,37 @@ pub struct ShowJobListByProjectIdResponse {
     pub body: crate::models::ShowJobListByProjectIdResponseBody,
 }
 
+#[cfg(feature = "jobs")]
+#[inline]
+fn show_job_list_by_project_id_call(request: ShowJobListByProjectIdRequest) -> rt::Call {
+    let mut call = rt::Call::new(&SHOW_JOB_LIST_BY_PROJECT_ID_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query("page_index", request.page_index.map(Into::into), true);
+    call.set_query("page_size", request.page_size.map(Into::into), true);
+    call
+}
+
+#[cfg(feature = "jobs")]
+#[inline]
+fn show_job_list_by_project_id_decode(
+    response: rt::RawResponse,
+) -> Result<ShowJobListByProjectIdResponse, rt::Error> {
+    Ok(ShowJobListByProjectIdResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "jobs")]
+impl rt::Page for ShowJobListByProjectIdResponse {
+    type Item = crate::models::Job;
+    fn into_items(self) -> Vec<crate::models::Job> {
+        self.body.jobs.unwrap_or_default()
+    }
+}
+
 #[cfg(feature = "download-log")]
 const DOWNLOAD_LOG_BY_RECORD_ID_OPERATION: rt::Operation = rt::Operation {
     name: "DownloadLogByRecordId",
@@ -9064,17 +9550,40 @@ impl crate::Client {
         &self,
         request: ListRelatedProjectInfoRequest,
     ) -> Result<ListRelatedProjectInfoResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_RELATED_PROJECT_INFO_OPERATION);
-        call.set_query("page_size", request.page_size.map(Into::into), false);
-        call.set_query("page_no", request.page_no.map(Into::into), false);
-        call.set_query("search", request.search.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ListRelatedProjectInfoResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_related_project_info_decode(
+            self.core.send(list_related_project_info_call(request)).await?,
+        )
+    }
+    /// The pages of [`list_related_project_info`](Self::list_related_project_info), fetched one at a time as the stream is read: from the request's page `page_no` on (unset, the first page, numbered 1), one page after another, `page_size` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "domain")]
+    #[inline]
+    pub fn list_related_project_info_pages(
+        &self,
+        request: ListRelatedProjectInfoRequest,
+    ) -> rt::Pages<ListRelatedProjectInfoRequest, ListRelatedProjectInfoResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_related_project_info_call,
+            list_related_project_info_decode,
+            |request, page| {
+                let next = rt::next_page(
+                    request.page_no,
+                    1,
+                    request.page_size,
+                    page
+                        .body
+                        .result
+                        .as_ref()
+                        .and_then(|value| value.project_info_list.as_ref())
+                        .map_or(0, |items| items.len()),
+                    None,
+                )?;
+                let mut next_request = request.clone();
+                next_request.page_no = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 查询租户状态
     ///
@@ -9587,21 +10096,38 @@ impl crate::Client {
         &self,
         request: ListJobRequest,
     ) -> Result<ListJobResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_JOB_OPERATION);
-        call.set_query("page_index", request.page_index.map(Into::into), false);
-        call.set_query("page_size", request.page_size.map(Into::into), false);
-        call.set_query("search", request.search.map(Into::into), false);
-        call.set_query("sort_field", request.sort_field.map(Into::into), false);
-        call.set_query("sort_order", request.sort_order.map(Into::into), false);
-        call.set_query("creator_id", request.creator_id.map(Into::into), false);
-        call.set_query("build_status", request.build_status.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ListJobResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_job_decode(self.core.send(list_job_call(request)).await?)
+    }
+    /// The pages of [`list_job`](Self::list_job), fetched one at a time as the stream is read: from the request's page `page_index` on (unset, the first page, numbered 0), one page after another, `page_size` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "job")]
+    #[inline]
+    pub fn list_job_pages(
+        &self,
+        request: ListJobRequest,
+    ) -> rt::Pages<ListJobRequest, ListJobResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_job_call,
+            list_job_decode,
+            |request, page| {
+                let next = rt::next_page(
+                    request.page_index,
+                    0,
+                    request.page_size,
+                    page
+                        .body
+                        .result
+                        .as_ref()
+                        .and_then(|value| value.job_list.as_ref())
+                        .map_or(0, |items| items.len()),
+                    page.body.result.as_ref().and_then(|value| value.total),
+                )?;
+                let mut next_request = request.clone();
+                next_request.page_index = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 获取任务权限矩阵
     ///
@@ -9908,17 +10434,40 @@ impl crate::Client {
         &self,
         request: ListRecyclingJobRequest,
     ) -> Result<ListRecyclingJobResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_RECYCLING_JOB_OPERATION);
-        call.set_query("page_size", request.page_size.map(Into::into), false);
-        call.set_query("page_no", request.page_no.map(Into::into), false);
-        call.set_query("search", request.search.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ListRecyclingJobResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_recycling_job_decode(
+            self.core.send(list_recycling_job_call(request)).await?,
+        )
+    }
+    /// The pages of [`list_recycling_job`](Self::list_recycling_job), fetched one at a time as the stream is read: from the request's page `page_no` on (unset, the first page, numbered 1), one page after another, `page_size` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "job")]
+    #[inline]
+    pub fn list_recycling_job_pages(
+        &self,
+        request: ListRecyclingJobRequest,
+    ) -> rt::Pages<ListRecyclingJobRequest, ListRecyclingJobResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_recycling_job_call,
+            list_recycling_job_decode,
+            |request, page| {
+                let next = rt::next_page(
+                    request.page_no,
+                    1,
+                    request.page_size,
+                    page
+                        .body
+                        .result
+                        .as_ref()
+                        .and_then(|value| value.job_list.as_ref())
+                        .map_or(0, |items| items.len()),
+                    page.body.result.as_ref().and_then(|value| value.total),
+                )?;
+                let mut next_request = request.clone();
+                next_request.page_no = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 恢复回收站中的任务
     ///
@@ -10298,17 +10847,40 @@ impl crate::Client {
         &self,
         request: ListUpdateJobHistoryRequest,
     ) -> Result<ListUpdateJobHistoryResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_UPDATE_JOB_HISTORY_OPERATION);
-        call.set_path("job_id", request.job_id);
-        call.set_query("page_no", request.page_no.map(Into::into), false);
-        call.set_query("page_size", request.page_size.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ListUpdateJobHistoryResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_update_job_history_decode(
+            self.core.send(list_update_job_history_call(request)).await?,
+        )
+    }
+    /// The pages of [`list_update_job_history`](Self::list_update_job_history), fetched one at a time as the stream is read: from the request's page `page_no` on (unset, the first page, numbered 1), one page after another, `page_size` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "job")]
+    #[inline]
+    pub fn list_update_job_history_pages(
+        &self,
+        request: ListUpdateJobHistoryRequest,
+    ) -> rt::Pages<ListUpdateJobHistoryRequest, ListUpdateJobHistoryResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_update_job_history_call,
+            list_update_job_history_decode,
+            |request, page| {
+                let next = rt::next_page(
+                    request.page_no,
+                    1,
+                    request.page_size,
+                    page
+                        .body
+                        .result
+                        .as_ref()
+                        .and_then(|value| value.job_update_records.as_ref())
+                        .map_or(0, |items| items.len()),
+                    page.body.result.as_ref().and_then(|value| value.total),
+                )?;
+                let mut next_request = request.clone();
+                next_request.page_no = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 查看构建任务构建信息
     ///
@@ -10914,24 +11486,33 @@ impl crate::Client {
         &self,
         request: ListProjectJobsRequest,
     ) -> Result<ListProjectJobsResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_PROJECT_JOBS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_query("page_index", request.page_index.map(Into::into), true);
-        call.set_query("page_size", request.page_size.map(Into::into), true);
-        call.set_query("search", request.search.map(Into::into), false);
-        call.set_query("sort_field", request.sort_field.map(Into::into), false);
-        call.set_query("sort_order", request.sort_order.map(Into::into), false);
-        call.set_query("creator_id", request.creator_id.map(Into::into), false);
-        call.set_query("build_status", request.build_status.map(Into::into), false);
-        call.set_query("by_group", request.by_group.map(Into::into), false);
-        call.set_query("group_path_id", request.group_path_id.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ListProjectJobsResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_project_jobs_decode(self.core.send(list_project_jobs_call(request)).await?)
+    }
+    /// The pages of [`list_project_jobs`](Self::list_project_jobs), fetched one at a time as the stream is read: from the request's page `page_index` on (unset, the first page, numbered 0), one page after another, `page_size` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "job")]
+    #[inline]
+    pub fn list_project_jobs_pages(
+        &self,
+        request: ListProjectJobsRequest,
+    ) -> rt::Pages<ListProjectJobsRequest, ListProjectJobsResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_project_jobs_call,
+            list_project_jobs_decode,
+            |request, page| {
+                let next = rt::next_page(
+                    request.page_index,
+                    0,
+                    request.page_size,
+                    page.body.jobs.as_ref().map_or(0, |items| items.len()),
+                    page.body.total,
+                )?;
+                let mut next_request = request.clone();
+                next_request.page_index = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 查询私有依赖仓库列表
     ///
@@ -10958,17 +11539,38 @@ impl crate::Client {
         &self,
         request: ListEndPointsRequest,
     ) -> Result<ListEndPointsResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_END_POINTS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_query("limit", request.limit.map(Into::into), true);
-        call.set_query("offset", request.offset.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ListEndPointsResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_end_points_decode(self.core.send(list_end_points_call(request)).await?)
+    }
+    /// The pages of [`list_end_points`](Self::list_end_points), fetched one at a time as the stream is read: from the request's page `offset` on (unset, the first page, numbered 0), one page after another, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "job")]
+    #[inline]
+    pub fn list_end_points_pages(
+        &self,
+        request: ListEndPointsRequest,
+    ) -> rt::Pages<ListEndPointsRequest, ListEndPointsResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_end_points_call,
+            list_end_points_decode,
+            |request, page| {
+                let next = rt::next_page(
+                    request.offset,
+                    0,
+                    request.limit,
+                    page
+                        .body
+                        .result
+                        .as_ref()
+                        .and_then(|value| value.endpoints.as_ref())
+                        .map_or(0, |items| items.len()),
+                    None,
+                )?;
+                let mut next_request = request.clone();
+                next_request.offset = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 任务执行后获取构建日志
     ///
@@ -11187,43 +11789,38 @@ impl crate::Client {
         &self,
         request: ListRecordsRequest,
     ) -> Result<ListRecordsResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_RECORDS_OPERATION);
-        call.set_path("build_project_id", request.build_project_id);
-        call.set_query("page", request.page.map(Into::into), false);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query_array(
-            "triggers",
-            request
-                .triggers
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "branches",
-            request
-                .branches
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "tags",
-            request
-                .tags
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query("from_date", request.from_date.map(Into::into), false);
-        call.set_query("to_date", request.to_date.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ListRecordsResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_records_decode(self.core.send(list_records_call(request)).await?)
+    }
+    /// The pages of [`list_records`](Self::list_records), fetched one at a time as the stream is read: from the request's page `page` on (unset, the first page, numbered 0), one page after another, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "record")]
+    #[inline]
+    pub fn list_records_pages(
+        &self,
+        request: ListRecordsRequest,
+    ) -> rt::Pages<ListRecordsRequest, ListRecordsResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_records_call,
+            list_records_decode,
+            |request, page| {
+                let next = rt::next_page(
+                    request.page,
+                    0,
+                    request.limit,
+                    page
+                        .body
+                        .result
+                        .as_ref()
+                        .and_then(|value| value.data.as_ref())
+                        .map_or(0, |items| items.len()),
+                    None,
+                )?;
+                let mut next_request = request.clone();
+                next_request.page = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 构建历史页获取构建次数
     ///
@@ -11289,19 +11886,43 @@ impl crate::Client {
         &self,
         request: ListBuildInfoRecordByJobIdRequest,
     ) -> Result<ListBuildInfoRecordByJobIdResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_BUILD_INFO_RECORD_BY_JOB_ID_OPERATION);
-        call.set_path("job_id", request.job_id);
-        call.set_query("start_time", request.start_time.map(Into::into), true);
-        call.set_query("end_time", request.end_time.map(Into::into), true);
-        call.set_query("page_index", request.page_index.map(Into::into), false);
-        call.set_query("page_size", request.page_size.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ListBuildInfoRecordByJobIdResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_build_info_record_by_job_id_decode(
+            self.core.send(list_build_info_record_by_job_id_call(request)).await?,
+        )
+    }
+    /// The pages of [`list_build_info_record_by_job_id`](Self::list_build_info_record_by_job_id), fetched one at a time as the stream is read: from the request's page `page_index` on (unset, the first page, numbered 0), one page after another, `page_size` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "record")]
+    #[inline]
+    pub fn list_build_info_record_by_job_id_pages(
+        &self,
+        request: ListBuildInfoRecordByJobIdRequest,
+    ) -> rt::Pages<
+        ListBuildInfoRecordByJobIdRequest,
+        ListBuildInfoRecordByJobIdResponse,
+    > {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_build_info_record_by_job_id_call,
+            list_build_info_record_by_job_id_decode,
+            |request, page| {
+                let next = rt::next_page(
+                    request.page_index,
+                    0,
+                    request.page_size,
+                    page
+                        .body
+                        .result
+                        .as_ref()
+                        .and_then(|value| value.job_build_states.as_ref())
+                        .map_or(0, |items| items.len()),
+                    None,
+                )?;
+                let mut next_request = request.clone();
+                next_request.page_index = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 获取任务构建记录列表
     ///
@@ -11806,19 +12427,40 @@ impl crate::Client {
         &self,
         request: ListCustomTemplateRequest,
     ) -> Result<ListCustomTemplateResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_CUSTOM_TEMPLATE_OPERATION);
-        call.set_query("name", request.name.map(Into::into), false);
-        call.set_query("filter", request.filter.map(Into::into), false);
-        call.set_query("page", request.page.map(Into::into), false);
-        call.set_query("page_size", request.page_size.map(Into::into), false);
-        call.set_query("tags", request.tags.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ListCustomTemplateResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_custom_template_decode(
+            self.core.send(list_custom_template_call(request)).await?,
+        )
+    }
+    /// The pages of [`list_custom_template`](Self::list_custom_template), fetched one at a time as the stream is read: from the request's page `page` on (unset, the first page, numbered 1), one page after another, `page_size` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "template")]
+    #[inline]
+    pub fn list_custom_template_pages(
+        &self,
+        request: ListCustomTemplateRequest,
+    ) -> rt::Pages<ListCustomTemplateRequest, ListCustomTemplateResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_custom_template_call,
+            list_custom_template_decode,
+            |request, page| {
+                let next = rt::next_page(
+                    request.page,
+                    1,
+                    request.page_size,
+                    page
+                        .body
+                        .result
+                        .as_ref()
+                        .and_then(|value| value.items.as_ref())
+                        .map_or(0, |items| items.len()),
+                    None,
+                )?;
+                let mut next_request = request.clone();
+                next_request.page = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 收藏自定义模板
     ///
@@ -12233,17 +12875,40 @@ impl crate::Client {
         &self,
         request: ListKeystoreSearchRequest,
     ) -> Result<ListKeystoreSearchResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_KEYSTORE_SEARCH_OPERATION);
-        call.set_query("page_size", request.page_size.map(Into::into), false);
-        call.set_query("page", request.page.map(Into::into), false);
-        call.set_query("search", request.search.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ListKeystoreSearchResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_keystore_search_decode(
+            self.core.send(list_keystore_search_call(request)).await?,
+        )
+    }
+    /// The pages of [`list_keystore_search`](Self::list_keystore_search), fetched one at a time as the stream is read: from the request's page `page` on (unset, the first page, numbered 1), one page after another, `page_size` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "keystore")]
+    #[inline]
+    pub fn list_keystore_search_pages(
+        &self,
+        request: ListKeystoreSearchRequest,
+    ) -> rt::Pages<ListKeystoreSearchRequest, ListKeystoreSearchResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_keystore_search_call,
+            list_keystore_search_decode,
+            |request, page| {
+                let next = rt::next_page(
+                    request.page,
+                    1,
+                    request.page_size,
+                    page
+                        .body
+                        .result
+                        .as_ref()
+                        .and_then(|value| value.keystore_list.as_ref())
+                        .map_or(0, |items| items.len()),
+                    None,
+                )?;
+                let mut next_request = request.clone();
+                next_request.page = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 查询用户可使用文件
     ///
@@ -12886,19 +13551,40 @@ impl crate::Client {
         &self,
         request: ListBuildInfoRecordRequest,
     ) -> Result<ListBuildInfoRecordResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_BUILD_INFO_RECORD_OPERATION);
-        call.set_path("job_id", request.job_id);
-        call.set_query("start_time", request.start_time.map(Into::into), true);
-        call.set_query("end_time", request.end_time.map(Into::into), true);
-        call.set_query("page_index", request.page_index.map(Into::into), false);
-        call.set_query("page_size", request.page_size.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ListBuildInfoRecordResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_build_info_record_decode(
+            self.core.send(list_build_info_record_call(request)).await?,
+        )
+    }
+    /// The pages of [`list_build_info_record`](Self::list_build_info_record), fetched one at a time as the stream is read: from the request's page `page_index` on (unset, the first page, numbered 0), one page after another, `page_size` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "jobs")]
+    #[inline]
+    pub fn list_build_info_record_pages(
+        &self,
+        request: ListBuildInfoRecordRequest,
+    ) -> rt::Pages<ListBuildInfoRecordRequest, ListBuildInfoRecordResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_build_info_record_call,
+            list_build_info_record_decode,
+            |request, page| {
+                let next = rt::next_page(
+                    request.page_index,
+                    0,
+                    request.page_size,
+                    page
+                        .body
+                        .result
+                        .as_ref()
+                        .and_then(|value| value.job_build_states.as_ref())
+                        .map_or(0, |items| items.len()),
+                    None,
+                )?;
+                let mut next_request = request.clone();
+                next_request.page_index = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 删除构建任务
     ///
@@ -12998,18 +13684,33 @@ impl crate::Client {
         &self,
         request: ShowListHistoryRequest,
     ) -> Result<ShowListHistoryResponse, rt::Error> {
-        let mut call = rt::Call::new(&SHOW_LIST_HISTORY_OPERATION);
-        call.set_path("job_id", request.job_id);
-        call.set_query("offset", request.offset.map(Into::into), true);
-        call.set_query("limit", request.limit.map(Into::into), true);
-        call.set_query("interval", request.interval.map(Into::into), true);
-        let response = self.core.send(call).await?;
-        Ok(ShowListHistoryResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        show_list_history_decode(self.core.send(show_list_history_call(request)).await?)
+    }
+    /// The pages of [`show_list_history`](Self::show_list_history), fetched one at a time as the stream is read: from the request's page `offset` on (unset, the first page, numbered 0), one page after another, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "jobs")]
+    #[inline]
+    pub fn show_list_history_pages(
+        &self,
+        request: ShowListHistoryRequest,
+    ) -> rt::Pages<ShowListHistoryRequest, ShowListHistoryResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            show_list_history_call,
+            show_list_history_decode,
+            |request, page| {
+                let next = rt::next_page(
+                    request.offset,
+                    0,
+                    request.limit,
+                    page.body.history_records.as_ref().map_or(0, |items| items.len()),
+                    page.body.total,
+                )?;
+                let mut next_request = request.clone();
+                next_request.offset = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 根据开始时间和结束时间查看构建任务的构建历史列表
     ///
@@ -13040,19 +13741,35 @@ impl crate::Client {
         &self,
         request: ShowListPeriodHistoryRequest,
     ) -> Result<ShowListPeriodHistoryResponse, rt::Error> {
-        let mut call = rt::Call::new(&SHOW_LIST_PERIOD_HISTORY_OPERATION);
-        call.set_path("job_id", request.job_id);
-        call.set_query("offset", request.offset.map(Into::into), true);
-        call.set_query("limit", request.limit.map(Into::into), true);
-        call.set_query("start_time", request.start_time.map(Into::into), true);
-        call.set_query("end_time", request.end_time.map(Into::into), true);
-        let response = self.core.send(call).await?;
-        Ok(ShowListPeriodHistoryResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        show_list_period_history_decode(
+            self.core.send(show_list_period_history_call(request)).await?,
+        )
+    }
+    /// The pages of [`show_list_period_history`](Self::show_list_period_history), fetched one at a time as the stream is read: from the request's page `offset` on (unset, the first page, numbered 0), one page after another, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "jobs")]
+    #[inline]
+    pub fn show_list_period_history_pages(
+        &self,
+        request: ShowListPeriodHistoryRequest,
+    ) -> rt::Pages<ShowListPeriodHistoryRequest, ShowListPeriodHistoryResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            show_list_period_history_call,
+            show_list_period_history_decode,
+            |request, page| {
+                let next = rt::next_page(
+                    request.offset,
+                    0,
+                    request.limit,
+                    page.body.history_records.as_ref().map_or(0, |items| items.len()),
+                    page.body.total,
+                )?;
+                let mut next_request = request.clone();
+                next_request.offset = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 获取构建任务详情
     ///
@@ -13631,17 +14348,35 @@ impl crate::Client {
         &self,
         request: ShowJobListByProjectIdRequest,
     ) -> Result<ShowJobListByProjectIdResponse, rt::Error> {
-        let mut call = rt::Call::new(&SHOW_JOB_LIST_BY_PROJECT_ID_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_query("page_index", request.page_index.map(Into::into), true);
-        call.set_query("page_size", request.page_size.map(Into::into), true);
-        let response = self.core.send(call).await?;
-        Ok(ShowJobListByProjectIdResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        show_job_list_by_project_id_decode(
+            self.core.send(show_job_list_by_project_id_call(request)).await?,
+        )
+    }
+    /// The pages of [`show_job_list_by_project_id`](Self::show_job_list_by_project_id), fetched one at a time as the stream is read: from the request's page `page_index` on (unset, the first page, numbered 0), one page after another, `page_size` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "jobs")]
+    #[inline]
+    pub fn show_job_list_by_project_id_pages(
+        &self,
+        request: ShowJobListByProjectIdRequest,
+    ) -> rt::Pages<ShowJobListByProjectIdRequest, ShowJobListByProjectIdResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            show_job_list_by_project_id_call,
+            show_job_list_by_project_id_decode,
+            |request, page| {
+                let next = rt::next_page(
+                    request.page_index,
+                    0,
+                    request.page_size,
+                    page.body.jobs.as_ref().map_or(0, |items| items.len()),
+                    page.body.total,
+                )?;
+                let mut next_request = request.clone();
+                next_request.page_index = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 下载构建日志(待下线)
     ///

@@ -348,6 +348,133 @@ pub struct ListCertificatesResponse {
 }
 
 #[cfg(feature = "certificates")]
+#[inline]
+fn list_certificates_call(request: ListCertificatesRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_CERTIFICATES_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query("marker", request.marker.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("page_reverse", request.page_reverse.map(Into::into), false);
+    call.set_query_array(
+        "id",
+        request.id.map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "name",
+        request
+            .name
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "description",
+        request
+            .description
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query("admin_state_up", request.admin_state_up.map(Into::into), false);
+    call.set_query_array(
+        "domain",
+        request
+            .domain
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "type",
+        request
+            .r#type
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "scm_certificate_id",
+        request
+            .scm_certificate_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "common_name",
+        request
+            .common_name
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "fingerprint",
+        request
+            .fingerprint
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "source",
+        request
+            .source
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "protection_status",
+        request
+            .protection_status
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "protection_reason",
+        request
+            .protection_reason
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "enterprise_project_id",
+        request
+            .enterprise_project_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call
+}
+
+#[cfg(feature = "certificates")]
+#[inline]
+fn list_certificates_decode(
+    response: rt::RawResponse,
+) -> Result<ListCertificatesResponse, rt::Error> {
+    Ok(ListCertificatesResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "certificates")]
+impl rt::Page for ListCertificatesResponse {
+    type Item = crate::models::CertificateInfo;
+    fn into_items(self) -> Vec<crate::models::CertificateInfo> {
+        self.body.certificates.unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "certificates")]
 const CREATE_CERTIFICATE_OPERATION: rt::Operation = rt::Operation {
     name: "CreateCertificate",
     method: rt::http::Method::POST,
@@ -1093,6 +1220,79 @@ pub struct ListFlavorsResponse {
 }
 
 #[cfg(feature = "flavors")]
+#[inline]
+fn list_flavors_call(request: ListFlavorsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_FLAVORS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query("marker", request.marker.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("page_reverse", request.page_reverse.map(Into::into), false);
+    call.set_query_array(
+        "id",
+        request.id.map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "name",
+        request
+            .name
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "type",
+        request
+            .r#type
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query("shared", request.shared.map(Into::into), false);
+    call.set_query_array(
+        "public_border_group",
+        request
+            .public_border_group
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "category",
+        request
+            .category
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query("list_all", request.list_all.map(Into::into), false);
+    call.set_query("flavor_sold_out", request.flavor_sold_out.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "flavors")]
+#[inline]
+fn list_flavors_decode(
+    response: rt::RawResponse,
+) -> Result<ListFlavorsResponse, rt::Error> {
+    Ok(ListFlavorsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "flavors")]
+impl rt::Page for ListFlavorsResponse {
+    type Item = crate::models::Flavor;
+    fn into_items(self) -> Vec<crate::models::Flavor> {
+        self.body.flavors.unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "flavors")]
 const SHOW_FLAVOR_OPERATION: rt::Operation = rt::Operation {
     name: "ShowFlavor",
     method: rt::http::Method::GET,
@@ -1440,6 +1640,134 @@ pub struct ListHealthMonitorsResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListHealthMonitorsResponseBody,
+}
+
+#[cfg(feature = "healthmonitors")]
+#[inline]
+fn list_health_monitors_call(request: ListHealthMonitorsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_HEALTH_MONITORS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query("marker", request.marker.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("page_reverse", request.page_reverse.map(Into::into), false);
+    call.set_query_array(
+        "id",
+        request.id.map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "monitor_port",
+        request
+            .monitor_port
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "domain_name",
+        request
+            .domain_name
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "name",
+        request
+            .name
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "delay",
+        request
+            .delay
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "max_retries",
+        request
+            .max_retries
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query("admin_state_up", request.admin_state_up.map(Into::into), false);
+    call.set_query_array(
+        "max_retries_down",
+        request
+            .max_retries_down
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query("timeout", request.timeout.map(Into::into), false);
+    call.set_query_array(
+        "type",
+        request
+            .r#type
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "expected_codes",
+        request
+            .expected_codes
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "url_path",
+        request
+            .url_path
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "http_method",
+        request
+            .http_method
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "enterprise_project_id",
+        request
+            .enterprise_project_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call
+}
+
+#[cfg(feature = "healthmonitors")]
+#[inline]
+fn list_health_monitors_decode(
+    response: rt::RawResponse,
+) -> Result<ListHealthMonitorsResponse, rt::Error> {
+    Ok(ListHealthMonitorsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "healthmonitors")]
+impl rt::Page for ListHealthMonitorsResponse {
+    type Item = crate::models::HealthMonitor;
+    fn into_items(self) -> Vec<crate::models::HealthMonitor> {
+        self.body.healthmonitors.unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "healthmonitors")]
@@ -1891,6 +2219,76 @@ pub struct ListIpGroupsResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListIpGroupsResponseBody,
+}
+
+#[cfg(feature = "ipgroups")]
+#[inline]
+fn list_ip_groups_call(request: ListIpGroupsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_IP_GROUPS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query("marker", request.marker.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("page_reverse", request.page_reverse.map(Into::into), false);
+    call.set_query_array(
+        "id",
+        request.id.map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "name",
+        request
+            .name
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "description",
+        request
+            .description
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "ip_list",
+        request
+            .ip_list
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "enterprise_project_id",
+        request
+            .enterprise_project_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call
+}
+
+#[cfg(feature = "ipgroups")]
+#[inline]
+fn list_ip_groups_decode(
+    response: rt::RawResponse,
+) -> Result<ListIpGroupsResponse, rt::Error> {
+    Ok(ListIpGroupsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "ipgroups")]
+impl rt::Page for ListIpGroupsResponse {
+    type Item = crate::models::IpGroup;
+    fn into_items(self) -> Vec<crate::models::IpGroup> {
+        self.body.ipgroups.unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "ipgroups")]
@@ -2588,6 +2986,42 @@ pub struct ListJobsResponse {
 }
 
 #[cfg(feature = "jobs")]
+#[inline]
+fn list_jobs_call(request: ListJobsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_JOBS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("marker", request.marker.map(Into::into), false);
+    call.set_query("page_reverse", request.page_reverse.map(Into::into), false);
+    call.set_query("job_id", request.job_id.map(Into::into), false);
+    call.set_query("job_type", request.job_type.map(Into::into), false);
+    call.set_query("status", request.status.map(Into::into), false);
+    call.set_query("error_code", request.error_code.map(Into::into), false);
+    call.set_query("resource_id", request.resource_id.map(Into::into), false);
+    call.set_query("begin_time", request.begin_time.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "jobs")]
+#[inline]
+fn list_jobs_decode(response: rt::RawResponse) -> Result<ListJobsResponse, rt::Error> {
+    Ok(ListJobsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "jobs")]
+impl rt::Page for ListJobsResponse {
+    type Item = crate::models::MainJob;
+    fn into_items(self) -> Vec<crate::models::MainJob> {
+        self.body.jobs.unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "jobs")]
 const SHOW_JOB_OPERATION: rt::Operation = rt::Operation {
     name: "ShowJob",
     method: rt::http::Method::GET,
@@ -2932,6 +3366,138 @@ pub struct ListL7PoliciesResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListL7PoliciesResponseBody,
+}
+
+#[cfg(feature = "l7policies")]
+#[inline]
+fn list_l7_policies_call(request: ListL7PoliciesRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_L7_POLICIES_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query("marker", request.marker.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("page_reverse", request.page_reverse.map(Into::into), false);
+    call.set_query_array(
+        "enterprise_project_id",
+        request
+            .enterprise_project_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "id",
+        request.id.map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "name",
+        request
+            .name
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "description",
+        request
+            .description
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query("admin_state_up", request.admin_state_up.map(Into::into), false);
+    call.set_query_array(
+        "listener_id",
+        request
+            .listener_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "position",
+        request
+            .position
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "action",
+        request
+            .action
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "redirect_url",
+        request
+            .redirect_url
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "redirect_pool_id",
+        request
+            .redirect_pool_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "redirect_listener_id",
+        request
+            .redirect_listener_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "provisioning_status",
+        request
+            .provisioning_status
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query(
+        "display_all_rules",
+        request.display_all_rules.map(Into::into),
+        false,
+    );
+    call.set_query_array(
+        "priority",
+        request
+            .priority
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call
+}
+
+#[cfg(feature = "l7policies")]
+#[inline]
+fn list_l7_policies_decode(
+    response: rt::RawResponse,
+) -> Result<ListL7PoliciesResponse, rt::Error> {
+    Ok(ListL7PoliciesResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "l7policies")]
+impl rt::Page for ListL7PoliciesResponse {
+    type Item = crate::models::L7Policy;
+    fn into_items(self) -> Vec<crate::models::L7Policy> {
+        self.body.l7policies.unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "l7policies")]
@@ -3298,6 +3864,100 @@ pub struct ListAllL7RulesResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListAllL7RulesResponseBody,
+}
+
+#[cfg(feature = "l7policies")]
+#[inline]
+fn list_all_l7_rules_call(request: ListAllL7RulesRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_ALL_L7_RULES_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("marker", request.marker.map(Into::into), false);
+    call.set_query("page_reverse", request.page_reverse.map(Into::into), false);
+    call.set_query_array(
+        "id",
+        request.id.map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "compare_type",
+        request
+            .compare_type
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "provisioning_status",
+        request
+            .provisioning_status
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query("invert", request.invert.map(Into::into), false);
+    call.set_query("admin_state_up", request.admin_state_up.map(Into::into), false);
+    call.set_query_array(
+        "value",
+        request
+            .value
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "key",
+        request.key.map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "type",
+        request
+            .r#type
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "enterprise_project_id",
+        request
+            .enterprise_project_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "l7policy_id",
+        request
+            .l7policy_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call
+}
+
+#[cfg(feature = "l7policies")]
+#[inline]
+fn list_all_l7_rules_decode(
+    response: rt::RawResponse,
+) -> Result<ListAllL7RulesResponse, rt::Error> {
+    Ok(ListAllL7RulesResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "l7policies")]
+impl rt::Page for ListAllL7RulesResponse {
+    type Item = crate::models::L7Rule;
+    fn into_items(self) -> Vec<crate::models::L7Rule> {
+        self.body.rules.unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "l7policies")]
@@ -3739,6 +4399,93 @@ pub struct ListL7RulesResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListL7RulesResponseBody,
+}
+
+#[cfg(feature = "l7policies")]
+#[inline]
+fn list_l7_rules_call(request: ListL7RulesRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_L7_RULES_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("l7policy_id", request.l7policy_id);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("marker", request.marker.map(Into::into), false);
+    call.set_query("page_reverse", request.page_reverse.map(Into::into), false);
+    call.set_query_array(
+        "id",
+        request.id.map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "compare_type",
+        request
+            .compare_type
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "provisioning_status",
+        request
+            .provisioning_status
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query("invert", request.invert.map(Into::into), false);
+    call.set_query("admin_state_up", request.admin_state_up.map(Into::into), false);
+    call.set_query_array(
+        "value",
+        request
+            .value
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "key",
+        request.key.map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "type",
+        request
+            .r#type
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "enterprise_project_id",
+        request
+            .enterprise_project_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call
+}
+
+#[cfg(feature = "l7policies")]
+#[inline]
+fn list_l7_rules_decode(
+    response: rt::RawResponse,
+) -> Result<ListL7RulesResponse, rt::Error> {
+    Ok(ListL7RulesResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "l7policies")]
+impl rt::Page for ListL7RulesResponse {
+    type Item = crate::models::L7Rule;
+    fn into_items(self) -> Vec<crate::models::L7Rule> {
+        self.body.rules.unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "l7policies")]
@@ -4571,6 +5318,221 @@ pub struct ListListenersResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListListenersResponseBody,
+}
+
+#[cfg(feature = "listeners")]
+#[inline]
+fn list_listeners_call(request: ListListenersRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_LISTENERS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("marker", request.marker.map(Into::into), false);
+    call.set_query("page_reverse", request.page_reverse.map(Into::into), false);
+    call.set_query_array(
+        "protocol_port",
+        request
+            .protocol_port
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "protocol",
+        request
+            .protocol
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "description",
+        request
+            .description
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "default_tls_container_ref",
+        request
+            .default_tls_container_ref
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "client_ca_tls_container_ref",
+        request
+            .client_ca_tls_container_ref
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query("admin_state_up", request.admin_state_up.map(Into::into), false);
+    call.set_query(
+        "include_recycle_bin",
+        request.include_recycle_bin.map(Into::into),
+        false,
+    );
+    call.set_query_array(
+        "connection_limit",
+        request
+            .connection_limit
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "default_pool_id",
+        request
+            .default_pool_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "id",
+        request.id.map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "name",
+        request
+            .name
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query("http2_enable", request.http2_enable.map(Into::into), false);
+    call.set_query_array(
+        "loadbalancer_id",
+        request
+            .loadbalancer_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "tls_ciphers_policy",
+        request
+            .tls_ciphers_policy
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "member_address",
+        request
+            .member_address
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "member_device_id",
+        request
+            .member_device_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "enterprise_project_id",
+        request
+            .enterprise_project_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query(
+        "enable_member_retry",
+        request.enable_member_retry.map(Into::into),
+        false,
+    );
+    call.set_query_array(
+        "member_timeout",
+        request
+            .member_timeout
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "client_timeout",
+        request
+            .client_timeout
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "keepalive_timeout",
+        request
+            .keepalive_timeout
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query(
+        "transparent_client_ip_enable",
+        request.transparent_client_ip_enable.map(Into::into),
+        false,
+    );
+    call.set_query(
+        "proxy_protocol_enable",
+        request.proxy_protocol_enable.map(Into::into),
+        false,
+    );
+    call.set_query(
+        "enhance_l7policy_enable",
+        request.enhance_l7policy_enable.map(Into::into),
+        false,
+    );
+    call.set_query_array(
+        "member_instance_id",
+        request
+            .member_instance_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "protection_status",
+        request
+            .protection_status
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query(
+        "ssl_early_data_enable",
+        request.ssl_early_data_enable.map(Into::into),
+        false,
+    );
+    call.set_query("nat64_enable", request.nat64_enable.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "listeners")]
+#[inline]
+fn list_listeners_decode(
+    response: rt::RawResponse,
+) -> Result<ListListenersResponse, rt::Error> {
+    Ok(ListListenersResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "listeners")]
+impl rt::Page for ListListenersResponse {
+    type Item = crate::models::Listener;
+    fn into_items(self) -> Vec<crate::models::Listener> {
+        self.body.listeners.unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "listeners")]
@@ -5660,6 +6622,274 @@ pub struct ListLoadBalancersResponse {
 }
 
 #[cfg(feature = "loadbalancers")]
+#[inline]
+fn list_load_balancers_call(request: ListLoadBalancersRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_LOAD_BALANCERS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query("marker", request.marker.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("page_reverse", request.page_reverse.map(Into::into), false);
+    call.set_query_array(
+        "id",
+        request.id.map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "name",
+        request
+            .name
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "description",
+        request
+            .description
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query("admin_state_up", request.admin_state_up.map(Into::into), false);
+    call.set_query(
+        "include_recycle_bin",
+        request.include_recycle_bin.map(Into::into),
+        false,
+    );
+    call.set_query_array(
+        "provisioning_status",
+        request
+            .provisioning_status
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "operating_status",
+        request
+            .operating_status
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query("guaranteed", request.guaranteed.map(Into::into), false);
+    call.set_query_array(
+        "vpc_id",
+        request
+            .vpc_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "vip_port_id",
+        request
+            .vip_port_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "vip_address",
+        request
+            .vip_address
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "vip_subnet_cidr_id",
+        request
+            .vip_subnet_cidr_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "ipv6_vip_port_id",
+        request
+            .ipv6_vip_port_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "ipv6_vip_address",
+        request
+            .ipv6_vip_address
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "ipv6_vip_virsubnet_id",
+        request
+            .ipv6_vip_virsubnet_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "eips",
+        request
+            .eips
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "publicips",
+        request
+            .publicips
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "availability_zone_list",
+        request
+            .availability_zone_list
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "l4_flavor_id",
+        request
+            .l4_flavor_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "l4_scale_flavor_id",
+        request
+            .l4_scale_flavor_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "l7_flavor_id",
+        request
+            .l7_flavor_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "l7_scale_flavor_id",
+        request
+            .l7_scale_flavor_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "billing_info",
+        request
+            .billing_info
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "member_device_id",
+        request
+            .member_device_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "member_address",
+        request
+            .member_address
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "enterprise_project_id",
+        request
+            .enterprise_project_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "ip_version",
+        request
+            .ip_version
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query(
+        "deletion_protection_enable",
+        request.deletion_protection_enable.map(Into::into),
+        false,
+    );
+    call.set_query_array(
+        "elb_virsubnet_type",
+        request
+            .elb_virsubnet_type
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "autoscaling",
+        request
+            .autoscaling
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "protection_status",
+        request
+            .protection_status
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "global_eips",
+        request
+            .global_eips
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query("log_topic_id", request.log_topic_id.map(Into::into), false);
+    call.set_query("log_group_id", request.log_group_id.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "loadbalancers")]
+#[inline]
+fn list_load_balancers_decode(
+    response: rt::RawResponse,
+) -> Result<ListLoadBalancersResponse, rt::Error> {
+    Ok(ListLoadBalancersResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "loadbalancers")]
+impl rt::Page for ListLoadBalancersResponse {
+    type Item = crate::models::LoadBalancer;
+    fn into_items(self) -> Vec<crate::models::LoadBalancer> {
+        self.body.loadbalancers.unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "loadbalancers")]
 const CREATE_LOAD_BALANCER_OPERATION: rt::Operation = rt::Operation {
     name: "CreateLoadBalancer",
     method: rt::http::Method::POST,
@@ -6680,6 +7910,72 @@ pub struct ListDomainIPsResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListDomainIPsResponseBody,
+}
+
+#[cfg(feature = "loadbalancers")]
+#[inline]
+fn list_domain_i_ps_call(request: ListDomainIPsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_DOMAIN_I_PS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("loadbalancer_id", request.loadbalancer_id);
+    call.set_query("marker", request.marker.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("page_reverse", request.page_reverse.map(Into::into), false);
+    call.set_query_array(
+        "ip_address",
+        request
+            .ip_address
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query("enable", request.enable.map(Into::into), false);
+    call.set_query_array(
+        "type",
+        request
+            .r#type
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "domain_name",
+        request
+            .domain_name
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "enterprise_project_id",
+        request
+            .enterprise_project_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call
+}
+
+#[cfg(feature = "loadbalancers")]
+#[inline]
+fn list_domain_i_ps_decode(
+    response: rt::RawResponse,
+) -> Result<ListDomainIPsResponse, rt::Error> {
+    Ok(ListDomainIPsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "loadbalancers")]
+impl rt::Page for ListDomainIPsResponse {
+    type Item = crate::models::DnsIpResponse;
+    fn into_items(self) -> Vec<crate::models::DnsIpResponse> {
+        self.body.ips.unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "loadbalancers")]
@@ -7757,6 +9053,76 @@ pub struct ListLogtanksResponse {
 }
 
 #[cfg(feature = "logtanks")]
+#[inline]
+fn list_logtanks_call(request: ListLogtanksRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_LOGTANKS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("marker", request.marker.map(Into::into), false);
+    call.set_query("page_reverse", request.page_reverse.map(Into::into), false);
+    call.set_query_array(
+        "enterprise_project_id",
+        request
+            .enterprise_project_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "id",
+        request.id.map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "loadbalancer_id",
+        request
+            .loadbalancer_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "log_group_id",
+        request
+            .log_group_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "log_topic_id",
+        request
+            .log_topic_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call
+}
+
+#[cfg(feature = "logtanks")]
+#[inline]
+fn list_logtanks_decode(
+    response: rt::RawResponse,
+) -> Result<ListLogtanksResponse, rt::Error> {
+    Ok(ListLogtanksResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "logtanks")]
+impl rt::Page for ListLogtanksResponse {
+    type Item = crate::models::Logtank;
+    fn into_items(self) -> Vec<crate::models::Logtank> {
+        self.body.logtanks.unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "logtanks")]
 const CREATE_LOGTANK_OPERATION: rt::Operation = rt::Operation {
     name: "CreateLogtank",
     method: rt::http::Method::POST,
@@ -8379,6 +9745,165 @@ pub struct ListMasterSlavePoolsResponse {
 }
 
 #[cfg(feature = "master-slave-pools")]
+#[inline]
+fn list_master_slave_pools_call(request: ListMasterSlavePoolsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_MASTER_SLAVE_POOLS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query("marker", request.marker.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("page_reverse", request.page_reverse.map(Into::into), false);
+    call.set_query_array(
+        "description",
+        request
+            .description
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "healthmonitor_id",
+        request
+            .healthmonitor_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "id",
+        request.id.map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "name",
+        request
+            .name
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "loadbalancer_id",
+        request
+            .loadbalancer_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "protocol",
+        request
+            .protocol
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "lb_algorithm",
+        request
+            .lb_algorithm
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "enterprise_project_id",
+        request
+            .enterprise_project_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "ip_version",
+        request
+            .ip_version
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "member_address",
+        request
+            .member_address
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "member_device_id",
+        request
+            .member_device_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "listener_id",
+        request
+            .listener_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "member_instance_id",
+        request
+            .member_instance_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "vpc_id",
+        request
+            .vpc_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "type",
+        request
+            .r#type
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query("connection_drain", request.connection_drain.map(Into::into), false);
+    call.set_query_array(
+        "public_border_group",
+        request
+            .public_border_group
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call
+}
+
+#[cfg(feature = "master-slave-pools")]
+#[inline]
+fn list_master_slave_pools_decode(
+    response: rt::RawResponse,
+) -> Result<ListMasterSlavePoolsResponse, rt::Error> {
+    Ok(ListMasterSlavePoolsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "master-slave-pools")]
+impl rt::Page for ListMasterSlavePoolsResponse {
+    type Item = crate::models::MasterSlavePool;
+    fn into_items(self) -> Vec<crate::models::MasterSlavePool> {
+        self.body.pools.unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "master-slave-pools")]
 const CREATE_MASTER_SLAVE_POOL_OPERATION: rt::Operation = rt::Operation {
     name: "CreateMasterSlavePool",
     method: rt::http::Method::POST,
@@ -8840,6 +10365,125 @@ pub struct ListAllMembersResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListAllMembersResponseBody,
+}
+
+#[cfg(feature = "members")]
+#[inline]
+fn list_all_members_call(request: ListAllMembersRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_ALL_MEMBERS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query("marker", request.marker.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("page_reverse", request.page_reverse.map(Into::into), false);
+    call.set_query_array(
+        "name",
+        request
+            .name
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "weight",
+        request
+            .weight
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query("admin_state_up", request.admin_state_up.map(Into::into), false);
+    call.set_query_array(
+        "subnet_cidr_id",
+        request
+            .subnet_cidr_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "address",
+        request
+            .address
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "protocol_port",
+        request
+            .protocol_port
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "id",
+        request.id.map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "operating_status",
+        request
+            .operating_status
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "enterprise_project_id",
+        request
+            .enterprise_project_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "ip_version",
+        request
+            .ip_version
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "pool_id",
+        request
+            .pool_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "loadbalancer_id",
+        request
+            .loadbalancer_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call
+}
+
+#[cfg(feature = "members")]
+#[inline]
+fn list_all_members_decode(
+    response: rt::RawResponse,
+) -> Result<ListAllMembersResponse, rt::Error> {
+    Ok(ListAllMembersResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "members")]
+impl rt::Page for ListAllMembersResponse {
+    type Item = crate::models::MemberInfo;
+    fn into_items(self) -> Vec<crate::models::MemberInfo> {
+        self.body.members.unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "members")]
@@ -9423,6 +11067,186 @@ pub struct ListPoolsResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListPoolsResponseBody,
+}
+
+#[cfg(feature = "pools")]
+#[inline]
+fn list_pools_call(request: ListPoolsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_POOLS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query("marker", request.marker.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("page_reverse", request.page_reverse.map(Into::into), false);
+    call.set_query_array(
+        "description",
+        request
+            .description
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query("admin_state_up", request.admin_state_up.map(Into::into), false);
+    call.set_query_array(
+        "healthmonitor_id",
+        request
+            .healthmonitor_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "id",
+        request.id.map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "name",
+        request
+            .name
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "loadbalancer_id",
+        request
+            .loadbalancer_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "protocol",
+        request
+            .protocol
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "lb_algorithm",
+        request
+            .lb_algorithm
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "enterprise_project_id",
+        request
+            .enterprise_project_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "ip_version",
+        request
+            .ip_version
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "member_address",
+        request
+            .member_address
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "member_device_id",
+        request
+            .member_device_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query(
+        "member_deletion_protection_enable",
+        request.member_deletion_protection_enable.map(Into::into),
+        false,
+    );
+    call.set_query_array(
+        "listener_id",
+        request
+            .listener_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "member_instance_id",
+        request
+            .member_instance_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "vpc_id",
+        request
+            .vpc_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "type",
+        request
+            .r#type
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "protection_status",
+        request
+            .protection_status
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query("connection_drain", request.connection_drain.map(Into::into), false);
+    call.set_query("pool_health", request.pool_health.map(Into::into), false);
+    call.set_query("any_port_enable", request.any_port_enable.map(Into::into), false);
+    call.set_query(
+        "public_border_group",
+        request.public_border_group.map(Into::into),
+        false,
+    );
+    call.set_query("quic_cid_len", request.quic_cid_len.map(Into::into), false);
+    call.set_query("quic_cid_offset", request.quic_cid_offset.map(Into::into), false);
+    call.set_query_array(
+        "az_affinity",
+        request
+            .az_affinity
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call
+}
+
+#[cfg(feature = "pools")]
+#[inline]
+fn list_pools_decode(response: rt::RawResponse) -> Result<ListPoolsResponse, rt::Error> {
+    Ok(ListPoolsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "pools")]
+impl rt::Page for ListPoolsResponse {
+    type Item = crate::models::Pool;
+    fn into_items(self) -> Vec<crate::models::Pool> {
+        self.body.pools.unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "pools")]
@@ -10140,6 +11964,134 @@ pub struct ListMembersResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListMembersResponseBody,
+}
+
+#[cfg(feature = "pools")]
+#[inline]
+fn list_members_call(request: ListMembersRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_MEMBERS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("pool_id", request.pool_id);
+    call.set_query("marker", request.marker.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("page_reverse", request.page_reverse.map(Into::into), false);
+    call.set_query_array(
+        "name",
+        request
+            .name
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "weight",
+        request
+            .weight
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query("admin_state_up", request.admin_state_up.map(Into::into), false);
+    call.set_query_array(
+        "subnet_cidr_id",
+        request
+            .subnet_cidr_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "address",
+        request
+            .address
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "protocol_port",
+        request
+            .protocol_port
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "id",
+        request.id.map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "operating_status",
+        request
+            .operating_status
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "enterprise_project_id",
+        request
+            .enterprise_project_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "ip_version",
+        request
+            .ip_version
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "member_type",
+        request
+            .member_type
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "instance_id",
+        request
+            .instance_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "availability_zone",
+        request
+            .availability_zone
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call
+}
+
+#[cfg(feature = "pools")]
+#[inline]
+fn list_members_decode(
+    response: rt::RawResponse,
+) -> Result<ListMembersResponse, rt::Error> {
+    Ok(ListMembersResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "pools")]
+impl rt::Page for ListMembersResponse {
+    type Item = crate::models::Member;
+    fn into_items(self) -> Vec<crate::models::Member> {
+        self.body.members.unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "pools")]
@@ -11652,6 +13604,247 @@ pub struct ListRecycleBinLoadBalancersResponse {
 }
 
 #[cfg(feature = "recycle-bin")]
+#[inline]
+fn list_recycle_bin_load_balancers_call(
+    request: ListRecycleBinLoadBalancersRequest,
+) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_RECYCLE_BIN_LOAD_BALANCERS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query("marker", request.marker.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("page_reverse", request.page_reverse.map(Into::into), false);
+    call.set_query_array(
+        "id",
+        request.id.map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "name",
+        request
+            .name
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "description",
+        request
+            .description
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query("admin_state_up", request.admin_state_up.map(Into::into), false);
+    call.set_query_array(
+        "operating_status",
+        request
+            .operating_status
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query("guaranteed", request.guaranteed.map(Into::into), false);
+    call.set_query_array(
+        "vpc_id",
+        request
+            .vpc_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "vip_port_id",
+        request
+            .vip_port_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "vip_address",
+        request
+            .vip_address
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "vip_subnet_cidr_id",
+        request
+            .vip_subnet_cidr_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "ipv6_vip_port_id",
+        request
+            .ipv6_vip_port_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "ipv6_vip_address",
+        request
+            .ipv6_vip_address
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "ipv6_vip_virsubnet_id",
+        request
+            .ipv6_vip_virsubnet_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "eips",
+        request
+            .eips
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "publicips",
+        request
+            .publicips
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "availability_zone_list",
+        request
+            .availability_zone_list
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "l4_flavor_id",
+        request
+            .l4_flavor_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "l7_flavor_id",
+        request
+            .l7_flavor_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "billing_info",
+        request
+            .billing_info
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "member_device_id",
+        request
+            .member_device_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "member_address",
+        request
+            .member_address
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "enterprise_project_id",
+        request
+            .enterprise_project_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "ip_version",
+        request
+            .ip_version
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query(
+        "deletion_protection_enable",
+        request.deletion_protection_enable.map(Into::into),
+        false,
+    );
+    call.set_query_array(
+        "elb_virsubnet_type",
+        request
+            .elb_virsubnet_type
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "autoscaling",
+        request
+            .autoscaling
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "protection_status",
+        request
+            .protection_status
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "global_eips",
+        request
+            .global_eips
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query("log_topic_id", request.log_topic_id.map(Into::into), false);
+    call.set_query("log_group_id", request.log_group_id.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "recycle-bin")]
+#[inline]
+fn list_recycle_bin_load_balancers_decode(
+    response: rt::RawResponse,
+) -> Result<ListRecycleBinLoadBalancersResponse, rt::Error> {
+    Ok(ListRecycleBinLoadBalancersResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "recycle-bin")]
+impl rt::Page for ListRecycleBinLoadBalancersResponse {
+    type Item = crate::models::RecycleLoadBalancer;
+    fn into_items(self) -> Vec<crate::models::RecycleLoadBalancer> {
+        self.body.loadbalancers.unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "recycle-bin")]
 const DELETE_RECYCLE_LOAD_BALANCER_OPERATION: rt::Operation = rt::Operation {
     name: "DeleteRecycleLoadBalancer",
     method: rt::http::Method::DELETE,
@@ -12014,6 +14207,76 @@ pub struct ListSecurityPoliciesResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListSecurityPoliciesResponseBody,
+}
+
+#[cfg(feature = "security-policies")]
+#[inline]
+fn list_security_policies_call(request: ListSecurityPoliciesRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_SECURITY_POLICIES_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query("marker", request.marker.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("page_reverse", request.page_reverse.map(Into::into), false);
+    call.set_query_array(
+        "id",
+        request.id.map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "name",
+        request
+            .name
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "description",
+        request
+            .description
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "protocols",
+        request
+            .protocols
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "ciphers",
+        request
+            .ciphers
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call
+}
+
+#[cfg(feature = "security-policies")]
+#[inline]
+fn list_security_policies_decode(
+    response: rt::RawResponse,
+) -> Result<ListSecurityPoliciesResponse, rt::Error> {
+    Ok(ListSecurityPoliciesResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "security-policies")]
+impl rt::Page for ListSecurityPoliciesResponse {
+    type Item = crate::models::SecurityPolicy;
+    fn into_items(self) -> Vec<crate::models::SecurityPolicy> {
+        self.body.security_policies.unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "security-policies")]
@@ -12895,115 +15158,35 @@ impl crate::Client {
         &self,
         request: ListCertificatesRequest,
     ) -> Result<ListCertificatesResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_CERTIFICATES_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_query("marker", request.marker.map(Into::into), false);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("page_reverse", request.page_reverse.map(Into::into), false);
-        call.set_query_array(
-            "id",
-            request
-                .id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "name",
-            request
-                .name
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "description",
-            request
-                .description
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query("admin_state_up", request.admin_state_up.map(Into::into), false);
-        call.set_query_array(
-            "domain",
-            request
-                .domain
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "type",
-            request
-                .r#type
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "scm_certificate_id",
-            request
-                .scm_certificate_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "common_name",
-            request
-                .common_name
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "fingerprint",
-            request
-                .fingerprint
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "source",
-            request
-                .source
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "protection_status",
-            request
-                .protection_status
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "protection_reason",
-            request
-                .protection_reason
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "enterprise_project_id",
-            request
-                .enterprise_project_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        let response = self.core.send(call).await?;
-        Ok(ListCertificatesResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_certificates_decode(self.core.send(list_certificates_call(request)).await?)
+    }
+    /// The pages of [`list_certificates`](Self::list_certificates), fetched one at a time as the stream is read: from the request's `marker` on, each page naming the next in `page_info.next_marker`, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "certificates")]
+    #[inline]
+    pub fn list_certificates_pages(
+        &self,
+        request: ListCertificatesRequest,
+    ) -> rt::Pages<ListCertificatesRequest, ListCertificatesResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_certificates_call,
+            list_certificates_decode,
+            |request, page| {
+                let next = rt::next_marker(
+                    request.marker.as_deref(),
+                    page.body.certificates.as_ref().map_or(0, |items| items.len()),
+                    page
+                        .body
+                        .page_info
+                        .as_ref()
+                        .and_then(|value| value.next_marker.as_deref()),
+                )?;
+                let mut next_request = request.clone();
+                next_request.marker = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 创建证书
     ///
@@ -13346,65 +15529,35 @@ impl crate::Client {
         &self,
         request: ListFlavorsRequest,
     ) -> Result<ListFlavorsResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_FLAVORS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_query("marker", request.marker.map(Into::into), false);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("page_reverse", request.page_reverse.map(Into::into), false);
-        call.set_query_array(
-            "id",
-            request
-                .id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "name",
-            request
-                .name
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "type",
-            request
-                .r#type
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query("shared", request.shared.map(Into::into), false);
-        call.set_query_array(
-            "public_border_group",
-            request
-                .public_border_group
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "category",
-            request
-                .category
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query("list_all", request.list_all.map(Into::into), false);
-        call.set_query(
-            "flavor_sold_out",
-            request.flavor_sold_out.map(Into::into),
-            false,
-        );
-        let response = self.core.send(call).await?;
-        Ok(ListFlavorsResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_flavors_decode(self.core.send(list_flavors_call(request)).await?)
+    }
+    /// The pages of [`list_flavors`](Self::list_flavors), fetched one at a time as the stream is read: from the request's `marker` on, each page naming the next in `page_info.next_marker`, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "flavors")]
+    #[inline]
+    pub fn list_flavors_pages(
+        &self,
+        request: ListFlavorsRequest,
+    ) -> rt::Pages<ListFlavorsRequest, ListFlavorsResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_flavors_call,
+            list_flavors_decode,
+            |request, page| {
+                let next = rt::next_marker(
+                    request.marker.as_deref(),
+                    page.body.flavors.as_ref().map_or(0, |items| items.len()),
+                    page
+                        .body
+                        .page_info
+                        .as_ref()
+                        .and_then(|value| value.next_marker.as_deref()),
+                )?;
+                let mut next_request = request.clone();
+                next_request.marker = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 查询规格详情
     ///
@@ -13470,116 +15623,37 @@ impl crate::Client {
         &self,
         request: ListHealthMonitorsRequest,
     ) -> Result<ListHealthMonitorsResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_HEALTH_MONITORS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_query("marker", request.marker.map(Into::into), false);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("page_reverse", request.page_reverse.map(Into::into), false);
-        call.set_query_array(
-            "id",
-            request
-                .id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "monitor_port",
-            request
-                .monitor_port
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "domain_name",
-            request
-                .domain_name
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "name",
-            request
-                .name
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "delay",
-            request
-                .delay
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "max_retries",
-            request
-                .max_retries
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query("admin_state_up", request.admin_state_up.map(Into::into), false);
-        call.set_query_array(
-            "max_retries_down",
-            request
-                .max_retries_down
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query("timeout", request.timeout.map(Into::into), false);
-        call.set_query_array(
-            "type",
-            request
-                .r#type
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "expected_codes",
-            request
-                .expected_codes
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "url_path",
-            request
-                .url_path
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "http_method",
-            request
-                .http_method
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "enterprise_project_id",
-            request
-                .enterprise_project_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        let response = self.core.send(call).await?;
-        Ok(ListHealthMonitorsResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_health_monitors_decode(
+            self.core.send(list_health_monitors_call(request)).await?,
+        )
+    }
+    /// The pages of [`list_health_monitors`](Self::list_health_monitors), fetched one at a time as the stream is read: from the request's `marker` on, each page naming the next in `page_info.next_marker`, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "healthmonitors")]
+    #[inline]
+    pub fn list_health_monitors_pages(
+        &self,
+        request: ListHealthMonitorsRequest,
+    ) -> rt::Pages<ListHealthMonitorsRequest, ListHealthMonitorsResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_health_monitors_call,
+            list_health_monitors_decode,
+            |request, page| {
+                let next = rt::next_marker(
+                    request.marker.as_deref(),
+                    page.body.healthmonitors.as_ref().map_or(0, |items| items.len()),
+                    page
+                        .body
+                        .page_info
+                        .as_ref()
+                        .and_then(|value| value.next_marker.as_deref()),
+                )?;
+                let mut next_request = request.clone();
+                next_request.marker = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 创建健康检查
     ///
@@ -13766,58 +15840,35 @@ impl crate::Client {
         &self,
         request: ListIpGroupsRequest,
     ) -> Result<ListIpGroupsResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_IP_GROUPS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_query("marker", request.marker.map(Into::into), false);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("page_reverse", request.page_reverse.map(Into::into), false);
-        call.set_query_array(
-            "id",
-            request
-                .id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "name",
-            request
-                .name
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "description",
-            request
-                .description
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "ip_list",
-            request
-                .ip_list
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "enterprise_project_id",
-            request
-                .enterprise_project_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        let response = self.core.send(call).await?;
-        Ok(ListIpGroupsResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_ip_groups_decode(self.core.send(list_ip_groups_call(request)).await?)
+    }
+    /// The pages of [`list_ip_groups`](Self::list_ip_groups), fetched one at a time as the stream is read: from the request's `marker` on, each page naming the next in `page_info.next_marker`, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "ipgroups")]
+    #[inline]
+    pub fn list_ip_groups_pages(
+        &self,
+        request: ListIpGroupsRequest,
+    ) -> rt::Pages<ListIpGroupsRequest, ListIpGroupsResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_ip_groups_call,
+            list_ip_groups_decode,
+            |request, page| {
+                let next = rt::next_marker(
+                    request.marker.as_deref(),
+                    page.body.ipgroups.as_ref().map_or(0, |items| items.len()),
+                    page
+                        .body
+                        .page_info
+                        .as_ref()
+                        .and_then(|value| value.next_marker.as_deref()),
+                )?;
+                let mut next_request = request.clone();
+                next_request.marker = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 创建IP地址组
     ///
@@ -14147,24 +16198,35 @@ impl crate::Client {
         &self,
         request: ListJobsRequest,
     ) -> Result<ListJobsResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_JOBS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("marker", request.marker.map(Into::into), false);
-        call.set_query("page_reverse", request.page_reverse.map(Into::into), false);
-        call.set_query("job_id", request.job_id.map(Into::into), false);
-        call.set_query("job_type", request.job_type.map(Into::into), false);
-        call.set_query("status", request.status.map(Into::into), false);
-        call.set_query("error_code", request.error_code.map(Into::into), false);
-        call.set_query("resource_id", request.resource_id.map(Into::into), false);
-        call.set_query("begin_time", request.begin_time.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ListJobsResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_jobs_decode(self.core.send(list_jobs_call(request)).await?)
+    }
+    /// The pages of [`list_jobs`](Self::list_jobs), fetched one at a time as the stream is read: from the request's `marker` on, each page naming the next in `page_info.next_marker`, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "jobs")]
+    #[inline]
+    pub fn list_jobs_pages(
+        &self,
+        request: ListJobsRequest,
+    ) -> rt::Pages<ListJobsRequest, ListJobsResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_jobs_call,
+            list_jobs_decode,
+            |request, page| {
+                let next = rt::next_marker(
+                    request.marker.as_deref(),
+                    page.body.jobs.as_ref().map_or(0, |items| items.len()),
+                    page
+                        .body
+                        .page_info
+                        .as_ref()
+                        .and_then(|value| value.next_marker.as_deref()),
+                )?;
+                let mut next_request = request.clone();
+                next_request.marker = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 查询异步任务的job状态
     ///
@@ -14230,120 +16292,35 @@ impl crate::Client {
         &self,
         request: ListL7PoliciesRequest,
     ) -> Result<ListL7PoliciesResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_L7_POLICIES_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_query("marker", request.marker.map(Into::into), false);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("page_reverse", request.page_reverse.map(Into::into), false);
-        call.set_query_array(
-            "enterprise_project_id",
-            request
-                .enterprise_project_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "id",
-            request
-                .id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "name",
-            request
-                .name
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "description",
-            request
-                .description
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query("admin_state_up", request.admin_state_up.map(Into::into), false);
-        call.set_query_array(
-            "listener_id",
-            request
-                .listener_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "position",
-            request
-                .position
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "action",
-            request
-                .action
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "redirect_url",
-            request
-                .redirect_url
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "redirect_pool_id",
-            request
-                .redirect_pool_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "redirect_listener_id",
-            request
-                .redirect_listener_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "provisioning_status",
-            request
-                .provisioning_status
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query(
-            "display_all_rules",
-            request.display_all_rules.map(Into::into),
-            false,
-        );
-        call.set_query_array(
-            "priority",
-            request
-                .priority
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        let response = self.core.send(call).await?;
-        Ok(ListL7PoliciesResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_l7_policies_decode(self.core.send(list_l7_policies_call(request)).await?)
+    }
+    /// The pages of [`list_l7_policies`](Self::list_l7_policies), fetched one at a time as the stream is read: from the request's `marker` on, each page naming the next in `page_info.next_marker`, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "l7policies")]
+    #[inline]
+    pub fn list_l7_policies_pages(
+        &self,
+        request: ListL7PoliciesRequest,
+    ) -> rt::Pages<ListL7PoliciesRequest, ListL7PoliciesResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_l7_policies_call,
+            list_l7_policies_decode,
+            |request, page| {
+                let next = rt::next_marker(
+                    request.marker.as_deref(),
+                    page.body.l7policies.as_ref().map_or(0, |items| items.len()),
+                    page
+                        .body
+                        .page_info
+                        .as_ref()
+                        .and_then(|value| value.next_marker.as_deref()),
+                )?;
+                let mut next_request = request.clone();
+                next_request.marker = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 创建转发策略
     ///
@@ -14453,84 +16430,35 @@ impl crate::Client {
         &self,
         request: ListAllL7RulesRequest,
     ) -> Result<ListAllL7RulesResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_ALL_L7_RULES_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("marker", request.marker.map(Into::into), false);
-        call.set_query("page_reverse", request.page_reverse.map(Into::into), false);
-        call.set_query_array(
-            "id",
-            request
-                .id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "compare_type",
-            request
-                .compare_type
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "provisioning_status",
-            request
-                .provisioning_status
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query("invert", request.invert.map(Into::into), false);
-        call.set_query("admin_state_up", request.admin_state_up.map(Into::into), false);
-        call.set_query_array(
-            "value",
-            request
-                .value
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "key",
-            request
-                .key
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "type",
-            request
-                .r#type
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "enterprise_project_id",
-            request
-                .enterprise_project_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "l7policy_id",
-            request
-                .l7policy_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        let response = self.core.send(call).await?;
-        Ok(ListAllL7RulesResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_all_l7_rules_decode(self.core.send(list_all_l7_rules_call(request)).await?)
+    }
+    /// The pages of [`list_all_l7_rules`](Self::list_all_l7_rules), fetched one at a time as the stream is read: from the request's `marker` on, each page naming the next in `page_info.next_marker`, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "l7policies")]
+    #[inline]
+    pub fn list_all_l7_rules_pages(
+        &self,
+        request: ListAllL7RulesRequest,
+    ) -> rt::Pages<ListAllL7RulesRequest, ListAllL7RulesResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_all_l7_rules_call,
+            list_all_l7_rules_decode,
+            |request, page| {
+                let next = rt::next_marker(
+                    request.marker.as_deref(),
+                    page.body.rules.as_ref().map_or(0, |items| items.len()),
+                    page
+                        .body
+                        .page_info
+                        .as_ref()
+                        .and_then(|value| value.next_marker.as_deref()),
+                )?;
+                let mut next_request = request.clone();
+                next_request.marker = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 查询转发策略详情
     ///
@@ -14677,77 +16605,35 @@ impl crate::Client {
         &self,
         request: ListL7RulesRequest,
     ) -> Result<ListL7RulesResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_L7_RULES_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("l7policy_id", request.l7policy_id);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("marker", request.marker.map(Into::into), false);
-        call.set_query("page_reverse", request.page_reverse.map(Into::into), false);
-        call.set_query_array(
-            "id",
-            request
-                .id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "compare_type",
-            request
-                .compare_type
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "provisioning_status",
-            request
-                .provisioning_status
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query("invert", request.invert.map(Into::into), false);
-        call.set_query("admin_state_up", request.admin_state_up.map(Into::into), false);
-        call.set_query_array(
-            "value",
-            request
-                .value
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "key",
-            request
-                .key
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "type",
-            request
-                .r#type
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "enterprise_project_id",
-            request
-                .enterprise_project_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        let response = self.core.send(call).await?;
-        Ok(ListL7RulesResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_l7_rules_decode(self.core.send(list_l7_rules_call(request)).await?)
+    }
+    /// The pages of [`list_l7_rules`](Self::list_l7_rules), fetched one at a time as the stream is read: from the request's `marker` on, each page naming the next in `page_info.next_marker`, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "l7policies")]
+    #[inline]
+    pub fn list_l7_rules_pages(
+        &self,
+        request: ListL7RulesRequest,
+    ) -> rt::Pages<ListL7RulesRequest, ListL7RulesResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_l7_rules_call,
+            list_l7_rules_decode,
+            |request, page| {
+                let next = rt::next_marker(
+                    request.marker.as_deref(),
+                    page.body.rules.as_ref().map_or(0, |items| items.len()),
+                    page
+                        .body
+                        .page_info
+                        .as_ref()
+                        .and_then(|value| value.next_marker.as_deref()),
+                )?;
+                let mut next_request = request.clone();
+                next_request.marker = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 创建转发规则
     ///
@@ -14942,203 +16828,35 @@ impl crate::Client {
         &self,
         request: ListListenersRequest,
     ) -> Result<ListListenersResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_LISTENERS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("marker", request.marker.map(Into::into), false);
-        call.set_query("page_reverse", request.page_reverse.map(Into::into), false);
-        call.set_query_array(
-            "protocol_port",
-            request
-                .protocol_port
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "protocol",
-            request
-                .protocol
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "description",
-            request
-                .description
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "default_tls_container_ref",
-            request
-                .default_tls_container_ref
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "client_ca_tls_container_ref",
-            request
-                .client_ca_tls_container_ref
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query("admin_state_up", request.admin_state_up.map(Into::into), false);
-        call.set_query(
-            "include_recycle_bin",
-            request.include_recycle_bin.map(Into::into),
-            false,
-        );
-        call.set_query_array(
-            "connection_limit",
-            request
-                .connection_limit
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "default_pool_id",
-            request
-                .default_pool_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "id",
-            request
-                .id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "name",
-            request
-                .name
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query("http2_enable", request.http2_enable.map(Into::into), false);
-        call.set_query_array(
-            "loadbalancer_id",
-            request
-                .loadbalancer_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "tls_ciphers_policy",
-            request
-                .tls_ciphers_policy
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "member_address",
-            request
-                .member_address
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "member_device_id",
-            request
-                .member_device_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "enterprise_project_id",
-            request
-                .enterprise_project_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query(
-            "enable_member_retry",
-            request.enable_member_retry.map(Into::into),
-            false,
-        );
-        call.set_query_array(
-            "member_timeout",
-            request
-                .member_timeout
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "client_timeout",
-            request
-                .client_timeout
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "keepalive_timeout",
-            request
-                .keepalive_timeout
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query(
-            "transparent_client_ip_enable",
-            request.transparent_client_ip_enable.map(Into::into),
-            false,
-        );
-        call.set_query(
-            "proxy_protocol_enable",
-            request.proxy_protocol_enable.map(Into::into),
-            false,
-        );
-        call.set_query(
-            "enhance_l7policy_enable",
-            request.enhance_l7policy_enable.map(Into::into),
-            false,
-        );
-        call.set_query_array(
-            "member_instance_id",
-            request
-                .member_instance_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "protection_status",
-            request
-                .protection_status
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query(
-            "ssl_early_data_enable",
-            request.ssl_early_data_enable.map(Into::into),
-            false,
-        );
-        call.set_query("nat64_enable", request.nat64_enable.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ListListenersResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_listeners_decode(self.core.send(list_listeners_call(request)).await?)
+    }
+    /// The pages of [`list_listeners`](Self::list_listeners), fetched one at a time as the stream is read: from the request's `marker` on, each page naming the next in `page_info.next_marker`, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "listeners")]
+    #[inline]
+    pub fn list_listeners_pages(
+        &self,
+        request: ListListenersRequest,
+    ) -> rt::Pages<ListListenersRequest, ListListenersResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_listeners_call,
+            list_listeners_decode,
+            |request, page| {
+                let next = rt::next_marker(
+                    request.marker.as_deref(),
+                    page.body.listeners.as_ref().map_or(0, |items| items.len()),
+                    page
+                        .body
+                        .page_info
+                        .as_ref()
+                        .and_then(|value| value.next_marker.as_deref()),
+                )?;
+                let mut next_request = request.clone();
+                next_request.marker = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 创建监听器
     ///
@@ -15453,256 +17171,37 @@ impl crate::Client {
         &self,
         request: ListLoadBalancersRequest,
     ) -> Result<ListLoadBalancersResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_LOAD_BALANCERS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_query("marker", request.marker.map(Into::into), false);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("page_reverse", request.page_reverse.map(Into::into), false);
-        call.set_query_array(
-            "id",
-            request
-                .id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "name",
-            request
-                .name
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "description",
-            request
-                .description
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query("admin_state_up", request.admin_state_up.map(Into::into), false);
-        call.set_query(
-            "include_recycle_bin",
-            request.include_recycle_bin.map(Into::into),
-            false,
-        );
-        call.set_query_array(
-            "provisioning_status",
-            request
-                .provisioning_status
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "operating_status",
-            request
-                .operating_status
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query("guaranteed", request.guaranteed.map(Into::into), false);
-        call.set_query_array(
-            "vpc_id",
-            request
-                .vpc_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "vip_port_id",
-            request
-                .vip_port_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "vip_address",
-            request
-                .vip_address
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "vip_subnet_cidr_id",
-            request
-                .vip_subnet_cidr_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "ipv6_vip_port_id",
-            request
-                .ipv6_vip_port_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "ipv6_vip_address",
-            request
-                .ipv6_vip_address
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "ipv6_vip_virsubnet_id",
-            request
-                .ipv6_vip_virsubnet_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "eips",
-            request
-                .eips
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "publicips",
-            request
-                .publicips
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "availability_zone_list",
-            request
-                .availability_zone_list
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "l4_flavor_id",
-            request
-                .l4_flavor_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "l4_scale_flavor_id",
-            request
-                .l4_scale_flavor_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "l7_flavor_id",
-            request
-                .l7_flavor_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "l7_scale_flavor_id",
-            request
-                .l7_scale_flavor_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "billing_info",
-            request
-                .billing_info
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "member_device_id",
-            request
-                .member_device_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "member_address",
-            request
-                .member_address
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "enterprise_project_id",
-            request
-                .enterprise_project_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "ip_version",
-            request
-                .ip_version
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query(
-            "deletion_protection_enable",
-            request.deletion_protection_enable.map(Into::into),
-            false,
-        );
-        call.set_query_array(
-            "elb_virsubnet_type",
-            request
-                .elb_virsubnet_type
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "autoscaling",
-            request
-                .autoscaling
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "protection_status",
-            request
-                .protection_status
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "global_eips",
-            request
-                .global_eips
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query("log_topic_id", request.log_topic_id.map(Into::into), false);
-        call.set_query("log_group_id", request.log_group_id.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ListLoadBalancersResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_load_balancers_decode(
+            self.core.send(list_load_balancers_call(request)).await?,
+        )
+    }
+    /// The pages of [`list_load_balancers`](Self::list_load_balancers), fetched one at a time as the stream is read: from the request's `marker` on, each page naming the next in `page_info.next_marker`, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "loadbalancers")]
+    #[inline]
+    pub fn list_load_balancers_pages(
+        &self,
+        request: ListLoadBalancersRequest,
+    ) -> rt::Pages<ListLoadBalancersRequest, ListLoadBalancersResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_load_balancers_call,
+            list_load_balancers_decode,
+            |request, page| {
+                let next = rt::next_marker(
+                    request.marker.as_deref(),
+                    page.body.loadbalancers.as_ref().map_or(0, |items| items.len()),
+                    page
+                        .body
+                        .page_info
+                        .as_ref()
+                        .and_then(|value| value.next_marker.as_deref()),
+                )?;
+                let mut next_request = request.clone();
+                next_request.marker = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 创建负载均衡器
     ///
@@ -16219,52 +17718,35 @@ impl crate::Client {
         &self,
         request: ListDomainIPsRequest,
     ) -> Result<ListDomainIPsResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_DOMAIN_I_PS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("loadbalancer_id", request.loadbalancer_id);
-        call.set_query("marker", request.marker.map(Into::into), false);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("page_reverse", request.page_reverse.map(Into::into), false);
-        call.set_query_array(
-            "ip_address",
-            request
-                .ip_address
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query("enable", request.enable.map(Into::into), false);
-        call.set_query_array(
-            "type",
-            request
-                .r#type
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "domain_name",
-            request
-                .domain_name
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "enterprise_project_id",
-            request
-                .enterprise_project_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        let response = self.core.send(call).await?;
-        Ok(ListDomainIPsResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_domain_i_ps_decode(self.core.send(list_domain_i_ps_call(request)).await?)
+    }
+    /// The pages of [`list_domain_i_ps`](Self::list_domain_i_ps), fetched one at a time as the stream is read: from the request's `marker` on, each page naming the next in `page_info.next_marker`, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "loadbalancers")]
+    #[inline]
+    pub fn list_domain_i_ps_pages(
+        &self,
+        request: ListDomainIPsRequest,
+    ) -> rt::Pages<ListDomainIPsRequest, ListDomainIPsResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_domain_i_ps_call,
+            list_domain_i_ps_decode,
+            |request, page| {
+                let next = rt::next_marker(
+                    request.marker.as_deref(),
+                    page.body.ips.as_ref().map_or(0, |items| items.len()),
+                    page
+                        .body
+                        .page_info
+                        .as_ref()
+                        .and_then(|value| value.next_marker.as_deref()),
+                )?;
+                let mut next_request = request.clone();
+                next_request.marker = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 批量将IP地址从ELB实例域名解析中移除
     ///
@@ -16759,58 +18241,35 @@ impl crate::Client {
         &self,
         request: ListLogtanksRequest,
     ) -> Result<ListLogtanksResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_LOGTANKS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("marker", request.marker.map(Into::into), false);
-        call.set_query("page_reverse", request.page_reverse.map(Into::into), false);
-        call.set_query_array(
-            "enterprise_project_id",
-            request
-                .enterprise_project_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "id",
-            request
-                .id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "loadbalancer_id",
-            request
-                .loadbalancer_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "log_group_id",
-            request
-                .log_group_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "log_topic_id",
-            request
-                .log_topic_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        let response = self.core.send(call).await?;
-        Ok(ListLogtanksResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_logtanks_decode(self.core.send(list_logtanks_call(request)).await?)
+    }
+    /// The pages of [`list_logtanks`](Self::list_logtanks), fetched one at a time as the stream is read: from the request's `marker` on, each page naming the next in `page_info.next_marker`, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "logtanks")]
+    #[inline]
+    pub fn list_logtanks_pages(
+        &self,
+        request: ListLogtanksRequest,
+    ) -> rt::Pages<ListLogtanksRequest, ListLogtanksResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_logtanks_call,
+            list_logtanks_decode,
+            |request, page| {
+                let next = rt::next_marker(
+                    request.marker.as_deref(),
+                    page.body.logtanks.as_ref().map_or(0, |items| items.len()),
+                    page
+                        .body
+                        .page_info
+                        .as_ref()
+                        .and_then(|value| value.next_marker.as_deref()),
+                )?;
+                let mut next_request = request.clone();
+                next_request.marker = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 创建云日志
     ///
@@ -16997,151 +18456,37 @@ impl crate::Client {
         &self,
         request: ListMasterSlavePoolsRequest,
     ) -> Result<ListMasterSlavePoolsResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_MASTER_SLAVE_POOLS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_query("marker", request.marker.map(Into::into), false);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("page_reverse", request.page_reverse.map(Into::into), false);
-        call.set_query_array(
-            "description",
-            request
-                .description
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "healthmonitor_id",
-            request
-                .healthmonitor_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "id",
-            request
-                .id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "name",
-            request
-                .name
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "loadbalancer_id",
-            request
-                .loadbalancer_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "protocol",
-            request
-                .protocol
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "lb_algorithm",
-            request
-                .lb_algorithm
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "enterprise_project_id",
-            request
-                .enterprise_project_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "ip_version",
-            request
-                .ip_version
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "member_address",
-            request
-                .member_address
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "member_device_id",
-            request
-                .member_device_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "listener_id",
-            request
-                .listener_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "member_instance_id",
-            request
-                .member_instance_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "vpc_id",
-            request
-                .vpc_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "type",
-            request
-                .r#type
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query(
-            "connection_drain",
-            request.connection_drain.map(Into::into),
-            false,
-        );
-        call.set_query_array(
-            "public_border_group",
-            request
-                .public_border_group
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        let response = self.core.send(call).await?;
-        Ok(ListMasterSlavePoolsResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_master_slave_pools_decode(
+            self.core.send(list_master_slave_pools_call(request)).await?,
+        )
+    }
+    /// The pages of [`list_master_slave_pools`](Self::list_master_slave_pools), fetched one at a time as the stream is read: from the request's `marker` on, each page naming the next in `page_info.next_marker`, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "master-slave-pools")]
+    #[inline]
+    pub fn list_master_slave_pools_pages(
+        &self,
+        request: ListMasterSlavePoolsRequest,
+    ) -> rt::Pages<ListMasterSlavePoolsRequest, ListMasterSlavePoolsResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_master_slave_pools_call,
+            list_master_slave_pools_decode,
+            |request, page| {
+                let next = rt::next_marker(
+                    request.marker.as_deref(),
+                    page.body.pools.as_ref().map_or(0, |items| items.len()),
+                    page
+                        .body
+                        .page_info
+                        .as_ref()
+                        .and_then(|value| value.next_marker.as_deref()),
+                )?;
+                let mut next_request = request.clone();
+                next_request.marker = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 创建主备后端服务器组
     ///
@@ -17285,107 +18630,35 @@ impl crate::Client {
         &self,
         request: ListAllMembersRequest,
     ) -> Result<ListAllMembersResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_ALL_MEMBERS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_query("marker", request.marker.map(Into::into), false);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("page_reverse", request.page_reverse.map(Into::into), false);
-        call.set_query_array(
-            "name",
-            request
-                .name
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "weight",
-            request
-                .weight
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query("admin_state_up", request.admin_state_up.map(Into::into), false);
-        call.set_query_array(
-            "subnet_cidr_id",
-            request
-                .subnet_cidr_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "address",
-            request
-                .address
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "protocol_port",
-            request
-                .protocol_port
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "id",
-            request
-                .id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "operating_status",
-            request
-                .operating_status
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "enterprise_project_id",
-            request
-                .enterprise_project_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "ip_version",
-            request
-                .ip_version
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "pool_id",
-            request
-                .pool_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "loadbalancer_id",
-            request
-                .loadbalancer_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        let response = self.core.send(call).await?;
-        Ok(ListAllMembersResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_all_members_decode(self.core.send(list_all_members_call(request)).await?)
+    }
+    /// The pages of [`list_all_members`](Self::list_all_members), fetched one at a time as the stream is read: from the request's `marker` on, each page naming the next in `page_info.next_marker`, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "members")]
+    #[inline]
+    pub fn list_all_members_pages(
+        &self,
+        request: ListAllMembersRequest,
+    ) -> rt::Pages<ListAllMembersRequest, ListAllMembersResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_all_members_call,
+            list_all_members_decode,
+            |request, page| {
+                let next = rt::next_marker(
+                    request.marker.as_deref(),
+                    page.body.members.as_ref().map_or(0, |items| items.len()),
+                    page
+                        .body
+                        .page_info
+                        .as_ref()
+                        .and_then(|value| value.next_marker.as_deref()),
+                )?;
+                let mut next_request = request.clone();
+                next_request.marker = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 查询后端服务器检测任务的结果
     ///
@@ -17494,182 +18767,35 @@ impl crate::Client {
         &self,
         request: ListPoolsRequest,
     ) -> Result<ListPoolsResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_POOLS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_query("marker", request.marker.map(Into::into), false);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("page_reverse", request.page_reverse.map(Into::into), false);
-        call.set_query_array(
-            "description",
-            request
-                .description
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query("admin_state_up", request.admin_state_up.map(Into::into), false);
-        call.set_query_array(
-            "healthmonitor_id",
-            request
-                .healthmonitor_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "id",
-            request
-                .id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "name",
-            request
-                .name
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "loadbalancer_id",
-            request
-                .loadbalancer_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "protocol",
-            request
-                .protocol
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "lb_algorithm",
-            request
-                .lb_algorithm
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "enterprise_project_id",
-            request
-                .enterprise_project_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "ip_version",
-            request
-                .ip_version
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "member_address",
-            request
-                .member_address
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "member_device_id",
-            request
-                .member_device_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query(
-            "member_deletion_protection_enable",
-            request.member_deletion_protection_enable.map(Into::into),
-            false,
-        );
-        call.set_query_array(
-            "listener_id",
-            request
-                .listener_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "member_instance_id",
-            request
-                .member_instance_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "vpc_id",
-            request
-                .vpc_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "type",
-            request
-                .r#type
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "protection_status",
-            request
-                .protection_status
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query(
-            "connection_drain",
-            request.connection_drain.map(Into::into),
-            false,
-        );
-        call.set_query("pool_health", request.pool_health.map(Into::into), false);
-        call.set_query(
-            "any_port_enable",
-            request.any_port_enable.map(Into::into),
-            false,
-        );
-        call.set_query(
-            "public_border_group",
-            request.public_border_group.map(Into::into),
-            false,
-        );
-        call.set_query("quic_cid_len", request.quic_cid_len.map(Into::into), false);
-        call.set_query(
-            "quic_cid_offset",
-            request.quic_cid_offset.map(Into::into),
-            false,
-        );
-        call.set_query_array(
-            "az_affinity",
-            request
-                .az_affinity
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        let response = self.core.send(call).await?;
-        Ok(ListPoolsResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_pools_decode(self.core.send(list_pools_call(request)).await?)
+    }
+    /// The pages of [`list_pools`](Self::list_pools), fetched one at a time as the stream is read: from the request's `marker` on, each page naming the next in `page_info.next_marker`, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "pools")]
+    #[inline]
+    pub fn list_pools_pages(
+        &self,
+        request: ListPoolsRequest,
+    ) -> rt::Pages<ListPoolsRequest, ListPoolsResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_pools_call,
+            list_pools_decode,
+            |request, page| {
+                let next = rt::next_marker(
+                    request.marker.as_deref(),
+                    page.body.pools.as_ref().map_or(0, |items| items.len()),
+                    page
+                        .body
+                        .page_info
+                        .as_ref()
+                        .and_then(|value| value.next_marker.as_deref()),
+                )?;
+                let mut next_request = request.clone();
+                next_request.marker = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 创建后端服务器组
     ///
@@ -17935,116 +19061,35 @@ impl crate::Client {
         &self,
         request: ListMembersRequest,
     ) -> Result<ListMembersResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_MEMBERS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("pool_id", request.pool_id);
-        call.set_query("marker", request.marker.map(Into::into), false);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("page_reverse", request.page_reverse.map(Into::into), false);
-        call.set_query_array(
-            "name",
-            request
-                .name
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "weight",
-            request
-                .weight
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query("admin_state_up", request.admin_state_up.map(Into::into), false);
-        call.set_query_array(
-            "subnet_cidr_id",
-            request
-                .subnet_cidr_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "address",
-            request
-                .address
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "protocol_port",
-            request
-                .protocol_port
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "id",
-            request
-                .id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "operating_status",
-            request
-                .operating_status
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "enterprise_project_id",
-            request
-                .enterprise_project_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "ip_version",
-            request
-                .ip_version
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "member_type",
-            request
-                .member_type
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "instance_id",
-            request
-                .instance_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "availability_zone",
-            request
-                .availability_zone
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        let response = self.core.send(call).await?;
-        Ok(ListMembersResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_members_decode(self.core.send(list_members_call(request)).await?)
+    }
+    /// The pages of [`list_members`](Self::list_members), fetched one at a time as the stream is read: from the request's `marker` on, each page naming the next in `page_info.next_marker`, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "pools")]
+    #[inline]
+    pub fn list_members_pages(
+        &self,
+        request: ListMembersRequest,
+    ) -> rt::Pages<ListMembersRequest, ListMembersResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_members_call,
+            list_members_decode,
+            |request, page| {
+                let next = rt::next_marker(
+                    request.marker.as_deref(),
+                    page.body.members.as_ref().map_or(0, |items| items.len()),
+                    page
+                        .body
+                        .page_info
+                        .as_ref()
+                        .and_then(|value| value.next_marker.as_deref()),
+                )?;
+                let mut next_request = request.clone();
+                next_request.marker = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 创建后端服务器
     ///
@@ -18591,227 +19636,40 @@ impl crate::Client {
         &self,
         request: ListRecycleBinLoadBalancersRequest,
     ) -> Result<ListRecycleBinLoadBalancersResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_RECYCLE_BIN_LOAD_BALANCERS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_query("marker", request.marker.map(Into::into), false);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("page_reverse", request.page_reverse.map(Into::into), false);
-        call.set_query_array(
-            "id",
-            request
-                .id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "name",
-            request
-                .name
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "description",
-            request
-                .description
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query("admin_state_up", request.admin_state_up.map(Into::into), false);
-        call.set_query_array(
-            "operating_status",
-            request
-                .operating_status
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query("guaranteed", request.guaranteed.map(Into::into), false);
-        call.set_query_array(
-            "vpc_id",
-            request
-                .vpc_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "vip_port_id",
-            request
-                .vip_port_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "vip_address",
-            request
-                .vip_address
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "vip_subnet_cidr_id",
-            request
-                .vip_subnet_cidr_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "ipv6_vip_port_id",
-            request
-                .ipv6_vip_port_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "ipv6_vip_address",
-            request
-                .ipv6_vip_address
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "ipv6_vip_virsubnet_id",
-            request
-                .ipv6_vip_virsubnet_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "eips",
-            request
-                .eips
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "publicips",
-            request
-                .publicips
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "availability_zone_list",
-            request
-                .availability_zone_list
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "l4_flavor_id",
-            request
-                .l4_flavor_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "l7_flavor_id",
-            request
-                .l7_flavor_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "billing_info",
-            request
-                .billing_info
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "member_device_id",
-            request
-                .member_device_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "member_address",
-            request
-                .member_address
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "enterprise_project_id",
-            request
-                .enterprise_project_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "ip_version",
-            request
-                .ip_version
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query(
-            "deletion_protection_enable",
-            request.deletion_protection_enable.map(Into::into),
-            false,
-        );
-        call.set_query_array(
-            "elb_virsubnet_type",
-            request
-                .elb_virsubnet_type
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "autoscaling",
-            request
-                .autoscaling
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "protection_status",
-            request
-                .protection_status
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "global_eips",
-            request
-                .global_eips
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query("log_topic_id", request.log_topic_id.map(Into::into), false);
-        call.set_query("log_group_id", request.log_group_id.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ListRecycleBinLoadBalancersResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_recycle_bin_load_balancers_decode(
+            self.core.send(list_recycle_bin_load_balancers_call(request)).await?,
+        )
+    }
+    /// The pages of [`list_recycle_bin_load_balancers`](Self::list_recycle_bin_load_balancers), fetched one at a time as the stream is read: from the request's `marker` on, each page naming the next in `page_info.next_marker`, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "recycle-bin")]
+    #[inline]
+    pub fn list_recycle_bin_load_balancers_pages(
+        &self,
+        request: ListRecycleBinLoadBalancersRequest,
+    ) -> rt::Pages<
+        ListRecycleBinLoadBalancersRequest,
+        ListRecycleBinLoadBalancersResponse,
+    > {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_recycle_bin_load_balancers_call,
+            list_recycle_bin_load_balancers_decode,
+            |request, page| {
+                let next = rt::next_marker(
+                    request.marker.as_deref(),
+                    page.body.loadbalancers.as_ref().map_or(0, |items| items.len()),
+                    page
+                        .body
+                        .page_info
+                        .as_ref()
+                        .and_then(|value| value.next_marker.as_deref()),
+                )?;
+                let mut next_request = request.clone();
+                next_request.marker = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 销毁回收站负载均衡器
     ///
@@ -18951,58 +19809,37 @@ impl crate::Client {
         &self,
         request: ListSecurityPoliciesRequest,
     ) -> Result<ListSecurityPoliciesResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_SECURITY_POLICIES_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_query("marker", request.marker.map(Into::into), false);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("page_reverse", request.page_reverse.map(Into::into), false);
-        call.set_query_array(
-            "id",
-            request
-                .id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "name",
-            request
-                .name
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "description",
-            request
-                .description
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "protocols",
-            request
-                .protocols
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "ciphers",
-            request
-                .ciphers
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        let response = self.core.send(call).await?;
-        Ok(ListSecurityPoliciesResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_security_policies_decode(
+            self.core.send(list_security_policies_call(request)).await?,
+        )
+    }
+    /// The pages of [`list_security_policies`](Self::list_security_policies), fetched one at a time as the stream is read: from the request's `marker` on, each page naming the next in `page_info.next_marker`, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "security-policies")]
+    #[inline]
+    pub fn list_security_policies_pages(
+        &self,
+        request: ListSecurityPoliciesRequest,
+    ) -> rt::Pages<ListSecurityPoliciesRequest, ListSecurityPoliciesResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_security_policies_call,
+            list_security_policies_decode,
+            |request, page| {
+                let next = rt::next_marker(
+                    request.marker.as_deref(),
+                    page.body.security_policies.as_ref().map_or(0, |items| items.len()),
+                    page
+                        .body
+                        .page_info
+                        .as_ref()
+                        .and_then(|value| value.next_marker.as_deref()),
+                )?;
+                let mut next_request = request.clone();
+                next_request.marker = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 创建自定义安全策略
     ///

@@ -459,6 +459,39 @@ pub struct ListAgenciesResponse {
 }
 
 #[cfg(feature = "agencies")]
+#[inline]
+fn list_agencies_call(request: ListAgenciesRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_AGENCIES_OPERATION);
+    call.set_query("domain_id", request.domain_id.map(Into::into), true);
+    call.set_query("trust_domain_id", request.trust_domain_id.map(Into::into), false);
+    call.set_query("name", request.name.map(Into::into), false);
+    call.set_query("page", request.page.map(Into::into), false);
+    call.set_query("per_page", request.per_page.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "agencies")]
+#[inline]
+fn list_agencies_decode(
+    response: rt::RawResponse,
+) -> Result<ListAgenciesResponse, rt::Error> {
+    Ok(ListAgenciesResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "agencies")]
+impl rt::Page for ListAgenciesResponse {
+    type Item = crate::models::AgencyListResult;
+    fn into_items(self) -> Vec<crate::models::AgencyListResult> {
+        self.body.agencies.unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "agencies")]
 const CREATE_AGENCY_OPERATION: rt::Operation = rt::Operation {
     name: "CreateAgency",
     method: rt::http::Method::POST,
@@ -3514,6 +3547,58 @@ pub struct ShowDomainRoleAssignmentsResponse {
     pub body: crate::models::ShowDomainRoleAssignmentsResponseBody,
 }
 
+#[cfg(feature = "role-assignments")]
+#[inline]
+fn show_domain_role_assignments_call(
+    request: ShowDomainRoleAssignmentsRequest,
+) -> rt::Call {
+    let mut call = rt::Call::new(&SHOW_DOMAIN_ROLE_ASSIGNMENTS_OPERATION);
+    call.set_query("domain_id", request.domain_id.map(Into::into), true);
+    call.set_query("role_id", request.role_id.map(Into::into), false);
+    call.set_query("subject", request.subject.map(Into::into), false);
+    call.set_query("subject.user_id", request.subject_user_id.map(Into::into), false);
+    call.set_query("subject.group_id", request.subject_group_id.map(Into::into), false);
+    call.set_query(
+        "subject.agency_id",
+        request.subject_agency_id.map(Into::into),
+        false,
+    );
+    call.set_query("scope", request.scope.map(Into::into), false);
+    call.set_query("scope.project_id", request.scope_project_id.map(Into::into), false);
+    call.set_query("scope.domain_id", request.scope_domain_id.map(Into::into), false);
+    call.set_query(
+        "scope.enterprise_projects_id",
+        request.scope_enterprise_projects_id.map(Into::into),
+        false,
+    );
+    call.set_query("is_inherited", request.is_inherited.map(Into::into), false);
+    call.set_query("include_group", request.include_group.map(Into::into), false);
+    call.set_query("page", request.page.map(Into::into), false);
+    call.set_query("per_page", request.per_page.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "role-assignments")]
+#[inline]
+fn show_domain_role_assignments_decode(
+    response: rt::RawResponse,
+) -> Result<ShowDomainRoleAssignmentsResponse, rt::Error> {
+    Ok(ShowDomainRoleAssignmentsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "role-assignments")]
+impl rt::Page for ShowDomainRoleAssignmentsResponse {
+    type Item = crate::models::RoleAssignmentBody;
+    fn into_items(self) -> Vec<crate::models::RoleAssignmentBody> {
+        self.body.role_assignments.unwrap_or_default()
+    }
+}
+
 #[cfg(feature = "subjects")]
 const ASSOCIATE_ROLE_TO_AGENCY_ON_ENTERPRISE_PROJECT_OPERATION: rt::Operation = rt::Operation {
     name: "AssociateRoleToAgencyOnEnterpriseProject",
@@ -3866,6 +3951,36 @@ pub struct ListCustomPoliciesResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListCustomPoliciesResponseBody,
+}
+
+#[cfg(feature = "roles")]
+#[inline]
+fn list_custom_policies_call(request: ListCustomPoliciesRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_CUSTOM_POLICIES_OPERATION);
+    call.set_query("page", request.page.map(Into::into), false);
+    call.set_query("per_page", request.per_page.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "roles")]
+#[inline]
+fn list_custom_policies_decode(
+    response: rt::RawResponse,
+) -> Result<ListCustomPoliciesResponse, rt::Error> {
+    Ok(ListCustomPoliciesResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "roles")]
+impl rt::Page for ListCustomPoliciesResponse {
+    type Item = crate::models::ListPolicyRoleResult;
+    fn into_items(self) -> Vec<crate::models::ListPolicyRoleResult> {
+        self.body.roles.unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "roles")]
@@ -7945,6 +8060,41 @@ pub struct KeystoneListProjectsResponse {
 }
 
 #[cfg(feature = "projects")]
+#[inline]
+fn keystone_list_projects_call(request: KeystoneListProjectsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&KEYSTONE_LIST_PROJECTS_OPERATION);
+    call.set_query("domain_id", request.domain_id.map(Into::into), false);
+    call.set_query("name", request.name.map(Into::into), false);
+    call.set_query("parent_id", request.parent_id.map(Into::into), false);
+    call.set_query("enabled", request.enabled.map(Into::into), false);
+    call.set_query("is_domain", request.is_domain.map(Into::into), false);
+    call.set_query("page", request.page.map(Into::into), false);
+    call.set_query("per_page", request.per_page.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "projects")]
+#[inline]
+fn keystone_list_projects_decode(
+    response: rt::RawResponse,
+) -> Result<KeystoneListProjectsResponse, rt::Error> {
+    Ok(KeystoneListProjectsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "projects")]
+impl rt::Page for KeystoneListProjectsResponse {
+    type Item = crate::models::ProjectResult;
+    fn into_items(self) -> Vec<crate::models::ProjectResult> {
+        self.body.projects.unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "projects")]
 const KEYSTONE_CREATE_PROJECT_OPERATION: rt::Operation = rt::Operation {
     name: "KeystoneCreateProject",
     method: rt::http::Method::POST,
@@ -8662,6 +8812,42 @@ pub struct KeystoneListPermissionsResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::KeystoneListPermissionsResponseBody,
+}
+
+#[cfg(feature = "roles")]
+#[inline]
+fn keystone_list_permissions_call(request: KeystoneListPermissionsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&KEYSTONE_LIST_PERMISSIONS_OPERATION);
+    call.set_query("name", request.name.map(Into::into), false);
+    call.set_query("domain_id", request.domain_id.map(Into::into), false);
+    call.set_query("page", request.page.map(Into::into), false);
+    call.set_query("per_page", request.per_page.map(Into::into), false);
+    call.set_query("permission_type", request.permission_type.map(Into::into), false);
+    call.set_query("display_name", request.display_name.map(Into::into), false);
+    call.set_query("type", request.r#type.map(Into::into), false);
+    call.set_query("catalog", request.catalog.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "roles")]
+#[inline]
+fn keystone_list_permissions_decode(
+    response: rt::RawResponse,
+) -> Result<KeystoneListPermissionsResponse, rt::Error> {
+    Ok(KeystoneListPermissionsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "roles")]
+impl rt::Page for KeystoneListPermissionsResponse {
+    type Item = crate::models::RoleResult;
+    fn into_items(self) -> Vec<crate::models::RoleResult> {
+        self.body.roles.unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "roles")]
@@ -9603,23 +9789,33 @@ impl crate::Client {
         &self,
         request: ListAgenciesRequest,
     ) -> Result<ListAgenciesResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_AGENCIES_OPERATION);
-        call.set_query("domain_id", request.domain_id.map(Into::into), true);
-        call.set_query(
-            "trust_domain_id",
-            request.trust_domain_id.map(Into::into),
-            false,
-        );
-        call.set_query("name", request.name.map(Into::into), false);
-        call.set_query("page", request.page.map(Into::into), false);
-        call.set_query("per_page", request.per_page.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ListAgenciesResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_agencies_decode(self.core.send(list_agencies_call(request)).await?)
+    }
+    /// The pages of [`list_agencies`](Self::list_agencies), fetched one at a time as the stream is read: from the request's page `page` on (unset, the first page, numbered 1), one page after another, `per_page` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "agencies")]
+    #[inline]
+    pub fn list_agencies_pages(
+        &self,
+        request: ListAgenciesRequest,
+    ) -> rt::Pages<ListAgenciesRequest, ListAgenciesResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_agencies_call,
+            list_agencies_decode,
+            |request, page| {
+                let next = rt::next_page(
+                    request.page,
+                    1,
+                    request.per_page,
+                    page.body.agencies.as_ref().map_or(0, |items| items.len()),
+                    None,
+                )?;
+                let mut next_request = request.clone();
+                next_request.page = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 创建委托
     ///
@@ -11427,52 +11623,35 @@ impl crate::Client {
         &self,
         request: ShowDomainRoleAssignmentsRequest,
     ) -> Result<ShowDomainRoleAssignmentsResponse, rt::Error> {
-        let mut call = rt::Call::new(&SHOW_DOMAIN_ROLE_ASSIGNMENTS_OPERATION);
-        call.set_query("domain_id", request.domain_id.map(Into::into), true);
-        call.set_query("role_id", request.role_id.map(Into::into), false);
-        call.set_query("subject", request.subject.map(Into::into), false);
-        call.set_query(
-            "subject.user_id",
-            request.subject_user_id.map(Into::into),
-            false,
-        );
-        call.set_query(
-            "subject.group_id",
-            request.subject_group_id.map(Into::into),
-            false,
-        );
-        call.set_query(
-            "subject.agency_id",
-            request.subject_agency_id.map(Into::into),
-            false,
-        );
-        call.set_query("scope", request.scope.map(Into::into), false);
-        call.set_query(
-            "scope.project_id",
-            request.scope_project_id.map(Into::into),
-            false,
-        );
-        call.set_query(
-            "scope.domain_id",
-            request.scope_domain_id.map(Into::into),
-            false,
-        );
-        call.set_query(
-            "scope.enterprise_projects_id",
-            request.scope_enterprise_projects_id.map(Into::into),
-            false,
-        );
-        call.set_query("is_inherited", request.is_inherited.map(Into::into), false);
-        call.set_query("include_group", request.include_group.map(Into::into), false);
-        call.set_query("page", request.page.map(Into::into), false);
-        call.set_query("per_page", request.per_page.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ShowDomainRoleAssignmentsResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        show_domain_role_assignments_decode(
+            self.core.send(show_domain_role_assignments_call(request)).await?,
+        )
+    }
+    /// The pages of [`show_domain_role_assignments`](Self::show_domain_role_assignments), fetched one at a time as the stream is read: from the request's page `page` on (unset, the first page, numbered 1), one page after another, `per_page` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "role-assignments")]
+    #[inline]
+    pub fn show_domain_role_assignments_pages(
+        &self,
+        request: ShowDomainRoleAssignmentsRequest,
+    ) -> rt::Pages<ShowDomainRoleAssignmentsRequest, ShowDomainRoleAssignmentsResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            show_domain_role_assignments_call,
+            show_domain_role_assignments_decode,
+            |request, page| {
+                let next = rt::next_page(
+                    request.page,
+                    1,
+                    request.per_page,
+                    page.body.role_assignments.as_ref().map_or(0, |items| items.len()),
+                    page.body.total_num,
+                )?;
+                let mut next_request = request.clone();
+                next_request.page = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 基于委托为企业项目授权
     ///
@@ -11699,16 +11878,35 @@ impl crate::Client {
         &self,
         request: ListCustomPoliciesRequest,
     ) -> Result<ListCustomPoliciesResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_CUSTOM_POLICIES_OPERATION);
-        call.set_query("page", request.page.map(Into::into), false);
-        call.set_query("per_page", request.per_page.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ListCustomPoliciesResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_custom_policies_decode(
+            self.core.send(list_custom_policies_call(request)).await?,
+        )
+    }
+    /// The pages of [`list_custom_policies`](Self::list_custom_policies), fetched one at a time as the stream is read: from the request's page `page` on (unset, the first page, numbered 1), one page after another, `per_page` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "roles")]
+    #[inline]
+    pub fn list_custom_policies_pages(
+        &self,
+        request: ListCustomPoliciesRequest,
+    ) -> rt::Pages<ListCustomPoliciesRequest, ListCustomPoliciesResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_custom_policies_call,
+            list_custom_policies_decode,
+            |request, page| {
+                let next = rt::next_page(
+                    request.page,
+                    1,
+                    request.per_page,
+                    page.body.roles.as_ref().map_or(0, |items| items.len()),
+                    page.body.total_number,
+                )?;
+                let mut next_request = request.clone();
+                next_request.page = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 创建委托自定义策略
     ///
@@ -14343,21 +14541,35 @@ impl crate::Client {
         &self,
         request: KeystoneListProjectsRequest,
     ) -> Result<KeystoneListProjectsResponse, rt::Error> {
-        let mut call = rt::Call::new(&KEYSTONE_LIST_PROJECTS_OPERATION);
-        call.set_query("domain_id", request.domain_id.map(Into::into), false);
-        call.set_query("name", request.name.map(Into::into), false);
-        call.set_query("parent_id", request.parent_id.map(Into::into), false);
-        call.set_query("enabled", request.enabled.map(Into::into), false);
-        call.set_query("is_domain", request.is_domain.map(Into::into), false);
-        call.set_query("page", request.page.map(Into::into), false);
-        call.set_query("per_page", request.per_page.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(KeystoneListProjectsResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        keystone_list_projects_decode(
+            self.core.send(keystone_list_projects_call(request)).await?,
+        )
+    }
+    /// The pages of [`keystone_list_projects`](Self::keystone_list_projects), fetched one at a time as the stream is read: from the request's page `page` on (unset, the first page, numbered 1), one page after another, `per_page` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "projects")]
+    #[inline]
+    pub fn keystone_list_projects_pages(
+        &self,
+        request: KeystoneListProjectsRequest,
+    ) -> rt::Pages<KeystoneListProjectsRequest, KeystoneListProjectsResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            keystone_list_projects_call,
+            keystone_list_projects_decode,
+            |request, page| {
+                let next = rt::next_page(
+                    request.page,
+                    1,
+                    request.per_page,
+                    page.body.projects.as_ref().map_or(0, |items| items.len()),
+                    None,
+                )?;
+                let mut next_request = request.clone();
+                next_request.page = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 创建项目
     ///
@@ -14764,26 +14976,35 @@ impl crate::Client {
         &self,
         request: KeystoneListPermissionsRequest,
     ) -> Result<KeystoneListPermissionsResponse, rt::Error> {
-        let mut call = rt::Call::new(&KEYSTONE_LIST_PERMISSIONS_OPERATION);
-        call.set_query("name", request.name.map(Into::into), false);
-        call.set_query("domain_id", request.domain_id.map(Into::into), false);
-        call.set_query("page", request.page.map(Into::into), false);
-        call.set_query("per_page", request.per_page.map(Into::into), false);
-        call.set_query(
-            "permission_type",
-            request.permission_type.map(Into::into),
-            false,
-        );
-        call.set_query("display_name", request.display_name.map(Into::into), false);
-        call.set_query("type", request.r#type.map(Into::into), false);
-        call.set_query("catalog", request.catalog.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(KeystoneListPermissionsResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        keystone_list_permissions_decode(
+            self.core.send(keystone_list_permissions_call(request)).await?,
+        )
+    }
+    /// The pages of [`keystone_list_permissions`](Self::keystone_list_permissions), fetched one at a time as the stream is read: from the request's page `page` on (unset, the first page, numbered 1), one page after another, `per_page` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "roles")]
+    #[inline]
+    pub fn keystone_list_permissions_pages(
+        &self,
+        request: KeystoneListPermissionsRequest,
+    ) -> rt::Pages<KeystoneListPermissionsRequest, KeystoneListPermissionsResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            keystone_list_permissions_call,
+            keystone_list_permissions_decode,
+            |request, page| {
+                let next = rt::next_page(
+                    request.page,
+                    1,
+                    request.per_page,
+                    page.body.roles.as_ref().map_or(0, |items| items.len()),
+                    page.body.total_number,
+                )?;
+                let mut next_request = request.clone();
+                next_request.page = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 查询权限详情
     ///

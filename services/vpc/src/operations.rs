@@ -1643,6 +1643,138 @@ pub struct ListPortsResponse {
 }
 
 #[cfg(feature = "ports")]
+#[inline]
+fn list_ports_call(request: ListPortsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_PORTS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query_array(
+        "id",
+        request.id.map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "name",
+        request
+            .name
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query("admin_state_up", request.admin_state_up.map(Into::into), false);
+    call.set_query("status", request.status.map(Into::into), false);
+    call.set_query_array(
+        "virsubnet_id",
+        request
+            .virsubnet_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "device_id",
+        request
+            .device_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "mac_address",
+        request
+            .mac_address
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "device_owner",
+        request
+            .device_owner
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query(
+        "device_owner_prefixlike",
+        request.device_owner_prefixlike.map(Into::into),
+        false,
+    );
+    call.set_query_array(
+        "description",
+        request
+            .description
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "binding:host_id",
+        request
+            .bindinghost_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "private_ips",
+        request
+            .private_ips
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "security_groups",
+        request
+            .security_groups
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "vpc_id",
+        request
+            .vpc_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "allowed_address_pairs",
+        request
+            .allowed_address_pairs
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query("instance_id", request.instance_id.map(Into::into), false);
+    call.set_query("instance_type", request.instance_type.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("marker", request.marker.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "ports")]
+#[inline]
+fn list_ports_decode(response: rt::RawResponse) -> Result<ListPortsResponse, rt::Error> {
+    Ok(ListPortsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "ports")]
+impl rt::Page for ListPortsResponse {
+    type Item = crate::models::Port;
+    fn into_items(self) -> Vec<crate::models::Port> {
+        self.body.ports.unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "ports")]
 const COUNT_PORTS_BY_TAGS_OPERATION: rt::Operation = rt::Operation {
     name: "CountPortsByTags",
     method: rt::http::Method::POST,
@@ -3355,6 +3487,65 @@ pub struct ListAddressGroupResponse {
 }
 
 #[cfg(feature = "address-groups")]
+#[inline]
+fn list_address_group_call(request: ListAddressGroupRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_ADDRESS_GROUP_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("marker", request.marker.map(Into::into), false);
+    call.set_query_array(
+        "id",
+        request.id.map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "name",
+        request
+            .name
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query("ip_version", request.ip_version.map(Into::into), false);
+    call.set_query_array(
+        "description",
+        request
+            .description
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query(
+        "enterprise_project_id",
+        request.enterprise_project_id.map(Into::into),
+        false,
+    );
+    call
+}
+
+#[cfg(feature = "address-groups")]
+#[inline]
+fn list_address_group_decode(
+    response: rt::RawResponse,
+) -> Result<ListAddressGroupResponse, rt::Error> {
+    Ok(ListAddressGroupResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "address-groups")]
+impl rt::Page for ListAddressGroupResponse {
+    type Item = crate::models::AddressGroup;
+    fn into_items(self) -> Vec<crate::models::AddressGroup> {
+        self.body.address_groups.unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "address-groups")]
 const CREATE_ADDRESS_GROUP_OPERATION: rt::Operation = rt::Operation {
     name: "CreateAddressGroup",
     method: rt::http::Method::POST,
@@ -3803,6 +3994,38 @@ pub struct ListClouddcnSubnetsResponse {
 }
 
 #[cfg(feature = "clouddcn-subnets")]
+#[inline]
+fn list_clouddcn_subnets_call(request: ListClouddcnSubnetsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_CLOUDDCN_SUBNETS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("marker", request.marker.map(Into::into), false);
+    call.set_query("vpc_id", request.vpc_id.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "clouddcn-subnets")]
+#[inline]
+fn list_clouddcn_subnets_decode(
+    response: rt::RawResponse,
+) -> Result<ListClouddcnSubnetsResponse, rt::Error> {
+    Ok(ListClouddcnSubnetsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "clouddcn-subnets")]
+impl rt::Page for ListClouddcnSubnetsResponse {
+    type Item = crate::models::ClouddcnSubnet;
+    fn into_items(self) -> Vec<crate::models::ClouddcnSubnet> {
+        self.body.clouddcn_subnets.unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "clouddcn-subnets")]
 const CREATE_CLOUDDCN_SUBNET_OPERATION: rt::Operation = rt::Operation {
     name: "CreateClouddcnSubnet",
     method: rt::http::Method::POST,
@@ -4233,6 +4456,61 @@ pub struct ListFirewallResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListFirewallResponseBody,
+}
+
+#[cfg(feature = "firewalls")]
+#[inline]
+fn list_firewall_call(request: ListFirewallRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_FIREWALL_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("marker", request.marker.map(Into::into), false);
+    call.set_query_array(
+        "id",
+        request.id.map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "name",
+        request
+            .name
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query("status", request.status.map(Into::into), false);
+    call.set_query("admin_state_up", request.admin_state_up.map(Into::into), false);
+    call.set_query_array(
+        "enterprise_project_id",
+        request
+            .enterprise_project_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call
+}
+
+#[cfg(feature = "firewalls")]
+#[inline]
+fn list_firewall_decode(
+    response: rt::RawResponse,
+) -> Result<ListFirewallResponse, rt::Error> {
+    Ok(ListFirewallResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "firewalls")]
+impl rt::Page for ListFirewallResponse {
+    type Item = crate::models::ListFirewallDetail;
+    fn into_items(self) -> Vec<crate::models::ListFirewallDetail> {
+        self.body.firewalls.unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "firewalls")]
@@ -5330,6 +5608,103 @@ pub struct ListSecurityGroupRulesResponse {
 }
 
 #[cfg(feature = "security-group-rules")]
+#[inline]
+fn list_security_group_rules_call(request: ListSecurityGroupRulesRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_SECURITY_GROUP_RULES_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("marker", request.marker.map(Into::into), false);
+    call.set_query_array(
+        "id",
+        request.id.map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "security_group_id",
+        request
+            .security_group_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "protocol",
+        request
+            .protocol
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "description",
+        request
+            .description
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "remote_group_id",
+        request
+            .remote_group_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query("direction", request.direction.map(Into::into), false);
+    call.set_query("action", request.action.map(Into::into), false);
+    call.set_query("remote_ip_prefix", request.remote_ip_prefix.map(Into::into), false);
+    call.set_query_array(
+        "priority",
+        request
+            .priority
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "ethertype",
+        request
+            .ethertype
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "remote_address_group_id",
+        request
+            .remote_address_group_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query("enabled", request.enabled.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "security-group-rules")]
+#[inline]
+fn list_security_group_rules_decode(
+    response: rt::RawResponse,
+) -> Result<ListSecurityGroupRulesResponse, rt::Error> {
+    Ok(ListSecurityGroupRulesResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "security-group-rules")]
+impl rt::Page for ListSecurityGroupRulesResponse {
+    type Item = crate::models::SecurityGroupRule;
+    fn into_items(self) -> Vec<crate::models::SecurityGroupRule> {
+        self.body.security_group_rules.unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "security-group-rules")]
 const CREATE_SECURITY_GROUP_RULE_OPERATION: rt::Operation = rt::Operation {
     name: "CreateSecurityGroupRule",
     method: rt::http::Method::POST,
@@ -5662,6 +6037,64 @@ pub struct ListSecurityGroupsResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListSecurityGroupsResponseBody,
+}
+
+#[cfg(feature = "security-groups")]
+#[inline]
+fn list_security_groups_call(request: ListSecurityGroupsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_SECURITY_GROUPS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("marker", request.marker.map(Into::into), false);
+    call.set_query_array(
+        "id",
+        request.id.map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "name",
+        request
+            .name
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "description",
+        request
+            .description
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query(
+        "enterprise_project_id",
+        request.enterprise_project_id.map(Into::into),
+        false,
+    );
+    call
+}
+
+#[cfg(feature = "security-groups")]
+#[inline]
+fn list_security_groups_decode(
+    response: rt::RawResponse,
+) -> Result<ListSecurityGroupsResponse, rt::Error> {
+    Ok(ListSecurityGroupsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "security-groups")]
+impl rt::Page for ListSecurityGroupsResponse {
+    type Item = crate::models::SecurityGroup;
+    fn into_items(self) -> Vec<crate::models::SecurityGroup> {
+        self.body.security_groups.unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "security-groups")]
@@ -6217,6 +6650,93 @@ pub struct ListSubNetworkInterfacesResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListSubNetworkInterfacesResponseBody,
+}
+
+#[cfg(feature = "sub-network-interfaces")]
+#[inline]
+fn list_sub_network_interfaces_call(
+    request: ListSubNetworkInterfacesRequest,
+) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_SUB_NETWORK_INTERFACES_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("marker", request.marker.map(Into::into), false);
+    call.set_query_array(
+        "id",
+        request.id.map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "virsubnet_id",
+        request
+            .virsubnet_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "private_ip_address",
+        request
+            .private_ip_address
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "mac_address",
+        request
+            .mac_address
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "vpc_id",
+        request
+            .vpc_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "description",
+        request
+            .description
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "parent_id",
+        request
+            .parent_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call
+}
+
+#[cfg(feature = "sub-network-interfaces")]
+#[inline]
+fn list_sub_network_interfaces_decode(
+    response: rt::RawResponse,
+) -> Result<ListSubNetworkInterfacesResponse, rt::Error> {
+    Ok(ListSubNetworkInterfacesResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "sub-network-interfaces")]
+impl rt::Page for ListSubNetworkInterfacesResponse {
+    type Item = crate::models::SubNetworkInterface;
+    fn into_items(self) -> Vec<crate::models::SubNetworkInterface> {
+        self.body.sub_network_interfaces.unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "sub-network-interfaces")]
@@ -7074,6 +7594,70 @@ pub struct ListTrafficMirrorFilterRulesResponse {
 }
 
 #[cfg(feature = "traffic-mirror-filter-rules")]
+#[inline]
+fn list_traffic_mirror_filter_rules_call(
+    request: ListTrafficMirrorFilterRulesRequest,
+) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_TRAFFIC_MIRROR_FILTER_RULES_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query("id", request.id.map(Into::into), false);
+    call.set_query("description", request.description.map(Into::into), false);
+    call.set_query(
+        "traffic_mirror_filter_id",
+        request.traffic_mirror_filter_id.map(Into::into),
+        false,
+    );
+    call.set_query("direction", request.direction.map(Into::into), false);
+    call.set_query("protocol", request.protocol.map(Into::into), false);
+    call.set_query(
+        "source_cidr_block",
+        request.source_cidr_block.map(Into::into),
+        false,
+    );
+    call.set_query(
+        "destination_cidr_block",
+        request.destination_cidr_block.map(Into::into),
+        false,
+    );
+    call.set_query(
+        "source_port_range",
+        request.source_port_range.map(Into::into),
+        false,
+    );
+    call.set_query(
+        "destination_port_range",
+        request.destination_port_range.map(Into::into),
+        false,
+    );
+    call.set_query("action", request.action.map(Into::into), false);
+    call.set_query("priority", request.priority.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("marker", request.marker.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "traffic-mirror-filter-rules")]
+#[inline]
+fn list_traffic_mirror_filter_rules_decode(
+    response: rt::RawResponse,
+) -> Result<ListTrafficMirrorFilterRulesResponse, rt::Error> {
+    Ok(ListTrafficMirrorFilterRulesResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "traffic-mirror-filter-rules")]
+impl rt::Page for ListTrafficMirrorFilterRulesResponse {
+    type Item = crate::models::TrafficMirrorFilterRule;
+    fn into_items(self) -> Vec<crate::models::TrafficMirrorFilterRule> {
+        self.body.traffic_mirror_filter_rules.unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "traffic-mirror-filter-rules")]
 const CREATE_TRAFFIC_MIRROR_FILTER_RULE_OPERATION: rt::Operation = rt::Operation {
     name: "CreateTrafficMirrorFilterRule",
     method: rt::http::Method::POST,
@@ -7501,6 +8085,44 @@ pub struct ListTrafficMirrorFiltersResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListTrafficMirrorFiltersResponseBody,
+}
+
+#[cfg(feature = "traffic-mirror-filters")]
+#[inline]
+fn list_traffic_mirror_filters_call(
+    request: ListTrafficMirrorFiltersRequest,
+) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_TRAFFIC_MIRROR_FILTERS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query("id", request.id.map(Into::into), false);
+    call.set_query("name", request.name.map(Into::into), false);
+    call.set_query("description", request.description.map(Into::into), false);
+    call.set_query("created_at", request.created_at.map(Into::into), false);
+    call.set_query("updated_at", request.updated_at.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("marker", request.marker.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "traffic-mirror-filters")]
+#[inline]
+fn list_traffic_mirror_filters_decode(
+    response: rt::RawResponse,
+) -> Result<ListTrafficMirrorFiltersResponse, rt::Error> {
+    Ok(ListTrafficMirrorFiltersResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "traffic-mirror-filters")]
+impl rt::Page for ListTrafficMirrorFiltersResponse {
+    type Item = crate::models::TrafficMirrorFilter;
+    fn into_items(self) -> Vec<crate::models::TrafficMirrorFilter> {
+        self.body.traffic_mirror_filters.unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "traffic-mirror-filters")]
@@ -8027,6 +8649,68 @@ pub struct ListTrafficMirrorSessionsResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListTrafficMirrorSessionsResponseBody,
+}
+
+#[cfg(feature = "traffic-mirror-sessions")]
+#[inline]
+fn list_traffic_mirror_sessions_call(
+    request: ListTrafficMirrorSessionsRequest,
+) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_TRAFFIC_MIRROR_SESSIONS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query("id", request.id.map(Into::into), false);
+    call.set_query("name", request.name.map(Into::into), false);
+    call.set_query("description", request.description.map(Into::into), false);
+    call.set_query(
+        "traffic_mirror_filter_id",
+        request.traffic_mirror_filter_id.map(Into::into),
+        false,
+    );
+    call.set_query(
+        "traffic_mirror_target_id",
+        request.traffic_mirror_target_id.map(Into::into),
+        false,
+    );
+    call.set_query(
+        "traffic_mirror_target_type",
+        request.traffic_mirror_target_type.map(Into::into),
+        false,
+    );
+    call.set_query(
+        "virtual_network_id",
+        request.virtual_network_id.map(Into::into),
+        false,
+    );
+    call.set_query("packet_length", request.packet_length.map(Into::into), false);
+    call.set_query("priority", request.priority.map(Into::into), false);
+    call.set_query("enabled", request.enabled.map(Into::into), false);
+    call.set_query("type", request.r#type.map(Into::into), false);
+    call.set_query("created_at", request.created_at.map(Into::into), false);
+    call.set_query("updated_at", request.updated_at.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("marker", request.marker.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "traffic-mirror-sessions")]
+#[inline]
+fn list_traffic_mirror_sessions_decode(
+    response: rt::RawResponse,
+) -> Result<ListTrafficMirrorSessionsResponse, rt::Error> {
+    Ok(ListTrafficMirrorSessionsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "traffic-mirror-sessions")]
+impl rt::Page for ListTrafficMirrorSessionsResponse {
+    type Item = crate::models::TrafficMirrorSession;
+    fn into_items(self) -> Vec<crate::models::TrafficMirrorSession> {
+        self.body.traffic_mirror_sessions.unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "traffic-mirror-sessions")]
@@ -8665,6 +9349,90 @@ pub struct ListVirsubnetCidrReservationsResponse {
 }
 
 #[cfg(feature = "virsubnet-cidr-reservations")]
+#[inline]
+fn list_virsubnet_cidr_reservations_call(
+    request: ListVirsubnetCidrReservationsRequest,
+) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_VIRSUBNET_CIDR_RESERVATIONS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("marker", request.marker.map(Into::into), false);
+    call.set_query_array(
+        "id",
+        request.id.map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "virsubnet_id",
+        request
+            .virsubnet_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "cidr",
+        request
+            .cidr
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "ip_version",
+        request
+            .ip_version
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "name",
+        request
+            .name
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "description",
+        request
+            .description
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query(
+        "enterprise_project_id",
+        request.enterprise_project_id.map(Into::into),
+        false,
+    );
+    call
+}
+
+#[cfg(feature = "virsubnet-cidr-reservations")]
+#[inline]
+fn list_virsubnet_cidr_reservations_decode(
+    response: rt::RawResponse,
+) -> Result<ListVirsubnetCidrReservationsResponse, rt::Error> {
+    Ok(ListVirsubnetCidrReservationsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "virsubnet-cidr-reservations")]
+impl rt::Page for ListVirsubnetCidrReservationsResponse {
+    type Item = crate::models::VirsubnetCidrReservation;
+    fn into_items(self) -> Vec<crate::models::VirsubnetCidrReservation> {
+        self.body.virsubnet_cidr_reservations.unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "virsubnet-cidr-reservations")]
 const CREATE_VIRSUBNET_CIDR_RESERVATION_OPERATION: rt::Operation = rt::Operation {
     name: "CreateVirsubnetCidrReservation",
     method: rt::http::Method::POST,
@@ -9125,6 +9893,84 @@ pub struct ListVirsubnetsResponse {
 }
 
 #[cfg(feature = "virsubnets")]
+#[inline]
+fn list_virsubnets_call(request: ListVirsubnetsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_VIRSUBNETS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("marker", request.marker.map(Into::into), false);
+    call.set_query_array(
+        "id",
+        request.id.map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "name",
+        request
+            .name
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "vpc_id",
+        request
+            .vpc_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query("status", request.status.map(Into::into), false);
+    call.set_query_array(
+        "scope",
+        request
+            .scope
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "zone_id",
+        request
+            .zone_id
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "description",
+        request
+            .description
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call
+}
+
+#[cfg(feature = "virsubnets")]
+#[inline]
+fn list_virsubnets_decode(
+    response: rt::RawResponse,
+) -> Result<ListVirsubnetsResponse, rt::Error> {
+    Ok(ListVirsubnetsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "virsubnets")]
+impl rt::Page for ListVirsubnetsResponse {
+    type Item = crate::models::Virsubnet;
+    fn into_items(self) -> Vec<crate::models::Virsubnet> {
+        self.body.virsubnets.unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "virsubnets")]
 const SHOW_VIRSUBNET_OPERATION: rt::Operation = rt::Operation {
     name: "ShowVirsubnet",
     method: rt::http::Method::GET,
@@ -9331,6 +10177,70 @@ pub struct ListVpcsResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListVpcsResponseBody,
+}
+
+#[cfg(feature = "vpcs")]
+#[inline]
+fn list_vpcs_call(request: ListVpcsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_VPCS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("marker", request.marker.map(Into::into), false);
+    call.set_query_array(
+        "id",
+        request.id.map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query(
+        "enterprise_project_id",
+        request.enterprise_project_id.map(Into::into),
+        false,
+    );
+    call.set_query_array(
+        "name",
+        request
+            .name
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "description",
+        request
+            .description
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "cidr",
+        request
+            .cidr
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call
+}
+
+#[cfg(feature = "vpcs")]
+#[inline]
+fn list_vpcs_decode(response: rt::RawResponse) -> Result<ListVpcsResponse, rt::Error> {
+    Ok(ListVpcsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "vpcs")]
+impl rt::Page for ListVpcsResponse {
+    type Item = crate::models::Vpc;
+    fn into_items(self) -> Vec<crate::models::Vpc> {
+        self.body.vpcs.unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "vpcs")]
@@ -10465,122 +11375,35 @@ impl crate::Client {
         &self,
         request: ListPortsRequest,
     ) -> Result<ListPortsResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_PORTS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_query_array(
-            "id",
-            request
-                .id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "name",
-            request
-                .name
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query("admin_state_up", request.admin_state_up.map(Into::into), false);
-        call.set_query("status", request.status.map(Into::into), false);
-        call.set_query_array(
-            "virsubnet_id",
-            request
-                .virsubnet_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "device_id",
-            request
-                .device_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "mac_address",
-            request
-                .mac_address
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "device_owner",
-            request
-                .device_owner
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query(
-            "device_owner_prefixlike",
-            request.device_owner_prefixlike.map(Into::into),
-            false,
-        );
-        call.set_query_array(
-            "description",
-            request
-                .description
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "binding:host_id",
-            request
-                .bindinghost_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "private_ips",
-            request
-                .private_ips
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "security_groups",
-            request
-                .security_groups
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "vpc_id",
-            request
-                .vpc_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "allowed_address_pairs",
-            request
-                .allowed_address_pairs
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query("instance_id", request.instance_id.map(Into::into), false);
-        call.set_query("instance_type", request.instance_type.map(Into::into), false);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("marker", request.marker.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ListPortsResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_ports_decode(self.core.send(list_ports_call(request)).await?)
+    }
+    /// The pages of [`list_ports`](Self::list_ports), fetched one at a time as the stream is read: from the request's `marker` on, each page naming the next in `page_info.next_marker`, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "ports")]
+    #[inline]
+    pub fn list_ports_pages(
+        &self,
+        request: ListPortsRequest,
+    ) -> rt::Pages<ListPortsRequest, ListPortsResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_ports_call,
+            list_ports_decode,
+            |request, page| {
+                let next = rt::next_marker(
+                    request.marker.as_deref(),
+                    page.body.ports.as_ref().map_or(0, |items| items.len()),
+                    page
+                        .body
+                        .page_info
+                        .as_ref()
+                        .and_then(|value| value.next_marker.as_deref()),
+                )?;
+                let mut next_request = request.clone();
+                next_request.marker = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 查询端口资源实例数量
     ///
@@ -11367,47 +12190,37 @@ impl crate::Client {
         &self,
         request: ListAddressGroupRequest,
     ) -> Result<ListAddressGroupResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_ADDRESS_GROUP_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("marker", request.marker.map(Into::into), false);
-        call.set_query_array(
-            "id",
-            request
-                .id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "name",
-            request
-                .name
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query("ip_version", request.ip_version.map(Into::into), false);
-        call.set_query_array(
-            "description",
-            request
-                .description
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query(
-            "enterprise_project_id",
-            request.enterprise_project_id.map(Into::into),
-            false,
-        );
-        let response = self.core.send(call).await?;
-        Ok(ListAddressGroupResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_address_group_decode(
+            self.core.send(list_address_group_call(request)).await?,
+        )
+    }
+    /// The pages of [`list_address_group`](Self::list_address_group), fetched one at a time as the stream is read: from the request's `marker` on, each page naming the next in `page_info.next_marker`, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "address-groups")]
+    #[inline]
+    pub fn list_address_group_pages(
+        &self,
+        request: ListAddressGroupRequest,
+    ) -> rt::Pages<ListAddressGroupRequest, ListAddressGroupResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_address_group_call,
+            list_address_group_decode,
+            |request, page| {
+                let next = rt::next_marker(
+                    request.marker.as_deref(),
+                    page.body.address_groups.as_ref().map_or(0, |items| items.len()),
+                    page
+                        .body
+                        .page_info
+                        .as_ref()
+                        .and_then(|value| value.next_marker.as_deref()),
+                )?;
+                let mut next_request = request.clone();
+                next_request.marker = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 创建地址组
     ///
@@ -11619,18 +12432,39 @@ impl crate::Client {
         &self,
         request: ListClouddcnSubnetsRequest,
     ) -> Result<ListClouddcnSubnetsResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_CLOUDDCN_SUBNETS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("marker", request.marker.map(Into::into), false);
-        call.set_query("vpc_id", request.vpc_id.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ListClouddcnSubnetsResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_clouddcn_subnets_decode(
+            self.core.send(list_clouddcn_subnets_call(request)).await?,
+        )
+    }
+    /// The pages of [`list_clouddcn_subnets`](Self::list_clouddcn_subnets), fetched one at a time as the stream is read: from the request's `marker` on, each page starting after the `id` of the last item before, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "clouddcn-subnets")]
+    #[inline]
+    pub fn list_clouddcn_subnets_pages(
+        &self,
+        request: ListClouddcnSubnetsRequest,
+    ) -> rt::Pages<ListClouddcnSubnetsRequest, ListClouddcnSubnetsResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_clouddcn_subnets_call,
+            list_clouddcn_subnets_decode,
+            |request, page| {
+                let next = rt::next_item_marker(
+                    request.marker.as_deref(),
+                    request.limit,
+                    page.body.clouddcn_subnets.as_ref().map_or(0, |items| items.len()),
+                    page
+                        .body
+                        .clouddcn_subnets
+                        .as_ref()
+                        .and_then(|items| items.last())
+                        .map(|item| item.id.as_str()),
+                )?;
+                let mut next_request = request.clone();
+                next_request.marker = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 创建clouddcn子网
     ///
@@ -11805,43 +12639,35 @@ impl crate::Client {
         &self,
         request: ListFirewallRequest,
     ) -> Result<ListFirewallResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_FIREWALL_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("marker", request.marker.map(Into::into), false);
-        call.set_query_array(
-            "id",
-            request
-                .id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "name",
-            request
-                .name
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query("status", request.status.map(Into::into), false);
-        call.set_query("admin_state_up", request.admin_state_up.map(Into::into), false);
-        call.set_query_array(
-            "enterprise_project_id",
-            request
-                .enterprise_project_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        let response = self.core.send(call).await?;
-        Ok(ListFirewallResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_firewall_decode(self.core.send(list_firewall_call(request)).await?)
+    }
+    /// The pages of [`list_firewall`](Self::list_firewall), fetched one at a time as the stream is read: from the request's `marker` on, each page naming the next in `page_info.next_marker`, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "firewalls")]
+    #[inline]
+    pub fn list_firewall_pages(
+        &self,
+        request: ListFirewallRequest,
+    ) -> rt::Pages<ListFirewallRequest, ListFirewallResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_firewall_call,
+            list_firewall_decode,
+            |request, page| {
+                let next = rt::next_marker(
+                    request.marker.as_deref(),
+                    page.body.firewalls.as_ref().map_or(0, |items| items.len()),
+                    page
+                        .body
+                        .page_info
+                        .as_ref()
+                        .and_then(|value| value.next_marker.as_deref()),
+                )?;
+                let mut next_request = request.clone();
+                next_request.marker = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 创建网络ACL
     ///
@@ -12273,89 +13099,41 @@ impl crate::Client {
         &self,
         request: ListSecurityGroupRulesRequest,
     ) -> Result<ListSecurityGroupRulesResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_SECURITY_GROUP_RULES_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("marker", request.marker.map(Into::into), false);
-        call.set_query_array(
-            "id",
-            request
-                .id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "security_group_id",
-            request
-                .security_group_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "protocol",
-            request
-                .protocol
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "description",
-            request
-                .description
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "remote_group_id",
-            request
-                .remote_group_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query("direction", request.direction.map(Into::into), false);
-        call.set_query("action", request.action.map(Into::into), false);
-        call.set_query(
-            "remote_ip_prefix",
-            request.remote_ip_prefix.map(Into::into),
-            false,
-        );
-        call.set_query_array(
-            "priority",
-            request
-                .priority
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "ethertype",
-            request
-                .ethertype
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "remote_address_group_id",
-            request
-                .remote_address_group_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query("enabled", request.enabled.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ListSecurityGroupRulesResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_security_group_rules_decode(
+            self.core.send(list_security_group_rules_call(request)).await?,
+        )
+    }
+    /// The pages of [`list_security_group_rules`](Self::list_security_group_rules), fetched one at a time as the stream is read: from the request's `marker` on, each page naming the next in `page_info.next_marker`, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "security-group-rules")]
+    #[inline]
+    pub fn list_security_group_rules_pages(
+        &self,
+        request: ListSecurityGroupRulesRequest,
+    ) -> rt::Pages<ListSecurityGroupRulesRequest, ListSecurityGroupRulesResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_security_group_rules_call,
+            list_security_group_rules_decode,
+            |request, page| {
+                let next = rt::next_marker(
+                    request.marker.as_deref(),
+                    page
+                        .body
+                        .security_group_rules
+                        .as_ref()
+                        .map_or(0, |items| items.len()),
+                    page
+                        .body
+                        .page_info
+                        .as_ref()
+                        .and_then(|value| value.next_marker.as_deref()),
+                )?;
+                let mut next_request = request.clone();
+                next_request.marker = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 创建安全组规则
     ///
@@ -12491,46 +13269,37 @@ impl crate::Client {
         &self,
         request: ListSecurityGroupsRequest,
     ) -> Result<ListSecurityGroupsResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_SECURITY_GROUPS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("marker", request.marker.map(Into::into), false);
-        call.set_query_array(
-            "id",
-            request
-                .id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "name",
-            request
-                .name
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "description",
-            request
-                .description
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query(
-            "enterprise_project_id",
-            request.enterprise_project_id.map(Into::into),
-            false,
-        );
-        let response = self.core.send(call).await?;
-        Ok(ListSecurityGroupsResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_security_groups_decode(
+            self.core.send(list_security_groups_call(request)).await?,
+        )
+    }
+    /// The pages of [`list_security_groups`](Self::list_security_groups), fetched one at a time as the stream is read: from the request's `marker` on, each page naming the next in `page_info.next_marker`, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "security-groups")]
+    #[inline]
+    pub fn list_security_groups_pages(
+        &self,
+        request: ListSecurityGroupsRequest,
+    ) -> rt::Pages<ListSecurityGroupsRequest, ListSecurityGroupsResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_security_groups_call,
+            list_security_groups_decode,
+            |request, page| {
+                let next = rt::next_marker(
+                    request.marker.as_deref(),
+                    page.body.security_groups.as_ref().map_or(0, |items| items.len()),
+                    page
+                        .body
+                        .page_info
+                        .as_ref()
+                        .and_then(|value| value.next_marker.as_deref()),
+                )?;
+                let mut next_request = request.clone();
+                next_request.marker = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 创建安全组
     ///
@@ -12742,73 +13511,41 @@ impl crate::Client {
         &self,
         request: ListSubNetworkInterfacesRequest,
     ) -> Result<ListSubNetworkInterfacesResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_SUB_NETWORK_INTERFACES_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("marker", request.marker.map(Into::into), false);
-        call.set_query_array(
-            "id",
-            request
-                .id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "virsubnet_id",
-            request
-                .virsubnet_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "private_ip_address",
-            request
-                .private_ip_address
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "mac_address",
-            request
-                .mac_address
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "vpc_id",
-            request
-                .vpc_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "description",
-            request
-                .description
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "parent_id",
-            request
-                .parent_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        let response = self.core.send(call).await?;
-        Ok(ListSubNetworkInterfacesResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_sub_network_interfaces_decode(
+            self.core.send(list_sub_network_interfaces_call(request)).await?,
+        )
+    }
+    /// The pages of [`list_sub_network_interfaces`](Self::list_sub_network_interfaces), fetched one at a time as the stream is read: from the request's `marker` on, each page naming the next in `page_info.next_marker`, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "sub-network-interfaces")]
+    #[inline]
+    pub fn list_sub_network_interfaces_pages(
+        &self,
+        request: ListSubNetworkInterfacesRequest,
+    ) -> rt::Pages<ListSubNetworkInterfacesRequest, ListSubNetworkInterfacesResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_sub_network_interfaces_call,
+            list_sub_network_interfaces_decode,
+            |request, page| {
+                let next = rt::next_marker(
+                    request.marker.as_deref(),
+                    page
+                        .body
+                        .sub_network_interfaces
+                        .as_ref()
+                        .map_or(0, |items| items.len()),
+                    page
+                        .body
+                        .page_info
+                        .as_ref()
+                        .and_then(|value| value.next_marker.as_deref()),
+                )?;
+                let mut next_request = request.clone();
+                next_request.marker = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 创建辅助弹性网卡
     ///
@@ -13162,48 +13899,44 @@ impl crate::Client {
         &self,
         request: ListTrafficMirrorFilterRulesRequest,
     ) -> Result<ListTrafficMirrorFilterRulesResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_TRAFFIC_MIRROR_FILTER_RULES_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_query("id", request.id.map(Into::into), false);
-        call.set_query("description", request.description.map(Into::into), false);
-        call.set_query(
-            "traffic_mirror_filter_id",
-            request.traffic_mirror_filter_id.map(Into::into),
-            false,
-        );
-        call.set_query("direction", request.direction.map(Into::into), false);
-        call.set_query("protocol", request.protocol.map(Into::into), false);
-        call.set_query(
-            "source_cidr_block",
-            request.source_cidr_block.map(Into::into),
-            false,
-        );
-        call.set_query(
-            "destination_cidr_block",
-            request.destination_cidr_block.map(Into::into),
-            false,
-        );
-        call.set_query(
-            "source_port_range",
-            request.source_port_range.map(Into::into),
-            false,
-        );
-        call.set_query(
-            "destination_port_range",
-            request.destination_port_range.map(Into::into),
-            false,
-        );
-        call.set_query("action", request.action.map(Into::into), false);
-        call.set_query("priority", request.priority.map(Into::into), false);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("marker", request.marker.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ListTrafficMirrorFilterRulesResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_traffic_mirror_filter_rules_decode(
+            self.core.send(list_traffic_mirror_filter_rules_call(request)).await?,
+        )
+    }
+    /// The pages of [`list_traffic_mirror_filter_rules`](Self::list_traffic_mirror_filter_rules), fetched one at a time as the stream is read: from the request's `marker` on, each page naming the next in `page_info.next_marker`, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "traffic-mirror-filter-rules")]
+    #[inline]
+    pub fn list_traffic_mirror_filter_rules_pages(
+        &self,
+        request: ListTrafficMirrorFilterRulesRequest,
+    ) -> rt::Pages<
+        ListTrafficMirrorFilterRulesRequest,
+        ListTrafficMirrorFilterRulesResponse,
+    > {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_traffic_mirror_filter_rules_call,
+            list_traffic_mirror_filter_rules_decode,
+            |request, page| {
+                let next = rt::next_marker(
+                    request.marker.as_deref(),
+                    page
+                        .body
+                        .traffic_mirror_filter_rules
+                        .as_ref()
+                        .map_or(0, |items| items.len()),
+                    page
+                        .body
+                        .page_info
+                        .as_ref()
+                        .and_then(|value| value.next_marker.as_deref()),
+                )?;
+                let mut next_request = request.clone();
+                next_request.marker = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 创建流量镜像筛选规则
     ///
@@ -13381,22 +14114,41 @@ impl crate::Client {
         &self,
         request: ListTrafficMirrorFiltersRequest,
     ) -> Result<ListTrafficMirrorFiltersResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_TRAFFIC_MIRROR_FILTERS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_query("id", request.id.map(Into::into), false);
-        call.set_query("name", request.name.map(Into::into), false);
-        call.set_query("description", request.description.map(Into::into), false);
-        call.set_query("created_at", request.created_at.map(Into::into), false);
-        call.set_query("updated_at", request.updated_at.map(Into::into), false);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("marker", request.marker.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ListTrafficMirrorFiltersResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_traffic_mirror_filters_decode(
+            self.core.send(list_traffic_mirror_filters_call(request)).await?,
+        )
+    }
+    /// The pages of [`list_traffic_mirror_filters`](Self::list_traffic_mirror_filters), fetched one at a time as the stream is read: from the request's `marker` on, each page naming the next in `page_info.next_marker`, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "traffic-mirror-filters")]
+    #[inline]
+    pub fn list_traffic_mirror_filters_pages(
+        &self,
+        request: ListTrafficMirrorFiltersRequest,
+    ) -> rt::Pages<ListTrafficMirrorFiltersRequest, ListTrafficMirrorFiltersResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_traffic_mirror_filters_call,
+            list_traffic_mirror_filters_decode,
+            |request, page| {
+                let next = rt::next_marker(
+                    request.marker.as_deref(),
+                    page
+                        .body
+                        .traffic_mirror_filters
+                        .as_ref()
+                        .map_or(0, |items| items.len()),
+                    page
+                        .body
+                        .page_info
+                        .as_ref()
+                        .and_then(|value| value.next_marker.as_deref()),
+                )?;
+                let mut next_request = request.clone();
+                next_request.marker = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 创建流量镜像筛选条件
     ///
@@ -13565,46 +14317,41 @@ impl crate::Client {
         &self,
         request: ListTrafficMirrorSessionsRequest,
     ) -> Result<ListTrafficMirrorSessionsResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_TRAFFIC_MIRROR_SESSIONS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_query("id", request.id.map(Into::into), false);
-        call.set_query("name", request.name.map(Into::into), false);
-        call.set_query("description", request.description.map(Into::into), false);
-        call.set_query(
-            "traffic_mirror_filter_id",
-            request.traffic_mirror_filter_id.map(Into::into),
-            false,
-        );
-        call.set_query(
-            "traffic_mirror_target_id",
-            request.traffic_mirror_target_id.map(Into::into),
-            false,
-        );
-        call.set_query(
-            "traffic_mirror_target_type",
-            request.traffic_mirror_target_type.map(Into::into),
-            false,
-        );
-        call.set_query(
-            "virtual_network_id",
-            request.virtual_network_id.map(Into::into),
-            false,
-        );
-        call.set_query("packet_length", request.packet_length.map(Into::into), false);
-        call.set_query("priority", request.priority.map(Into::into), false);
-        call.set_query("enabled", request.enabled.map(Into::into), false);
-        call.set_query("type", request.r#type.map(Into::into), false);
-        call.set_query("created_at", request.created_at.map(Into::into), false);
-        call.set_query("updated_at", request.updated_at.map(Into::into), false);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("marker", request.marker.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ListTrafficMirrorSessionsResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_traffic_mirror_sessions_decode(
+            self.core.send(list_traffic_mirror_sessions_call(request)).await?,
+        )
+    }
+    /// The pages of [`list_traffic_mirror_sessions`](Self::list_traffic_mirror_sessions), fetched one at a time as the stream is read: from the request's `marker` on, each page naming the next in `page_info.next_marker`, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "traffic-mirror-sessions")]
+    #[inline]
+    pub fn list_traffic_mirror_sessions_pages(
+        &self,
+        request: ListTrafficMirrorSessionsRequest,
+    ) -> rt::Pages<ListTrafficMirrorSessionsRequest, ListTrafficMirrorSessionsResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_traffic_mirror_sessions_call,
+            list_traffic_mirror_sessions_decode,
+            |request, page| {
+                let next = rt::next_marker(
+                    request.marker.as_deref(),
+                    page
+                        .body
+                        .traffic_mirror_sessions
+                        .as_ref()
+                        .map_or(0, |items| items.len()),
+                    page
+                        .body
+                        .page_info
+                        .as_ref()
+                        .and_then(|value| value.next_marker.as_deref()),
+                )?;
+                let mut next_request = request.clone();
+                next_request.marker = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 创建流量镜像会话
     ///
@@ -13851,70 +14598,44 @@ impl crate::Client {
         &self,
         request: ListVirsubnetCidrReservationsRequest,
     ) -> Result<ListVirsubnetCidrReservationsResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_VIRSUBNET_CIDR_RESERVATIONS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("marker", request.marker.map(Into::into), false);
-        call.set_query_array(
-            "id",
-            request
-                .id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "virsubnet_id",
-            request
-                .virsubnet_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "cidr",
-            request
-                .cidr
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "ip_version",
-            request
-                .ip_version
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "name",
-            request
-                .name
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "description",
-            request
-                .description
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query(
-            "enterprise_project_id",
-            request.enterprise_project_id.map(Into::into),
-            false,
-        );
-        let response = self.core.send(call).await?;
-        Ok(ListVirsubnetCidrReservationsResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_virsubnet_cidr_reservations_decode(
+            self.core.send(list_virsubnet_cidr_reservations_call(request)).await?,
+        )
+    }
+    /// The pages of [`list_virsubnet_cidr_reservations`](Self::list_virsubnet_cidr_reservations), fetched one at a time as the stream is read: from the request's `marker` on, each page naming the next in `page_info.next_marker`, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "virsubnet-cidr-reservations")]
+    #[inline]
+    pub fn list_virsubnet_cidr_reservations_pages(
+        &self,
+        request: ListVirsubnetCidrReservationsRequest,
+    ) -> rt::Pages<
+        ListVirsubnetCidrReservationsRequest,
+        ListVirsubnetCidrReservationsResponse,
+    > {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_virsubnet_cidr_reservations_call,
+            list_virsubnet_cidr_reservations_decode,
+            |request, page| {
+                let next = rt::next_marker(
+                    request.marker.as_deref(),
+                    page
+                        .body
+                        .virsubnet_cidr_reservations
+                        .as_ref()
+                        .map_or(0, |items| items.len()),
+                    page
+                        .body
+                        .page_info
+                        .as_ref()
+                        .and_then(|value| value.next_marker.as_deref()),
+                )?;
+                let mut next_request = request.clone();
+                next_request.marker = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 创建子网预留网段
     ///
@@ -14102,66 +14823,35 @@ impl crate::Client {
         &self,
         request: ListVirsubnetsRequest,
     ) -> Result<ListVirsubnetsResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_VIRSUBNETS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("marker", request.marker.map(Into::into), false);
-        call.set_query_array(
-            "id",
-            request
-                .id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "name",
-            request
-                .name
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "vpc_id",
-            request
-                .vpc_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query("status", request.status.map(Into::into), false);
-        call.set_query_array(
-            "scope",
-            request
-                .scope
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "zone_id",
-            request
-                .zone_id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "description",
-            request
-                .description
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        let response = self.core.send(call).await?;
-        Ok(ListVirsubnetsResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_virsubnets_decode(self.core.send(list_virsubnets_call(request)).await?)
+    }
+    /// The pages of [`list_virsubnets`](Self::list_virsubnets), fetched one at a time as the stream is read: from the request's `marker` on, each page naming the next in `page_info.next_marker`, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "virsubnets")]
+    #[inline]
+    pub fn list_virsubnets_pages(
+        &self,
+        request: ListVirsubnetsRequest,
+    ) -> rt::Pages<ListVirsubnetsRequest, ListVirsubnetsResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_virsubnets_call,
+            list_virsubnets_decode,
+            |request, page| {
+                let next = rt::next_marker(
+                    request.marker.as_deref(),
+                    page.body.virsubnets.as_ref().map_or(0, |items| items.len()),
+                    page
+                        .body
+                        .page_info
+                        .as_ref()
+                        .and_then(|value| value.next_marker.as_deref()),
+                )?;
+                let mut next_request = request.clone();
+                next_request.marker = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 查询虚拟子网详情
     ///
@@ -14227,54 +14917,35 @@ impl crate::Client {
         &self,
         request: ListVpcsRequest,
     ) -> Result<ListVpcsResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_VPCS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("marker", request.marker.map(Into::into), false);
-        call.set_query_array(
-            "id",
-            request
-                .id
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query(
-            "enterprise_project_id",
-            request.enterprise_project_id.map(Into::into),
-            false,
-        );
-        call.set_query_array(
-            "name",
-            request
-                .name
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "description",
-            request
-                .description
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "cidr",
-            request
-                .cidr
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        let response = self.core.send(call).await?;
-        Ok(ListVpcsResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_vpcs_decode(self.core.send(list_vpcs_call(request)).await?)
+    }
+    /// The pages of [`list_vpcs`](Self::list_vpcs), fetched one at a time as the stream is read: from the request's `marker` on, each page naming the next in `page_info.next_marker`, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "vpcs")]
+    #[inline]
+    pub fn list_vpcs_pages(
+        &self,
+        request: ListVpcsRequest,
+    ) -> rt::Pages<ListVpcsRequest, ListVpcsResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_vpcs_call,
+            list_vpcs_decode,
+            |request, page| {
+                let next = rt::next_marker(
+                    request.marker.as_deref(),
+                    page.body.vpcs.as_ref().map_or(0, |items| items.len()),
+                    page
+                        .body
+                        .page_info
+                        .as_ref()
+                        .and_then(|value| value.next_marker.as_deref()),
+                )?;
+                let mut next_request = request.clone();
+                next_request.marker = Some(next);
+                Some(next_request)
+            },
+        )
     }
     /// 创建VPC
     ///

@@ -20,6 +20,10 @@ pub async fn call_by_name(
         "ListItems" => __list_items(client, fields),
         "SearchItems" => __search_items(client, fields),
         "ListEvents" => __list_events(client, fields),
+        "ListAgencies" => __list_agencies(client, fields),
+        "ListJobs" => __list_jobs(client, fields),
+        "ListBalancers" => __list_balancers(client, fields),
+        "ListSubnets" => __list_subnets(client, fields),
         _ => {
             ::std::boxed::Box::pin(
                 ::std::future::ready(
@@ -75,6 +79,64 @@ fn __list_events(client: &crate::Client, mut fields: rt::by_name::Fields) -> Cal
         request.limit = fields.take("limit")?;
         fields.finish()?;
         let response = client.list_events(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[allow(unused_mut)]
+fn __list_agencies(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListAgenciesRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.page = fields.take("page")?;
+        request.per_page = fields.take("per_page")?;
+        fields.finish()?;
+        let response = client.list_agencies(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[allow(unused_mut)]
+fn __list_jobs(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListJobsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.list_jobs(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[allow(unused_mut)]
+fn __list_balancers(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListBalancersRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.marker = fields.take("marker")?;
+        request.limit = fields.take("limit")?;
+        fields.finish()?;
+        let response = client.list_balancers(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[allow(unused_mut)]
+fn __list_subnets(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListSubnetsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.marker = fields.take("marker")?;
+        request.limit = fields.take("limit")?;
+        fields.finish()?;
+        let response = client.list_subnets(request).await?;
         rt::by_name::to_json(&response.body)
     })
 }

@@ -2,6 +2,87 @@
 //! Data types of the API: one per schema of the spec.
 #[allow(unused_imports)]
 use ::huaweicloud_sdk_core::codegen as rt;
+/// The data at `components.schemas.PageInfo` in the spec.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct PageInfo {
+    /// The marker of the next page; absent on the last.
+    pub next_marker: Option<String>,
+    /// Items on this page.
+    pub current_count: Option<i32>,
+}
+
+#[cfg(feature = "serde")]
+impl rt::serde::Serialize for PageInfo {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.next_marker.is_some())
+            + usize::from(self.current_count.is_some());
+        let mut state = serializer.serialize_struct("PageInfo", len)?;
+        if let Some(value) = &self.next_marker {
+            state.serialize_field("next_marker", value)?;
+        }
+        if let Some(value) = &self.current_count {
+            state.serialize_field("current_count", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for PageInfo {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["next_marker", "current_count"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = PageInfo;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct PageInfo")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<PageInfo, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "next_marker" => Some(0),
+                        "current_count" => Some(1),
+                        _ => None,
+                    }
+                }
+                let mut next_marker = None;
+                let mut current_count = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => next_marker = __map.next_value()?,
+                        Some(1) => current_count = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PageInfo {
+                    next_marker,
+                    current_count,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PageInfo", FIELDS, __Visitor)
+    }
+}
+
 /// The data at `components.schemas.Item` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -402,6 +483,479 @@ impl<'de> rt::serde::Deserialize<'de> for ListEventsResponseBody {
     }
 }
 
+/// The data at `paths./v1/{project_id}/agencies.get.responses.200.content.application/json.schema` in the spec.
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct ListAgenciesResponseBody {
+    /// The `agencies` member of the JSON object.
+    pub agencies: Vec<crate::models::Item>,
+    /// All agencies.
+    pub total_number: Option<i32>,
+}
+
+#[cfg(feature = "serde")]
+impl rt::serde::Serialize for ListAgenciesResponseBody {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = 1 + usize::from(self.total_number.is_some());
+        let mut state = serializer.serialize_struct("ListAgenciesResponseBody", len)?;
+        state.serialize_field("agencies", &self.agencies)?;
+        if let Some(value) = &self.total_number {
+            state.serialize_field("total_number", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for ListAgenciesResponseBody {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["agencies", "total_number"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListAgenciesResponseBody;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct ListAgenciesResponseBody")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<ListAgenciesResponseBody, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "agencies" => Some(0),
+                        "total_number" => Some(1),
+                        _ => None,
+                    }
+                }
+                let mut agencies = None;
+                let mut total_number = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => agencies = Some(__map.next_value()?),
+                        Some(1) => total_number = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ListAgenciesResponseBody {
+                    agencies: rt::required(agencies, "agencies")?,
+                    total_number,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListAgenciesResponseBody", FIELDS, __Visitor)
+    }
+}
+
+/// The data at `paths./v1/{project_id}/jobs/list.post.requestBody.content.application/json.schema` in the spec.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct ListJobsRequestBody {
+    /// Only jobs with this name.
+    pub name: Option<String>,
+    /// The page
+    pub page_index: Option<i64>,
+    /// Jobs per page.
+    pub page_size: Option<i64>,
+}
+
+impl ListJobsRequestBody {
+    /// Starts building a [`ListJobsRequestBody`]; see [`builders::ListJobsRequestBody`].
+    pub fn builder() -> crate::models::builders::ListJobsRequestBody {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for ListJobsRequestBody {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.name.is_some())
+            + usize::from(self.page_index.is_some())
+            + usize::from(self.page_size.is_some());
+        let mut state = serializer.serialize_struct("ListJobsRequestBody", len)?;
+        if let Some(value) = &self.name {
+            state.serialize_field("name", value)?;
+        }
+        if let Some(value) = &self.page_index {
+            state.serialize_field("page_index", value)?;
+        }
+        if let Some(value) = &self.page_size {
+            state.serialize_field("page_size", value)?;
+        }
+        state.end()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> rt::serde::Deserialize<'de> for ListJobsRequestBody {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["name", "page_index", "page_size"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListJobsRequestBody;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct ListJobsRequestBody")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<ListJobsRequestBody, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "name" => Some(0),
+                        "page_index" => Some(1),
+                        "page_size" => Some(2),
+                        _ => None,
+                    }
+                }
+                let mut name = None;
+                let mut page_index = None;
+                let mut page_size = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => name = __map.next_value()?,
+                        Some(1) => page_index = __map.next_value()?,
+                        Some(2) => page_size = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ListJobsRequestBody {
+                    name,
+                    page_index,
+                    page_size,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListJobsRequestBody", FIELDS, __Visitor)
+    }
+}
+
+/// The data at `paths./v1/{project_id}/jobs/list.post.responses.200.content.application/json.schema` in the spec.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct ListJobsResponseBody {
+    /// The `result` member of the JSON object.
+    pub result: Option<crate::models::ListJobsResponseBodyResult>,
+}
+
+#[cfg(feature = "serde")]
+impl rt::serde::Serialize for ListJobsResponseBody {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.result.is_some());
+        let mut state = serializer.serialize_struct("ListJobsResponseBody", len)?;
+        if let Some(value) = &self.result {
+            state.serialize_field("result", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for ListJobsResponseBody {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["result"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListJobsResponseBody;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct ListJobsResponseBody")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<ListJobsResponseBody, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "result" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut result = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => result = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ListJobsResponseBody { result })
+            }
+        }
+        deserializer.deserialize_struct("ListJobsResponseBody", FIELDS, __Visitor)
+    }
+}
+
+/// The data at `paths./v1/{project_id}/jobs/list.post.responses.200.content.application/json.schema.properties.result` in the spec.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct ListJobsResponseBodyResult {
+    /// The `job_list` member of the JSON object.
+    pub job_list: Option<Vec<crate::models::Item>>,
+    /// All jobs.
+    pub total: Option<i64>,
+}
+
+#[cfg(feature = "serde")]
+impl rt::serde::Serialize for ListJobsResponseBodyResult {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.job_list.is_some())
+            + usize::from(self.total.is_some());
+        let mut state = serializer.serialize_struct("ListJobsResponseBodyResult", len)?;
+        if let Some(value) = &self.job_list {
+            state.serialize_field("job_list", value)?;
+        }
+        if let Some(value) = &self.total {
+            state.serialize_field("total", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for ListJobsResponseBodyResult {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["job_list", "total"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListJobsResponseBodyResult;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct ListJobsResponseBodyResult")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<ListJobsResponseBodyResult, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "job_list" => Some(0),
+                        "total" => Some(1),
+                        _ => None,
+                    }
+                }
+                let mut job_list = None;
+                let mut total = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => job_list = __map.next_value()?,
+                        Some(1) => total = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ListJobsResponseBodyResult {
+                    job_list,
+                    total,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListJobsResponseBodyResult", FIELDS, __Visitor)
+    }
+}
+
+/// The data at `paths./v1/{project_id}/balancers.get.responses.200.content.application/json.schema` in the spec.
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct ListBalancersResponseBody {
+    /// The `balancers` member of the JSON object.
+    pub balancers: Option<Vec<crate::models::Item>>,
+    /// The `page_info` member of the JSON object.
+    pub page_info: crate::models::PageInfo,
+}
+
+#[cfg(feature = "serde")]
+impl rt::serde::Serialize for ListBalancersResponseBody {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.balancers.is_some()) + 1;
+        let mut state = serializer.serialize_struct("ListBalancersResponseBody", len)?;
+        if let Some(value) = &self.balancers {
+            state.serialize_field("balancers", value)?;
+        }
+        state.serialize_field("page_info", &self.page_info)?;
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for ListBalancersResponseBody {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["balancers", "page_info"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListBalancersResponseBody;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct ListBalancersResponseBody")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<ListBalancersResponseBody, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "balancers" => Some(0),
+                        "page_info" => Some(1),
+                        _ => None,
+                    }
+                }
+                let mut balancers = None;
+                let mut page_info = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => balancers = __map.next_value()?,
+                        Some(1) => page_info = Some(__map.next_value()?),
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ListBalancersResponseBody {
+                    balancers,
+                    page_info: rt::required(page_info, "page_info")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListBalancersResponseBody", FIELDS, __Visitor)
+    }
+}
+
+/// The data at `paths./v1/{project_id}/subnets.get.responses.200.content.application/json.schema` in the spec.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct ListSubnetsResponseBody {
+    /// The `subnets` member of the JSON object.
+    pub subnets: Option<Vec<crate::models::Item>>,
+}
+
+#[cfg(feature = "serde")]
+impl rt::serde::Serialize for ListSubnetsResponseBody {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.subnets.is_some());
+        let mut state = serializer.serialize_struct("ListSubnetsResponseBody", len)?;
+        if let Some(value) = &self.subnets {
+            state.serialize_field("subnets", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for ListSubnetsResponseBody {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["subnets"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListSubnetsResponseBody;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct ListSubnetsResponseBody")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<ListSubnetsResponseBody, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "subnets" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut subnets = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => subnets = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ListSubnetsResponseBody { subnets })
+            }
+        }
+        deserializer.deserialize_struct("ListSubnetsResponseBody", FIELDS, __Visitor)
+    }
+}
+
 /// Builders of the models: `Model::builder()` starts one, each setter sets a field,
 /// and `build()` checks that every required field is set.
 pub mod builders {
@@ -456,6 +1010,53 @@ pub mod builders {
                         "SearchItemsRequestBody",
                         "limit",
                     ))?,
+            })
+        }
+    }
+    /// Builds a [`ListJobsRequestBody`](super::ListJobsRequestBody).
+    #[derive(Debug, Clone, Default)]
+    pub struct ListJobsRequestBody {
+        name: Option<String>,
+        page_index: Option<i64>,
+        page_size: Option<i64>,
+    }
+    impl ListJobsRequestBody {
+        /// Only jobs with this name.
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`name`](Self::name()) sets.
+        pub fn set_name(mut self, value: Option<String>) -> Self {
+            self.name = value;
+            self
+        }
+        /// The page
+        pub fn page_index(mut self, value: impl Into<i64>) -> Self {
+            self.page_index = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`page_index`](Self::page_index()) sets.
+        pub fn set_page_index(mut self, value: Option<i64>) -> Self {
+            self.page_index = value;
+            self
+        }
+        /// Jobs per page.
+        pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+            self.page_size = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`page_size`](Self::page_size()) sets.
+        pub fn set_page_size(mut self, value: Option<i64>) -> Self {
+            self.page_size = value;
+            self
+        }
+        /// Builds the [`ListJobsRequestBody`](super::ListJobsRequestBody); fails when a required field is not set.
+        pub fn build(self) -> Result<super::ListJobsRequestBody, rt::BuildError> {
+            Ok(super::ListJobsRequestBody {
+                name: self.name,
+                page_index: self.page_index,
+                page_size: self.page_size,
             })
         }
     }

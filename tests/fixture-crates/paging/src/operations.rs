@@ -308,6 +308,396 @@ impl rt::Page for ListEventsResponse {
     }
 }
 
+const LIST_AGENCIES_OPERATION: rt::Operation = rt::Operation {
+    name: "ListAgencies",
+    method: rt::http::Method::GET,
+    path: "/v1/{project_id}/agencies",
+    idempotent: true,
+};
+
+/// Request of [`Client::list_agencies`](crate::Client::list_agencies): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct ListAgenciesRequest {
+    /// When not set, the client's project id is used.
+    pub project_id: Option<String>,
+    /// The page
+    pub page: Option<i32>,
+    /// Agencies per page.
+    pub per_page: Option<i32>,
+}
+
+impl ListAgenciesRequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`project_id`](Self::project_id).
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
+    /// Sets [`page`](Self::page).
+    pub fn page(mut self, value: impl Into<i32>) -> Self {
+        self.page = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`page`](Self::page()) sets.
+    pub fn set_page(mut self, value: Option<i32>) -> Self {
+        self.page = value;
+        self
+    }
+    /// Sets [`per_page`](Self::per_page).
+    pub fn per_page(mut self, value: impl Into<i32>) -> Self {
+        self.per_page = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`per_page`](Self::per_page()) sets.
+    pub fn set_per_page(mut self, value: Option<i32>) -> Self {
+        self.per_page = value;
+        self
+    }
+}
+
+/// Response of [`Client::list_agencies`](crate::Client::list_agencies).
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct ListAgenciesResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+    /// A page of agencies.
+    pub body: crate::models::ListAgenciesResponseBody,
+}
+
+#[inline]
+fn list_agencies_call(request: ListAgenciesRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_AGENCIES_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query("page", request.page.map(Into::into), false);
+    call.set_query("per_page", request.per_page.map(Into::into), false);
+    call
+}
+
+#[inline]
+fn list_agencies_decode(
+    response: rt::RawResponse,
+) -> Result<ListAgenciesResponse, rt::Error> {
+    Ok(ListAgenciesResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+impl rt::Page for ListAgenciesResponse {
+    type Item = crate::models::Item;
+    fn into_items(self) -> Vec<crate::models::Item> {
+        self.body.agencies
+    }
+}
+
+const LIST_JOBS_OPERATION: rt::Operation = rt::Operation {
+    name: "ListJobs",
+    method: rt::http::Method::POST,
+    path: "/v1/{project_id}/jobs/list",
+    idempotent: true,
+};
+
+/// Request of [`Client::list_jobs`](crate::Client::list_jobs): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct ListJobsRequest {
+    /// When not set, the client's project id is used.
+    pub project_id: Option<String>,
+    /// The request body.
+    ///
+    /// Required.
+    pub body: Option<crate::models::ListJobsRequestBody>,
+}
+
+impl ListJobsRequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`project_id`](Self::project_id).
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(mut self, value: impl Into<crate::models::ListJobsRequestBody>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ListJobsRequestBody>,
+    ) -> Self {
+        self.body = value;
+        self
+    }
+}
+
+/// Response of [`Client::list_jobs`](crate::Client::list_jobs).
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct ListJobsResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+    /// A page of jobs.
+    pub body: crate::models::ListJobsResponseBody,
+}
+
+#[inline]
+fn list_jobs_call(request: ListJobsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_JOBS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_json_body("application/json", request.body.as_ref(), true);
+    call
+}
+
+#[inline]
+fn list_jobs_decode(response: rt::RawResponse) -> Result<ListJobsResponse, rt::Error> {
+    Ok(ListJobsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+impl rt::Page for ListJobsResponse {
+    type Item = crate::models::Item;
+    fn into_items(self) -> Vec<crate::models::Item> {
+        self.body.result.and_then(|value| value.job_list).unwrap_or_default()
+    }
+}
+
+const LIST_BALANCERS_OPERATION: rt::Operation = rt::Operation {
+    name: "ListBalancers",
+    method: rt::http::Method::GET,
+    path: "/v1/{project_id}/balancers",
+    idempotent: true,
+};
+
+/// Request of [`Client::list_balancers`](crate::Client::list_balancers): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct ListBalancersRequest {
+    /// When not set, the client's project id is used.
+    pub project_id: Option<String>,
+    /// Where the page starts.
+    pub marker: Option<String>,
+    /// Balancers per page.
+    pub limit: Option<i32>,
+}
+
+impl ListBalancersRequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`project_id`](Self::project_id).
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
+    /// Sets [`marker`](Self::marker).
+    pub fn marker(mut self, value: impl Into<String>) -> Self {
+        self.marker = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`marker`](Self::marker()) sets.
+    pub fn set_marker(mut self, value: Option<String>) -> Self {
+        self.marker = value;
+        self
+    }
+    /// Sets [`limit`](Self::limit).
+    pub fn limit(mut self, value: impl Into<i32>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i32>) -> Self {
+        self.limit = value;
+        self
+    }
+}
+
+/// Response of [`Client::list_balancers`](crate::Client::list_balancers).
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct ListBalancersResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+    /// A page of balancers.
+    pub body: crate::models::ListBalancersResponseBody,
+}
+
+#[inline]
+fn list_balancers_call(request: ListBalancersRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_BALANCERS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query("marker", request.marker.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call
+}
+
+#[inline]
+fn list_balancers_decode(
+    response: rt::RawResponse,
+) -> Result<ListBalancersResponse, rt::Error> {
+    Ok(ListBalancersResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+impl rt::Page for ListBalancersResponse {
+    type Item = crate::models::Item;
+    fn into_items(self) -> Vec<crate::models::Item> {
+        self.body.balancers.unwrap_or_default()
+    }
+}
+
+const LIST_SUBNETS_OPERATION: rt::Operation = rt::Operation {
+    name: "ListSubnets",
+    method: rt::http::Method::GET,
+    path: "/v1/{project_id}/subnets",
+    idempotent: true,
+};
+
+/// Request of [`Client::list_subnets`](crate::Client::list_subnets): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct ListSubnetsRequest {
+    /// When not set, the client's project id is used.
+    pub project_id: Option<String>,
+    /// The id of the last subnet before the page.
+    pub marker: Option<String>,
+    /// Subnets per page.
+    pub limit: Option<i32>,
+}
+
+impl ListSubnetsRequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`project_id`](Self::project_id).
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
+    /// Sets [`marker`](Self::marker).
+    pub fn marker(mut self, value: impl Into<String>) -> Self {
+        self.marker = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`marker`](Self::marker()) sets.
+    pub fn set_marker(mut self, value: Option<String>) -> Self {
+        self.marker = value;
+        self
+    }
+    /// Sets [`limit`](Self::limit).
+    pub fn limit(mut self, value: impl Into<i32>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i32>) -> Self {
+        self.limit = value;
+        self
+    }
+}
+
+/// Response of [`Client::list_subnets`](crate::Client::list_subnets).
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct ListSubnetsResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+    /// A page of subnets.
+    pub body: crate::models::ListSubnetsResponseBody,
+}
+
+#[inline]
+fn list_subnets_call(request: ListSubnetsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_SUBNETS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query("marker", request.marker.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call
+}
+
+#[inline]
+fn list_subnets_decode(
+    response: rt::RawResponse,
+) -> Result<ListSubnetsResponse, rt::Error> {
+    Ok(ListSubnetsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+impl rt::Page for ListSubnetsResponse {
+    type Item = crate::models::Item;
+    fn into_items(self) -> Vec<crate::models::Item> {
+        self.body.subnets.unwrap_or_default()
+    }
+}
+
 impl crate::Client {
     /// Lists items, a page at a time.
     ///
@@ -452,6 +842,216 @@ impl crate::Client {
                     request.marker.as_deref(),
                     page.body.events.as_ref().map_or(0, |items| items.len()),
                     page.body.next_marker.as_deref(),
+                )?;
+                let mut next_request = request.clone();
+                next_request.marker = Some(next);
+                Some(next_request)
+            },
+        )
+    }
+    /// Lists agencies by page number, counted from 1.
+    ///
+    /// `GET /v1/{project_id}/agencies`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_paging::Client) -> Result<(), fixture_paging::Error> {
+    /// use fixture_paging::operations::ListAgenciesRequest;
+    ///
+    /// let request = ListAgenciesRequest::new();
+    /// match client.list_agencies(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_paging::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn list_agencies(
+        &self,
+        request: ListAgenciesRequest,
+    ) -> Result<ListAgenciesResponse, rt::Error> {
+        list_agencies_decode(self.core.send(list_agencies_call(request)).await?)
+    }
+    /// The pages of [`list_agencies`](Self::list_agencies), fetched one at a time as the stream is read: from the request's page `page` on (unset, the first page, numbered 1), one page after another, `per_page` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
+    pub fn list_agencies_pages(
+        &self,
+        request: ListAgenciesRequest,
+    ) -> rt::Pages<ListAgenciesRequest, ListAgenciesResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_agencies_call,
+            list_agencies_decode,
+            |request, page| {
+                let next = rt::next_page(
+                    request.page.map(i64::from),
+                    1,
+                    request.per_page.map(i64::from),
+                    page.body.agencies.len(),
+                    page.body.total_number.map(i64::from),
+                )?;
+                let mut next_request = request.clone();
+                next_request.page = Some(next.try_into().ok()?);
+                Some(next_request)
+            },
+        )
+    }
+    /// Lists jobs by page number, counted from 0, in the body; items and total in `result`.
+    ///
+    /// `POST /v1/{project_id}/jobs/list`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_paging::Client) -> Result<(), fixture_paging::Error> {
+    /// use fixture_paging::models;
+    /// use fixture_paging::operations::ListJobsRequest;
+    ///
+    /// let request = ListJobsRequest::new()
+    ///     .body(models::ListJobsRequestBody::builder()
+    ///         .build()?);
+    /// match client.list_jobs(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_paging::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn list_jobs(
+        &self,
+        request: ListJobsRequest,
+    ) -> Result<ListJobsResponse, rt::Error> {
+        list_jobs_decode(self.core.send(list_jobs_call(request)).await?)
+    }
+    /// The pages of [`list_jobs`](Self::list_jobs), fetched one at a time as the stream is read: from the request's page `page_index` on (unset, the first page, numbered 0), one page after another, `page_size` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
+    pub fn list_jobs_pages(
+        &self,
+        request: ListJobsRequest,
+    ) -> rt::Pages<ListJobsRequest, ListJobsResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_jobs_call,
+            list_jobs_decode,
+            |request, page| {
+                let next = rt::next_page(
+                    request.body.as_ref().and_then(|body| body.page_index),
+                    0,
+                    request.body.as_ref().and_then(|body| body.page_size),
+                    page
+                        .body
+                        .result
+                        .as_ref()
+                        .and_then(|value| value.job_list.as_ref())
+                        .map_or(0, |items| items.len()),
+                    page.body.result.as_ref().and_then(|value| value.total),
+                )?;
+                let mut next_request = request.clone();
+                next_request.body.as_mut()?.page_index = Some(next);
+                Some(next_request)
+            },
+        )
+    }
+    /// Lists balancers; the next marker is in `page_info`.
+    ///
+    /// `GET /v1/{project_id}/balancers`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_paging::Client) -> Result<(), fixture_paging::Error> {
+    /// use fixture_paging::operations::ListBalancersRequest;
+    ///
+    /// let request = ListBalancersRequest::new();
+    /// match client.list_balancers(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_paging::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn list_balancers(
+        &self,
+        request: ListBalancersRequest,
+    ) -> Result<ListBalancersResponse, rt::Error> {
+        list_balancers_decode(self.core.send(list_balancers_call(request)).await?)
+    }
+    /// The pages of [`list_balancers`](Self::list_balancers), fetched one at a time as the stream is read: from the request's `marker` on, each page naming the next in `page_info.next_marker`, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
+    pub fn list_balancers_pages(
+        &self,
+        request: ListBalancersRequest,
+    ) -> rt::Pages<ListBalancersRequest, ListBalancersResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_balancers_call,
+            list_balancers_decode,
+            |request, page| {
+                let next = rt::next_marker(
+                    request.marker.as_deref(),
+                    page.body.balancers.as_ref().map_or(0, |items| items.len()),
+                    page.body.page_info.next_marker.as_deref(),
+                )?;
+                let mut next_request = request.clone();
+                next_request.marker = Some(next);
+                Some(next_request)
+            },
+        )
+    }
+    /// Lists subnets; the marker is the id of the previous page's last subnet.
+    ///
+    /// `GET /v1/{project_id}/subnets`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_paging::Client) -> Result<(), fixture_paging::Error> {
+    /// use fixture_paging::operations::ListSubnetsRequest;
+    ///
+    /// let request = ListSubnetsRequest::new();
+    /// match client.list_subnets(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_paging::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn list_subnets(
+        &self,
+        request: ListSubnetsRequest,
+    ) -> Result<ListSubnetsResponse, rt::Error> {
+        list_subnets_decode(self.core.send(list_subnets_call(request)).await?)
+    }
+    /// The pages of [`list_subnets`](Self::list_subnets), fetched one at a time as the stream is read: from the request's `marker` on, each page starting after the `id` of the last item before, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
+    pub fn list_subnets_pages(
+        &self,
+        request: ListSubnetsRequest,
+    ) -> rt::Pages<ListSubnetsRequest, ListSubnetsResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_subnets_call,
+            list_subnets_decode,
+            |request, page| {
+                let next = rt::next_item_marker(
+                    request.marker.as_deref(),
+                    request.limit.map(i64::from),
+                    page.body.subnets.as_ref().map_or(0, |items| items.len()),
+                    page
+                        .body
+                        .subnets
+                        .as_ref()
+                        .and_then(|items| items.last())
+                        .map(|item| item.id.as_str()),
                 )?;
                 let mut next_request = request.clone();
                 next_request.marker = Some(next);

@@ -35,6 +35,10 @@ fn every_operation_answers_through_the_mock() {
             calls.push(("ListItems", __list_items(client, mock)));
             calls.push(("SearchItems", __search_items(client, mock)));
             calls.push(("ListEvents", __list_events(client, mock)));
+            calls.push(("ListAgencies", __list_agencies(client, mock)));
+            calls.push(("ListJobs", __list_jobs(client, mock)));
+            calls.push(("ListBalancers", __list_balancers(client, mock)));
+            calls.push(("ListSubnets", __list_subnets(client, mock)));
             let called = calls.len();
             let mut failures = ::std::vec::Vec::new();
             for (name, call) in calls {
@@ -50,8 +54,8 @@ fn every_operation_answers_through_the_mock() {
         failures.is_empty(), "operations that failed against the mock:\n{}", failures
         .join("\n")
     );
-    assert!(called <= 3usize);
-    assert_eq!(called, 3usize, "with every tag feature on, every operation is called");
+    assert!(called <= 7usize);
+    assert_eq!(called, 7usize, "with every tag feature on, every operation is called");
     assert_eq!(requests.len(), called, "one request per operation");
     for request in &requests {
         assert!(request.authenticated, "{:?} was not authenticated", request.operation);
@@ -124,6 +128,88 @@ fn __list_events<'a>(
     ::std::boxed::Box::pin(async move {
         let request = fixture_paging::operations::ListEventsRequest::new();
         let response = client.list_events(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __list_agencies<'a>(
+    client: &'a fixture_paging::Client,
+    mock: &'a fixture_paging::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), fixture_paging::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_paging::operations::ListAgenciesRequest::new();
+        let response = client.list_agencies(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __list_jobs<'a>(
+    client: &'a fixture_paging::Client,
+    mock: &'a fixture_paging::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), fixture_paging::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_paging::operations::ListJobsRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::fixture_paging::models::ListJobsRequestBody,
+                >(mock.example_request_body("ListJobs").expect("the body is described"))
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.list_jobs(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __list_balancers<'a>(
+    client: &'a fixture_paging::Client,
+    mock: &'a fixture_paging::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), fixture_paging::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_paging::operations::ListBalancersRequest::new();
+        let response = client.list_balancers(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __list_subnets<'a>(
+    client: &'a fixture_paging::Client,
+    mock: &'a fixture_paging::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), fixture_paging::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_paging::operations::ListSubnetsRequest::new();
+        let response = client.list_subnets(request).await?;
         let _ = response;
         ::std::result::Result::Ok(())
     })
