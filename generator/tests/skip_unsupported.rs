@@ -98,3 +98,76 @@ fn a_problem_outside_any_operation_still_refuses_the_spec() {
         "{error}"
     );
 }
+
+#[test]
+fn every_paging_style_the_importer_writes_keeps_its_pages_method() {
+    let spec = r#"
+openapi: 3.0.3
+info: { title: Styles, version: "1" }
+paths:
+  /jobs:
+    get:
+      operationId: ListJobs
+      parameters:
+        - { name: page_index, in: query, schema: { type: integer } }
+        - { name: page_size, in: query, schema: { type: integer } }
+      x-pagination: { page: page_index, first: 0, limit: page_size, items_path: result.job_list, total_path: result.total }
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  result:
+                    type: object
+                    properties:
+                      job_list: { type: array, items: { type: string } }
+                      total: { type: integer }
+  /balancers:
+    get:
+      operationId: ListBalancers
+      parameters:
+        - { name: marker, in: query, schema: { type: string } }
+      x-pagination: { marker: marker, items: balancers, next_path: page_info.next_marker }
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  balancers: { type: array, items: { type: string } }
+                  page_info: { type: object, properties: { next_marker: { type: string } } }
+  /subnets:
+    get:
+      operationId: ListSubnets
+      parameters:
+        - { name: marker, in: query, schema: { type: string } }
+        - { name: limit, in: query, schema: { type: integer } }
+      x-pagination: { marker: marker, limit: limit, items: subnets, next_item: id }
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  subnets:
+                    type: array
+                    items: { type: object, required: [id], properties: { id: { type: string } } }
+"#;
+    let mut options = Options::new("styles.yaml");
+    options.skip_unsupported = true;
+    let generated = generate_report(spec, &options).unwrap();
+    assert!(generated.skipped.is_empty(), "{:?}", generated.skipped);
+    let client = operations_rs(&generated.files);
+    assert!(client.contains("fn list_jobs_pages("));
+    assert!(client.contains("rt::next_page("));
+    assert!(client.contains("fn list_balancers_pages("));
+    assert!(client.contains("fn list_subnets_pages("));
+    assert!(client.contains("rt::next_item_marker("));
+}

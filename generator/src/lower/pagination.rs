@@ -377,17 +377,15 @@ impl Lowerer<'_> {
         };
         let step = match style {
             Style::Offset { offset, total } => {
-                let total = self.response_value(path, body_type, total, Integer)?;
+                let total = self.total(path, body_type, total)?;
                 PageStep::Offset { offset, total }
             }
             Style::Page { page, first, total } => {
-                let total = self.response_value(path, body_type, total, Integer)?;
+                let total = self.total(path, body_type, total)?;
                 PageStep::Page { page, first, total }
             }
             Style::Marker { marker, next } => {
-                let Some(next) = self.response_value(path, body_type, Some(next), Text)? else {
-                    return None;
-                };
+                let next = self.response_value(path, body_type, next, Text)?;
                 PageStep::Marker { marker, next }
             }
             Style::LastItem { marker, field } => {
@@ -425,19 +423,31 @@ impl Lowerer<'_> {
         })
     }
 
-    /// A total or next marker of the response, if named: it must be of `kind`.
+    /// The total of the response, when one is named: `None` when it is not found.
+    fn total(
+        &mut self,
+        path: &str,
+        body_type: &Type,
+        total: Option<Located>,
+    ) -> Option<Option<BodyPath>> {
+        match total {
+            None => Some(None),
+            Some(total) => self
+                .response_value(path, body_type, total, Integer)
+                .map(Some),
+        }
+    }
+
+    /// A total or next marker of the response: it must be of `kind`.
     fn response_value(
         &mut self,
         path: &str,
         body_type: &Type,
-        value: Option<Located>,
+        value: Located,
         kind: Kind,
-    ) -> Option<Option<BodyPath>> {
-        let Some(value) = value else {
-            return Some(None);
-        };
+    ) -> Option<BodyPath> {
         let message = match self.follow(body_type, &value.steps) {
-            Ok((found, ty)) if kind.accepts(&ty) => return Some(Some(found)),
+            Ok((found, ty)) if kind.accepts(&ty) => return Some(found),
             Ok(_) => format!(
                 "`{}` of the response body is not {}",
                 value.steps.join("."),

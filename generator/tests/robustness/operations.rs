@@ -1,9 +1,10 @@
 //! Strategies for paths and operations: path templates with `{placeholders}`, parameters,
-//! request bodies, media types, responses and their headers.
+//! request bodies, media types, responses and their headers, and (in wild documents)
+//! `x-pagination`.
 
 use proptest::prelude::*;
 
-use crate::names::{HEADER_NAMES, OPERATION_NAMES, PARAM_NAMES, WILD_NAMES};
+use crate::names::{HEADER_NAMES, OPERATION_NAMES, PARAM_NAMES, PROPERTY_NAMES, WILD_NAMES};
 use crate::random::{one_of_strs, optional, pick, text, Ctx};
 use crate::schemas::{enum_values, scalar_schema, schema, schema_ref};
 use crate::yaml::{map, push_some, str, unique_map, Yaml};
@@ -279,6 +280,69 @@ const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
+/// The keys of `x-pagination` whose values are names or paths.
+const PAGINATION_KEYS: &[&str] = &[
+    "offset",
+    "page",
+    "marker",
+    "limit",
+    "items",
+    "items_path",
+    "total",
+    "total_path",
+    "next",
+    "next_path",
+    "next_item",
+];
+
+/// `x-pagination` in any mixture of its keys: names from the parameter and property pools
+/// (so some name what the operation has), dotted paths, `first` in and out of range, and
+/// an unknown key or a value of the wrong kind now and then. Wild documents only: almost
+/// every mixture is refused, which would starve the tame ones' share of accepted specs.
+fn pagination() -> BoxedStrategy<Yaml> {
+    let name = pick(vec![
+        (3, one_of_strs(PARAM_NAMES)),
+        (3, one_of_strs(PROPERTY_NAMES)),
+        (
+            2,
+            (one_of_strs(PROPERTY_NAMES), one_of_strs(PROPERTY_NAMES))
+                .prop_map(|(outer, inner)| format!("{outer}.{inner}"))
+                .boxed(),
+        ),
+        (1, "[a-z.]{0,6}".boxed()),
+    ]);
+    let entry = pick(vec![
+        (
+            10,
+            (one_of_strs(PAGINATION_KEYS), name)
+                .prop_map(|(key, name)| (key, str(name)))
+                .boxed(),
+        ),
+        (
+            2,
+            (-1i64..3)
+                .prop_map(|first| ("first".to_owned(), Yaml::Int(first)))
+                .boxed(),
+        ),
+        (1, Just(("cursor".to_owned(), str("cursor"))).boxed()),
+        (
+            1,
+            one_of_strs(PAGINATION_KEYS)
+                .prop_map(|key| (key, Yaml::Int(1)))
+                .boxed(),
+        ),
+    ]);
+    pick(vec![
+        (
+            10,
+            prop::collection::vec(entry, 1..7)
+                .prop_map(unique_map)
+                .boxed(),
+        ),
+        (1, Just(str("offset")).boxed()),
+    ])
+}
+
 fn operation(ctx: &Ctx, placeholders: Vec<String>) -> BoxedStrategy<Yaml> {
     let wild = ctx.wild;
     let path_params: Vec<BoxedStrategy<Option<Yaml>>> = placeholders
@@ -323,6 +387,7 @@ fn operation(ctx: &Ctx, placeholders: Vec<String>) -> BoxedStrategy<Yaml> {
         extra_params,
         optional(0.5, request_body(ctx)),
         optional(if wild { 0.9 } else { 1.0 }, responses(ctx)),
+        optional(if wild { 0.3 } else { 0.0 }, pagination()),
     )
         .prop_map(
             move |(
@@ -335,6 +400,7 @@ fn operation(ctx: &Ctx, placeholders: Vec<String>) -> BoxedStrategy<Yaml> {
                 extra,
                 body,
                 responses,
+                pagination,
             )| {
                 let mut parameters: Vec<Yaml> = path_params.into_iter().flatten().collect();
                 parameters.extend(extra);
@@ -361,6 +427,7 @@ fn operation(ctx: &Ctx, placeholders: Vec<String>) -> BoxedStrategy<Yaml> {
                 push_some(&mut entries, "description", description.map(str));
                 push_some(&mut entries, "deprecated", deprecated.map(Yaml::Bool));
                 push_some(&mut entries, "x-idempotent", idempotent);
+                push_some(&mut entries, "x-pagination", pagination);
                 if !parameters.is_empty() {
                     entries.push(("parameters".to_owned(), Yaml::Seq(parameters)));
                 }
