@@ -1,6 +1,6 @@
 //! Production reach, through the crate generated from `fixtures/ok/paging.yaml` and its
 //! mock: proxies (set, or from the environment), a caller's own HTTP client, per-call
-//! options, interceptors, project id discovery from IAM, and paging as a stream.
+//! options, interceptors and project id discovery from IAM. (Paging is in `paging.rs`.)
 //! (The `tracing` span of a call is checked in `span.rs`, a process of its own.)
 
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -8,14 +8,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use fixture_paging::mock::{self, MockAnswer, MockServer, MOCK_PROJECT_ID};
-use fixture_paging::models::Item;
-use fixture_paging::operations::{ListItemsRequest, SearchItemsRequest};
-use fixture_paging::runtime::futures_core::Stream;
+use fixture_paging::operations::ListItemsRequest;
 use fixture_paging::{
     Attempt, CallOptions, Client, ClientBuilder, Credentials, Error, Interceptor, Outcome, Region,
     RetryPolicy,
 };
-use serde_json::{json, Value};
+use serde_json::json;
 
 mod support;
 
@@ -34,12 +32,6 @@ fn builder(mock: &MockServer) -> ClientBuilder {
 
 async fn start() -> MockServer {
     mock::start(AK, SK).await.expect("the mock starts")
-}
-
-fn items(count: usize) -> Vec<Value> {
-    (0..count)
-        .map(|index| json!({"id": format!("item-{index}"), "name": "n"}))
-        .collect()
 }
 
 // ----- proxies -----
@@ -430,198 +422,4 @@ async fn the_project_id_is_asked_of_iam_once_and_errors_name_the_region() {
     std::env::remove_var(fixture_paging::runtime::IAM_ENDPOINT_ENV);
     from_env.list_items(ListItemsRequest::new()).await.unwrap();
     assert_eq!(from_env.project_id(), Some("from-env"));
-}
-
-// ----- paging -----
-
-/// The README's mock example: `?` on `mock::start` in a function returning the crate's error.
-#[tokio::test]
-async fn the_mock_starts_with_a_question_mark_in_a_function_returning_the_crate_error() {
-    async fn run() -> Result<usize, huaweicloud_secmaster::Error> {
-        let mock = huaweicloud_secmaster::mock::start("AK", "SK").await?;
-        Ok(mock.requests().len())
-    }
-    assert_eq!(run().await.unwrap(), 0);
-}
-
-#[tokio::test]
-#[should_panic(expected = "`ChangePlaybookInstance` does not page")]
-async fn items_for_an_operation_that_does_not_page_are_refused() {
-    let mock = huaweicloud_secmaster::mock::start("AK", "SK")
-        .await
-        .unwrap();
-    mock.set_items("ChangePlaybookInstance", vec![serde_json::json!({})]);
-}
-
-#[tokio::test]
-#[should_panic(expected = "no operation `ListNothing`")]
-async fn items_for_an_unknown_operation_are_refused() {
-    let mock = huaweicloud_secmaster::mock::start("AK", "SK")
-        .await
-        .unwrap();
-    mock.set_items("ListNothing", vec![]);
-}
-
-#[tokio::test]
-async fn pages_and_items_walk_a_query_paged_listing_to_its_total() {
-    let mock = start().await;
-    mock.set_items("ListItems", items(25));
-    let client = builder(&mock).build().unwrap();
-
-    let mut pages = client.list_items_pages(ListItemsRequest::new().limit(10));
-    let mut sizes = Vec::new();
-    while let Some(page) = pages.next().await {
-        let page = page.unwrap();
-        assert_eq!(page.body.total, Some(25));
-        sizes.push(page.body.items.unwrap_or_default().len());
-    }
-    assert_eq!(sizes, [10, 10, 5]);
-    let queries: Vec<String> = mock
-        .requests()
-        .iter()
-        .map(|request| request.query.clone())
-        .collect();
-    assert_eq!(
-        queries,
-        ["limit=10", "limit=10&offset=10", "limit=10&offset=20"]
-    );
-
-    // As a `Stream` of items, from an offset.
-    let mut items = client
-        .list_items_pages(ListItemsRequest::new().offset(3).limit(10))
-        .items();
-    let mut ids = Vec::new();
-    while let Some(item) =
-        std::future::poll_fn(|context| std::pin::Pin::new(&mut items).poll_next(context)).await
-    {
-        let item: Item = item.unwrap();
-        ids.push(item.id);
-    }
-    assert_eq!(ids.len(), 22);
-    assert_eq!(ids.first().map(String::as_str), Some("item-3"));
-    assert_eq!(ids.last().map(String::as_str), Some("item-24"));
-}
-
-#[tokio::test]
-async fn a_body_paged_listing_without_a_total_ends_at_a_short_page() {
-    let mock = start().await;
-    mock.set_items("SearchItems", items(12));
-    let client = builder(&mock).build().unwrap();
-    let body = fixture_paging::models::SearchItemsRequestBody::builder()
-        .limit(5)
-        .query("n")
-        .build()
-        .unwrap();
-    let mut items = client
-        .search_items_pages(SearchItemsRequest::new().body(body))
-        .items();
-    let mut count = 0;
-    while let Some(item) = items.next().await {
-        item.unwrap();
-        count += 1;
-    }
-    assert_eq!(count, 12);
-    let offsets: Vec<Value> = mock
-        .requests()
-        .iter()
-        .map(|request| request.json().unwrap()["offset"].clone())
-        .collect();
-    assert_eq!(offsets, [Value::Null, json!(5), json!(10)]);
-}
-
-#[tokio::test]
-async fn an_error_halfway_is_passed_on_and_ends_the_listing() {
-    let mock = start().await;
-    mock.set_items("ListItems", items(25));
-    let client = builder(&mock).build().unwrap();
-    let mut pages = client.list_items_pages(ListItemsRequest::new().limit(10));
-    assert_eq!(
-        pages
-            .next()
-            .await
-            .unwrap()
-            .unwrap()
-            .body
-            .items
-            .unwrap()
-            .len(),
-        10
-    );
-    mock.push_answer(
-        "ListItems",
-        MockAnswer::error(400, "Paging.0001", "bad offset"),
-    );
-    let error = pages.next().await.unwrap().unwrap_err();
-    assert_eq!(error.status(), Some(400));
-    assert!(
-        pages.next().await.is_none(),
-        "the listing ends after an error"
-    );
-    assert_eq!(mock.requests().len(), 2);
-}
-
-#[tokio::test]
-async fn secmaster_alerts_page_through_the_body_to_the_total() {
-    use huaweicloud_secmaster::models::DataobjectSearch;
-    use huaweicloud_secmaster::operations::ListAlertsRequest;
-    let mock = huaweicloud_secmaster::mock::start(AK, SK).await.unwrap();
-    let alert = mock.example_value("ListAlertDetail").unwrap();
-    let alerts: Vec<Value> = (0..23)
-        .map(|index| {
-            let mut alert = alert.clone();
-            alert["id"] = json!(format!("alert-{index}"));
-            alert
-        })
-        .collect();
-    mock.set_items("ListAlerts", alerts);
-    let client = huaweicloud_secmaster::Client::builder()
-        .endpoint(mock.endpoint())
-        .credentials(Credentials::ak_sk(AK, SK).with_project_id("p1"))
-        .build()
-        .unwrap();
-    let search = DataobjectSearch::builder().limit(10).build().unwrap();
-    let request = ListAlertsRequest::new().workspace_id("ws").body(search);
-    let mut alerts = client.list_alerts_pages(request).items();
-    let mut ids = Vec::new();
-    while let Some(alert) = alerts.next().await {
-        ids.push(alert.unwrap().id.unwrap_or_default());
-    }
-    let expected: Vec<String> = (0..23).map(|index| format!("alert-{index}")).collect();
-    assert_eq!(ids, expected);
-    let requests = mock.requests();
-    assert_eq!(requests.len(), 3);
-    assert!(
-        requests
-            .iter()
-            .all(|request| request.authenticated
-                && request.operation.as_deref() == Some("ListAlerts"))
-    );
-    let offsets: Vec<Value> = requests
-        .iter()
-        .map(|request| request.json().unwrap()["offset"].clone())
-        .collect();
-    assert_eq!(offsets, [Value::Null, json!(10), json!(20)]);
-}
-
-#[tokio::test]
-async fn a_marker_paged_listing_follows_the_next_marker_to_the_end() {
-    use fixture_paging::operations::ListEventsRequest;
-    let mock = start().await;
-    mock.set_items("ListEvents", items(7));
-    let client = builder(&mock).build().unwrap();
-    let mut events = client
-        .list_events_pages(ListEventsRequest::new().limit(3))
-        .items();
-    let mut ids = Vec::new();
-    while let Some(event) = events.next().await {
-        ids.push(event.unwrap().id);
-    }
-    let expected: Vec<String> = (0..7).map(|index| format!("item-{index}")).collect();
-    assert_eq!(ids, expected);
-    let queries: Vec<String> = mock
-        .requests()
-        .iter()
-        .map(|request| request.query.clone())
-        .collect();
-    assert_eq!(queries, ["limit=3", "limit=3&marker=3", "limit=3&marker=6"]);
 }
