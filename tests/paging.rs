@@ -427,3 +427,73 @@ async fn the_last_items_id_is_the_next_marker_until_an_empty_page() {
     assert_eq!(sizes, [10, 0]);
     assert_eq!(queries(&mock), ["marker=item-1", "marker=item-11"]);
 }
+
+// ----- an imported service -----
+
+/// `count` copies of the mock's example of `model`, with ids `item-0`, `item-1`, ...
+fn examples(mock: &huaweicloud_vpc::mock::MockServer, model: &str, count: usize) -> Vec<Value> {
+    let example = mock.example_value(model).expect("the model has an example");
+    (0..count)
+        .map(|index| {
+            let mut item = example.clone();
+            item["id"] = json!(format!("item-{index}"));
+            item
+        })
+        .collect()
+}
+
+async fn vpc_client() -> (huaweicloud_vpc::mock::MockServer, huaweicloud_vpc::Client) {
+    let mock = huaweicloud_vpc::mock::start(AK, SK).await.unwrap();
+    let client = huaweicloud_vpc::Client::builder()
+        .endpoint(mock.endpoint())
+        .credentials(huaweicloud_vpc::Credentials::ak_sk(AK, SK).with_project_id("p1"))
+        .build()
+        .unwrap();
+    (mock, client)
+}
+
+#[tokio::test]
+async fn vpc_lists_vpcs_by_the_marker_in_page_info() {
+    use huaweicloud_vpc::operations::ListVpcsRequest;
+    let (mock, client) = vpc_client().await;
+    mock.set_items("ListVpcs", examples(&mock, "Vpc", 5));
+    let mut vpcs = client
+        .list_vpcs_pages(ListVpcsRequest::new().limit(2))
+        .items();
+    let mut received = Vec::new();
+    while let Some(vpc) = vpcs.next().await {
+        received.push(vpc.unwrap().id);
+    }
+    assert_eq!(received, ids(0..5));
+    let queries: Vec<String> = mock
+        .requests()
+        .iter()
+        .map(|request| request.query.clone())
+        .collect();
+    assert_eq!(queries, ["limit=2", "limit=2&marker=2", "limit=2&marker=4"]);
+}
+
+#[tokio::test]
+async fn vpc_lists_clouddcn_subnets_after_the_last_subnets_id() {
+    use huaweicloud_vpc::operations::ListClouddcnSubnetsRequest;
+    let (mock, client) = vpc_client().await;
+    mock.set_items("ListClouddcnSubnets", examples(&mock, "ClouddcnSubnet", 4));
+    let mut subnets = client
+        .list_clouddcn_subnets_pages(ListClouddcnSubnetsRequest::new().limit(2))
+        .items();
+    let mut received = Vec::new();
+    while let Some(subnet) = subnets.next().await {
+        received.push(subnet.unwrap().id);
+    }
+    assert_eq!(received, ids(0..4));
+    // Two full pages, then an empty one after `item-3`.
+    let queries: Vec<String> = mock
+        .requests()
+        .iter()
+        .map(|request| request.query.clone())
+        .collect();
+    assert_eq!(
+        queries,
+        ["limit=2", "limit=2&marker=item-1", "limit=2&marker=item-3"]
+    );
+}

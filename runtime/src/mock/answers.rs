@@ -124,13 +124,22 @@ pub(super) fn paged_answer(
         Value::Object(body) => body,
         _ => serde_json::Map::new(),
     };
-    insert_at(&mut body, &items_path, Value::from(page));
+    let description = &state.description;
+    let schema = operation.response.schema.as_ref();
+    insert_at(
+        description,
+        schema,
+        &mut body,
+        &items_path,
+        Value::from(page),
+    );
     if let Some(total) = paging.total_path() {
-        insert_at(&mut body, &total, Value::from(count));
+        insert_at(description, schema, &mut body, &total, Value::from(count));
     }
     if let Some(next) = paging.next_path() {
         if end < count {
-            insert_at(&mut body, &next, Value::from(end.to_string()));
+            let marker = Value::from(end.to_string());
+            insert_at(description, schema, &mut body, &next, marker);
         } else {
             remove_at(&mut body, &next);
         }
@@ -141,24 +150,35 @@ pub(super) fn paged_answer(
     ))
 }
 
-/// Sets the value at `path` (wire names through object properties), making the objects on
-/// the way where they are missing or not objects.
-fn insert_at(body: &mut serde_json::Map<String, Value>, path: &[&str], value: Value) {
+/// Sets the value at `path` (wire names through object properties of `schema`, the body's),
+/// making the objects on the way where they are missing or not objects: each the smallest
+/// value its schema accepts, so that its required properties are there.
+fn insert_at(
+    description: &Description,
+    schema: Option<&Schema>,
+    body: &mut serde_json::Map<String, Value>,
+    path: &[&str],
+    value: Value,
+) {
     let Some((last, objects)) = path.split_last() else {
         return;
     };
     let mut object = body;
+    let mut schema = schema;
     for name in objects {
-        let slot = object
-            .entry(name.to_string())
-            .or_insert_with(|| Value::Object(serde_json::Map::new()));
+        let property = schema.and_then(|schema| resolve(description, schema).properties.get(*name));
+        let slot = object.entry(name.to_string()).or_insert(Value::Null);
         if !slot.is_object() {
-            *slot = Value::Object(serde_json::Map::new());
+            *slot = match property.map(|property| minimal(description, property, 0)) {
+                Some(Value::Object(made)) => Value::Object(made),
+                _ => Value::Object(serde_json::Map::new()),
+            };
         }
         let Value::Object(inner) = slot else {
             return;
         };
         object = inner;
+        schema = property;
     }
     object.insert(last.to_string(), value);
 }
