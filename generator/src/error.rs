@@ -15,6 +15,23 @@ pub struct Diagnostic {
     pub message: String,
     /// What to do about it.
     pub help: Option<String>,
+    /// Whether the spec is wrong or the generator cannot express what it says.
+    pub kind: Kind,
+    /// The operation (or its paging) that `--skip-unsupported` left out for this problem,
+    /// as its YAML path (`paths./x.get`, `paths./x.get.x-pagination`); `None` for a
+    /// problem that refused the spec.
+    pub left_out: Option<String>,
+}
+
+/// What kind of problem a [`Diagnostic`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// The spec is wrong, or contradicts itself: always refused.
+    Invalid,
+    /// The spec is valid but uses what the generator cannot express yet (a construct, a
+    /// paging style, an operation sharing another's path and method): within one
+    /// operation, `--skip-unsupported` leaves that operation (or its paging) out instead.
+    Unsupported,
 }
 
 impl Diagnostic {
@@ -24,7 +41,15 @@ impl Diagnostic {
             position: None,
             message: message.into(),
             help: None,
+            kind: Kind::Invalid,
+            left_out: None,
         }
+    }
+
+    /// Marks the problem as something the generator cannot express yet.
+    pub(crate) fn unsupported(mut self) -> Self {
+        self.kind = Kind::Unsupported;
+        self
     }
 
     pub(crate) fn help(mut self, help: impl Into<String>) -> Self {

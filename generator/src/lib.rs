@@ -18,7 +18,7 @@ mod lower;
 mod names;
 mod package;
 
-pub use error::{Diagnostic, Error};
+pub use error::{Diagnostic, Error, Kind};
 pub use lower::IDEMPOTENT_EXTENSION;
 pub use package::RUNTIME_PACKAGE;
 
@@ -146,7 +146,7 @@ pub fn generate_report(spec_yaml: &str, options: &Options) -> Result<Generated, 
         },
         GeneratedFile {
             name: "src/lib.rs",
-            contents: package::lib_rs(&api, options, &stamp),
+            contents: package::lib_rs(&api, options, &stamp, &skipped),
         },
         GeneratedFile {
             name: "README.md",

@@ -296,7 +296,7 @@ pub fn readme(api: &Api, options: &Options, stamp: &str) -> String {
 }
 
 /// The generated crate's `lib.rs`.
-pub fn lib_rs(api: &Api, options: &Options, stamp: &str) -> String {
+pub fn lib_rs(api: &Api, options: &Options, stamp: &str, skipped: &[Diagnostic]) -> String {
     let title = crate::names::one_line(&api.service.name);
     let crate_name = package_name(api, options).replace('-', "_");
     let example: String = crate::emit::crate_example(api, &crate_name)
@@ -311,6 +311,7 @@ pub fn lib_rs(api: &Api, options: &Options, stamp: &str) -> String {
         .collect();
     let example = example.trim_end();
     let spec_name = crate::names::one_line(&options.spec_name);
+    let left_out = left_out_section(skipped);
     format!(
         r#"// {stamp}
 //! An async client for Huawei Cloud {title}, generated from `{spec_name}`.
@@ -328,7 +329,7 @@ pub fn lib_rs(api: &Api, options: &Options, stamp: &str) -> String {
 {example}
 //!
 //! With the feature `mock`, `mock::start` serves every operation on loopback and checks
-//! signatures, so the same code runs with no cloud account.
+//! signatures, so the same code runs with no cloud account.{left_out}
 
 #![deny(missing_docs)]
 // Documentation comes from the spec's text, which is not written for rustdoc.
@@ -403,4 +404,21 @@ pub fn every_operation_main(stamp: &str) -> String {
 mod calls;
 "#
     )
+}
+
+/// The crate docs' list of what `--skip-unsupported` left out, one problem a line, so that
+/// a regeneration that leaves out more (or less) shows in the diff; empty when nothing was.
+fn left_out_section(skipped: &[Diagnostic]) -> String {
+    if skipped.is_empty() {
+        return String::new();
+    }
+    let mut section = String::from(
+        "\n//!\n//! # Left out\n//!\n//! Generated with `--skip-unsupported`: what the generator cannot express yet is left\n//! out, each at its place in the spec (the operation, or only its paging).\n//!\n",
+    );
+    for diagnostic in skipped {
+        let place = crate::names::one_line(&diagnostic.path).replace('`', "'");
+        let message = crate::names::one_line(&diagnostic.message);
+        section.push_str(&format!("//! - `{place}`: {message}\n"));
+    }
+    section.trim_end().to_owned()
 }

@@ -26,10 +26,8 @@ paths:
                   things: { type: array, items: { type: string } }
     post:
       operationId: CreateThing
-      requestBody:
-        content:
-          application/x-www-form-urlencoded:
-            schema: { type: object, properties: { name: { type: string } } }
+      parameters:
+        - { name: session, in: cookie, schema: { type: string } }
       responses: { "200": { description: ok } }
   /things/{id}:
     delete:
@@ -55,7 +53,7 @@ fn without_the_option_the_spec_is_refused_with_every_problem() {
         paths,
         [
             "paths./things.get.x-pagination",
-            "paths./things.post.requestBody.content.application/x-www-form-urlencoded"
+            "paths./things.post.parameters[0]"
         ]
     );
 }
@@ -70,15 +68,59 @@ fn with_the_option_only_what_is_unsupported_is_left_out_and_listed() {
         skipped,
         [
             "paths./things.get.x-pagination",
-            "paths./things.post.requestBody.content.application/x-www-form-urlencoded"
+            "paths./things.post.parameters[0]"
         ]
     );
+    // Each says what it cost: the paging only, or the whole operation.
+    let left_out: Vec<Option<&str>> = generated
+        .skipped
+        .iter()
+        .map(|d| d.left_out.as_deref())
+        .collect();
+    assert_eq!(
+        left_out,
+        [
+            Some("paths./things.get.x-pagination"),
+            Some("paths./things.post")
+        ]
+    );
+    // And the crate's docs list them, so a regeneration that leaves out more shows.
+    let lib = generated
+        .files
+        .iter()
+        .find(|file| file.name == "src/lib.rs")
+        .unwrap();
+    assert!(lib.contents.contains("//! # Left out"), "{}", lib.contents);
+    assert!(lib
+        .contents
+        .contains("//! - `paths./things.post.parameters[0]`: a cookie parameter"));
     let client = operations_rs(&generated.files);
     // The list operation stays, without its pages; the form operation is gone.
     assert!(client.contains("pub async fn list_things("));
     assert!(!client.contains("fn list_things_pages("));
     assert!(!client.contains("fn create_thing("));
     assert!(client.contains("pub async fn delete_thing("));
+}
+
+/// A mistake in the spec is not something the generator cannot express: even confined to
+/// one operation, it refuses the spec with the option on.
+#[test]
+fn a_mistake_inside_an_operation_still_refuses_the_spec() {
+    // Two operations with one operationId; a path placeholder without its parameter.
+    let duplicate_id = SPEC.replace("operationId: CreateThing", "operationId: DeleteThing");
+    let lost_placeholder = SPEC.replace("/things/{id}:", "/things/{id}/{other}:");
+    for spec in [duplicate_id, lost_placeholder] {
+        let mut options = Options::new("skip.yaml");
+        options.skip_unsupported = true;
+        let error = generate_report(&spec, &options).unwrap_err();
+        assert!(
+            error
+                .diagnostics
+                .iter()
+                .any(|d| d.kind == generator::Kind::Invalid),
+            "{error}"
+        );
+    }
 }
 
 #[test]

@@ -161,10 +161,10 @@ fn run() -> Result<ExitCode> {
             eprintln!("{}", skipped.labelled("left out"));
         }
         // Operations (or their paging), not problems: one operation may have several.
-        let mut places: Vec<&str> = skipped
+        let mut places: Vec<Option<&str>> = skipped
             .diagnostics
             .iter()
-            .map(|diagnostic| operation_place(&diagnostic.path))
+            .map(|diagnostic| diagnostic.left_out.as_deref())
             .collect();
         places.dedup();
         let count = places.len();
@@ -203,30 +203,4 @@ fn run() -> Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The operation (`paths./x.get`), or its paging, a problem's YAML path lies in.
-fn operation_place(path: &str) -> &str {
-    // Each operation listed under `x-variants` is one of its own.
-    if path.contains(".x-variants[") {
-        return path;
-    }
-    if let Some(end) = path.find(".x-pagination") {
-        return &path[..end + ".x-pagination".len()];
-    }
-    // `paths.<template>.<method>`: the template may hold dots, the method never does.
-    for method in [
-        ".get", ".put", ".post", ".delete", ".options", ".head", ".patch", ".trace",
-    ] {
-        if let Some(start) = path.find(method) {
-            let end = start + method.len();
-            if path[end..].is_empty()
-                || path[end..].starts_with('.')
-                || path[end..].starts_with('[')
-            {
-                return &path[..end];
-            }
-        }
-    }
-    path
 }

@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use indexmap::IndexMap;
 use openapiv3 as oa;
 
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Kind};
 use crate::ir::*;
 
 pub use operations::IDEMPOTENT_EXTENSION;
@@ -174,14 +174,18 @@ impl<'a> Lowerer<'a> {
     /// elsewhere (a shared schema) stay errors.
     fn skip_since(&mut self, since: usize, scope: &str) -> bool {
         let confined = self.diagnostics[since..].iter().all(|diagnostic| {
-            diagnostic.path == scope
-                || diagnostic.path.starts_with(&format!("{scope}."))
-                || diagnostic.path.starts_with(&format!("{scope}["))
+            diagnostic.kind == Kind::Unsupported
+                && (diagnostic.path == scope
+                    || diagnostic.path.starts_with(&format!("{scope}."))
+                    || diagnostic.path.starts_with(&format!("{scope}[")))
         });
         if !self.skip_unsupported || since == self.diagnostics.len() || !confined {
             return false;
         }
-        let moved: Vec<Diagnostic> = self.diagnostics.drain(since..).collect();
+        let moved = self.diagnostics.drain(since..).map(|mut diagnostic| {
+            diagnostic.left_out = Some(scope.to_owned());
+            diagnostic
+        });
         self.skipped.extend(moved);
         true
     }
@@ -279,7 +283,9 @@ fn points_to_nothing(path: &str, reference: &str, help: &str) -> Diagnostic {
 }
 
 fn unsupported(path: &str, what: &str, help: &str) -> Diagnostic {
-    Diagnostic::new(path, format!("{what} is not supported by the generator")).help(help)
+    Diagnostic::new(path, format!("{what} is not supported by the generator"))
+        .help(help)
+        .unsupported()
 }
 
 /// A media type without its parameters, lower-case (`application/json;charset=UTF-8` →

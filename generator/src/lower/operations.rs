@@ -241,7 +241,6 @@ impl Lowerer<'_> {
             return;
         };
         let path = format!("{operation_path}.{VARIANTS_EXTENSION}");
-        let since = self.diagnostics.len();
         let Some(listed) = variants.as_array() else {
             self.error(
                 Diagnostic::new(&path, "`x-variants` must be a list of operations")
@@ -249,20 +248,24 @@ impl Lowerer<'_> {
             );
             return;
         };
+        // Each variant is an operation of its own, left out on its own.
         for (index, variant) in listed.iter().enumerate() {
             let id = variant
                 .get("operationId")
                 .and_then(serde_json::Value::as_str)
                 .unwrap_or("(no operationId)");
+            let since = self.diagnostics.len();
+            let place = format!("{path}[{index}]");
             self.error(
                 Diagnostic::new(
-                    format!("{path}[{index}]"),
+                    &place,
                     format!("operation `{id}` shares the path and method of `{name}`, so it cannot be generated"),
                 )
-                .help("give it a path or method of its own, or leave it out with `--skip-unsupported`"),
+                .help("give it a path or method of its own, or leave it out with `--skip-unsupported`")
+                .unsupported(),
             );
+            self.skip_since(since, &place);
         }
-        self.skip_since(since, &path);
     }
 
     fn idempotent(&mut self, method: &str, operation: &oa::Operation, path: &str) -> bool {

@@ -216,7 +216,12 @@ impl Lowerer<'_> {
                 continue;
             }
             let Some(slot) = keys.name_slot(key) else {
-                self.error(Diagnostic::new(path, format!("unknown key `{key}`")).help(KEYS_HELP));
+                // A key of a paging style the generator does not know yet.
+                self.error(
+                    Diagnostic::new(path, format!("unknown key `{key}`"))
+                        .help(KEYS_HELP)
+                        .unsupported(),
+                );
                 return None;
             };
             let Some(name) = value.as_str() else {

@@ -68,7 +68,8 @@ fn header_name_problem(name: &str, param_path: &str) -> Option<Diagnostic> {
                 param_path,
                 format!("header parameter `{name}` names a header the client sets itself"),
             )
-            .help("remove this parameter: sent as well, it would make two headers (authentication belongs in `components.securitySchemes`)"),
+            .help("remove this parameter: sent as well, it would make two headers (authentication belongs in `components.securitySchemes`)")
+            .unsupported(),
         );
     }
     if !is_header_name(name) {
