@@ -10,7 +10,7 @@ pub struct Diagnostic {
     /// Where in the spec, as a YAML path (`paths./pets/{id}.get.parameters[0]`).
     pub path: String,
     /// Line and column (1-based), where the YAML parser gives them.
-    pub position: Option<(usize, usize)>,
+    pub position: Option<(u32, u32)>,
     /// What is wrong, lower-case, no trailing period.
     pub message: String,
     /// What to do about it.
@@ -44,6 +44,13 @@ impl Diagnostic {
             kind: Kind::Invalid,
             left_out: None,
         }
+    }
+
+    /// Places the problem at a line and column (1-based; past `u32::MAX`, at `u32::MAX`).
+    pub(crate) fn at(mut self, line: usize, column: usize) -> Self {
+        let narrow = |value: usize| u32::try_from(value).unwrap_or(u32::MAX);
+        self.position = Some((narrow(line), narrow(column)));
+        self
     }
 
     /// Marks the problem as something the generator cannot express yet.

@@ -207,9 +207,9 @@ pub fn spec_text<'a>(bytes: &'a [u8], spec_name: &str) -> Result<&'a str, Error>
         _ => None,
     };
     if let Some(encoding) = wide {
-        let mut diagnostic =
-            Diagnostic::new("", format!("the spec is encoded as {encoding}")).help(save_as_utf8);
-        diagnostic.position = Some((1, 1));
+        let diagnostic = Diagnostic::new("", format!("the spec is encoded as {encoding}"))
+            .help(save_as_utf8)
+            .at(1, 1);
         return Err(fail(diagnostic));
     }
     let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
@@ -230,7 +230,7 @@ pub fn spec_text<'a>(bytes: &'a [u8], spec_name: &str) -> Result<&'a str, Error>
                 .next()
                 .map_or(0, |last| last.chars().count())
                 + 1;
-            let mut diagnostic = Diagnostic::new(
+            let diagnostic = Diagnostic::new(
                 "",
                 format!(
                     "the spec is not valid UTF-8: byte 0x{:02X} at byte offset {}",
@@ -238,8 +238,8 @@ pub fn spec_text<'a>(bytes: &'a [u8], spec_name: &str) -> Result<&'a str, Error>
                     bom + offset
                 ),
             )
-            .help(save_as_utf8);
-            diagnostic.position = Some((line, column));
+            .help(save_as_utf8)
+            .at(line, column);
             Err(fail(diagnostic))
         }
     }
@@ -263,20 +263,20 @@ fn parse_document(spec_yaml: &str) -> Result<(openapiv3::OpenAPI, Vec<Diagnostic
                 message = stripped.to_owned();
             }
         }
-        let mut diagnostic = Diagnostic::new("", message);
-        diagnostic.position = error
-            .location()
-            .map(|location| (location.line(), location.column()));
-        diagnostic.help("make this place valid YAML that follows the OpenAPI 3.0.3 schema")
+        let diagnostic = Diagnostic::new("", message)
+            .help("make this place valid YAML that follows the OpenAPI 3.0.3 schema");
+        match error.location() {
+            Some(location) => diagnostic.at(location.line(), location.column()),
+            None => diagnostic,
+        }
     };
-    if let Some(position) = flow_too_deep(spec_yaml) {
-        let mut diagnostic = Diagnostic::new(
+    if let Some((line, column)) = flow_too_deep(spec_yaml) {
+        return Err(Diagnostic::new(
             "",
             format!("more than {MAX_FLOW_BRACKETS} `[` or `{{` are open here"),
         )
-        .help(format!("the document may nest at most {MAX_YAML_DEPTH} levels; write nested collections in block style, or close the brackets"));
-        diagnostic.position = Some(position);
-        return Err(diagnostic);
+        .help(format!("the document may nest at most {MAX_YAML_DEPTH} levels; write nested collections in block style, or close the brackets"))
+        .at(line, column));
     }
     let value: serde_yaml_ng::Value = serde_yaml_ng::from_str(spec_yaml).map_err(located)?;
     let version = match &value {
