@@ -371,6 +371,49 @@ async fn query_arrays_go_out_csv_or_repeated_as_the_spec_says() {
     assert_eq!(mock.requests().len(), 1);
 }
 
+/// Maps in the query go out as the official SDK sends a dict (Config's `ListResources`
+/// `tag`): one `name=key=value` pair per entry, a list value as Python prints it, the
+/// whole query sorted and encoded like every other.
+#[tokio::test]
+async fn query_maps_go_out_as_the_sdk_sends_a_dict() {
+    use fixture_query_params_and_arrays::models::ListResourcesStateValue;
+    use fixture_query_params_and_arrays::operations::ListResourcesRequest;
+    let mock = fixture_query_params_and_arrays::mock::start(AK, SK)
+        .await
+        .unwrap();
+    let client = client::<fixture_query_params_and_arrays::Client>(&mock.endpoint());
+    let request = ListResourcesRequest::new()
+        .tag([
+            ("env", vec!["prod".to_owned(), "dev".to_owned()]),
+            ("k 2", vec!["a&b=c".to_owned()]),
+        ])
+        .filter([("size", 3), ("age", 10)])
+        .state([("power", ListResourcesStateValue::On)]);
+    client.list_resources(request).await.unwrap();
+    let recorded = &mock.requests()[0];
+    assert!(recorded.authenticated, "the mock verified the signature");
+    assert_eq!(
+        recorded.query,
+        "filter=age%3D10&filter=size%3D3&state=power%3Don&tag=env%3D%5B%27prod%27%2C%20%27dev%27%5D&tag=k%202%3D%5B%27a%26b%3Dc%27%5D"
+    );
+    // The mock checks each entry's value against the map's value schema.
+    let mut call = huaweicloud_sdk_core::Call::new(&UNTYPED_LIST_RESOURCES);
+    call.query("filter", "size=big");
+    let error = client.send(call).await.unwrap_err();
+    assert!(
+        error.to_string().contains("`big` is not a valid integer"),
+        "{error}"
+    );
+}
+
+/// `ListResources` as an untyped call, to send values the typed request cannot hold.
+static UNTYPED_LIST_RESOURCES: huaweicloud_sdk_core::Operation = huaweicloud_sdk_core::Operation {
+    name: "ListResources",
+    method: http::Method::GET,
+    path: "/resources",
+    idempotent: true,
+};
+
 #[tokio::test]
 async fn array_and_map_bodies_and_a_second_2xx_status_decode() {
     use fixture_downloads_and_media_types::mock::MockAnswer;

@@ -252,6 +252,7 @@ mod bad {
         path_item_ref,
         placeholder_without_parameter,
         property_names_collide,
+        query_object_param,
         ref_cycle,
         ref_self,
         ref_to_external_file,

@@ -320,6 +320,46 @@ impl Call {
         }
     }
 
+    /// Adds a query parameter whose value is a map, as the official SDK sends one: a pair
+    /// `name=key=value` for each entry (an empty map sends nothing).
+    pub fn set_query_map(
+        &mut self,
+        name: &'static str,
+        entries: Option<Vec<(String, QueryValue)>>,
+        required: bool,
+    ) {
+        match entries {
+            Some(entries) => {
+                self.query.extend(entries.into_iter().map(|(key, value)| {
+                    (name, QueryValue::Text(format!("{key}={}", value.render())))
+                }))
+            }
+            None if required => self.missing("query parameter", name),
+            None => {}
+        }
+    }
+
+    /// Adds a query parameter whose value is a map of lists, as the official SDK sends one:
+    /// a pair `name=key=[...]` for each entry, the list written as Python prints it
+    /// (`tag=env=['prod', 'dev']`), since the SDK formats each value with `str()`.
+    pub fn set_query_map_of_lists(
+        &mut self,
+        name: &'static str,
+        entries: Option<Vec<(String, Vec<QueryValue>)>>,
+        required: bool,
+    ) {
+        match entries {
+            Some(entries) => self.query.extend(entries.into_iter().map(|(key, values)| {
+                (
+                    name,
+                    QueryValue::Text(format!("{key}={}", python_list(&values))),
+                )
+            })),
+            None if required => self.missing("query parameter", name),
+            None => {}
+        }
+    }
+
     /// Adds a header when the value is set.
     pub fn set_header(&mut self, name: &'static str, value: Option<String>, required: bool) {
         match value {
@@ -457,6 +497,51 @@ fn url_encoded(value: &serde_json::Value) -> Result<String, String> {
     Ok(pairs.join("&"))
 }
 
+/// A list as Python's `str()` prints it: `['a', 'b']`, `[1, 2]`, `[True, False]`, `[1.5]`.
+fn python_list(values: &[QueryValue]) -> String {
+    let items: Vec<String> = values
+        .iter()
+        .map(|value| match value {
+            QueryValue::Text(text) => python_str(text),
+            QueryValue::Boolean(true) => "True".to_owned(),
+            QueryValue::Boolean(false) => "False".to_owned(),
+            other => other.render(),
+        })
+        .collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// A string as Python's `repr()` writes it: in single quotes, or double quotes when it
+/// holds a single quote and no double one; backslashes, the quote, and control characters
+/// escaped.
+fn python_str(text: &str) -> String {
+    let quote = if text.contains('\'') && !text.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push(quote);
+    for character in text.chars() {
+        match character {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            _ if character == quote => {
+                out.push('\\');
+                out.push(character);
+            }
+            _ if (character as u32) < 0x20 || character as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", character as u32));
+            }
+            _ => out.push(character),
+        }
+    }
+    out.push(quote);
+    out
+}
+
 /// A path placeholder's value: given, or the client's project or account id.
 #[derive(Debug, Clone)]
 enum PathValue {
@@ -565,6 +650,54 @@ mod tests {
         assert!(url_encoded(&nested).unwrap_err().contains("`o`"));
         let deep = serde_json::json!({"l": [[1]]});
         assert!(url_encoded(&deep).is_err());
+    }
+
+    /// The query the official Python SDK (3.1.219) sent for Config's `ListResources` with
+    /// `tag={"env": ["prod", "dev"], "k 2": ["a&b=c"]}` and for a map of scalars, captured
+    /// on a loopback recorder.
+    #[test]
+    fn map_query_parameters_are_the_official_sdks_bytes() {
+        let mut call = Call::new(&OPERATION);
+        call.set_query_map_of_lists(
+            "tag",
+            Some(vec![
+                ("env".into(), vec!["prod".into(), "dev".into()]),
+                ("k 2".into(), vec!["a&b=c".into()]),
+            ]),
+            false,
+        );
+        call.set_query("limit", Some(QueryValue::Integer(10)), false);
+        call.set_query("region_id", Some("cn-north-4".into()), false);
+        assert_eq!(
+            render_query(&mut call.query),
+            "limit=10&region_id=cn-north-4&tag=env%3D%5B%27prod%27%2C%20%27dev%27%5D&tag=k%202%3D%5B%27a%26b%3Dc%27%5D"
+        );
+        let mut call = Call::new(&OPERATION);
+        call.set_query_map(
+            "filter",
+            Some(vec![
+                ("size".into(), QueryValue::Integer(3)),
+                ("name".into(), "x".into()),
+            ]),
+            false,
+        );
+        assert_eq!(
+            render_query(&mut call.query),
+            "filter=name%3Dx&filter=size%3D3"
+        );
+        let mut call = Call::new(&OPERATION);
+        call.set_query_map_of_lists("tag", Some(vec![("owner".into(), vec![])]), false);
+        call.set_query_map("empty", Some(vec![]), false);
+        assert_eq!(render_query(&mut call.query), "tag=owner%3D%5B%5D");
+        assert_eq!(
+            python_list(&[
+                "it's".into(),
+                "a\\b\n".into(),
+                QueryValue::Boolean(true),
+                QueryValue::Float(1.0)
+            ]),
+            r#"["it's", 'a\\b\n', True, 1.0]"#
+        );
     }
 
     fn path_of(id: &str) -> Result<String, Error> {

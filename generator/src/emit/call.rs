@@ -90,6 +90,28 @@ fn call_steps(api: &Api, operation: &Operation) -> Vec<TokenStream> {
                     );
                 }
             }
+            (ParamLocation::Query, Type::Map(inner)) => {
+                let (item, function) = match &**inner {
+                    Type::Array(item) => (&**item, quote!(set_query_map_of_lists)),
+                    item => (item, quote!(set_query_map)),
+                };
+                let element = if is_enum(api, item) {
+                    quote!(value.to_string().into())
+                } else {
+                    quote!(value.into())
+                };
+                let value = match &**inner {
+                    Type::Array(_) => quote!(value.into_iter().map(|value| #element).collect()),
+                    _ => element,
+                };
+                quote! {
+                    call.#function(
+                        #wire,
+                        #field.map(|entries| entries.into_iter().map(|(key, value)| (key, #value)).collect()),
+                        #required,
+                    );
+                }
+            }
             (ParamLocation::Query, ty) => {
                 let value = map_query(api, ty, field);
                 quote!(call.set_query(#wire, #value, #required);)

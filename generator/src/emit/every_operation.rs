@@ -158,7 +158,14 @@ fn call(api: &Api, operation: &Operation, crate_ident: &Ident) -> (TokenStream, 
             continue;
         }
         let setter = names::snake_ident(&param.name);
-        let value = value(api, &param.ty, &root);
+        let value = match &param.ty {
+            // A required map in the query needs an entry to be sent at all.
+            Type::Map(item) => {
+                let item = value(api, item, &root);
+                quote!([("mock-key", #item)])
+            }
+            ty => value(api, ty, &root),
+        };
         setters.push(quote!(.#setter(#value)));
     }
     if let Some(body) = &operation.body {

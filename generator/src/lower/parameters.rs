@@ -355,6 +355,10 @@ impl Lowerer<'_> {
         let ty = self.see_through_aliases(ty);
         let ty = match ty {
             Type::Array(inner) => Type::Array(Box::new(self.see_through_aliases(*inner))),
+            Type::Map(inner) => Type::Map(Box::new(match self.see_through_aliases(*inner) {
+                Type::Array(item) => Type::Array(Box::new(self.see_through_aliases(*item))),
+                other => other,
+            })),
             other => other,
         };
         let scalar = |lowerer: &Self, ty: &Type| {
@@ -365,6 +369,11 @@ impl Lowerer<'_> {
         };
         let supported = match (&ty, location) {
             (Type::Array(inner), ParamLocation::Query) => scalar(self, inner),
+            // A map, sent as the official SDK sends a dict: `name=key=value` pairs.
+            (Type::Map(inner), ParamLocation::Query) => match &**inner {
+                Type::Array(item) => scalar(self, item),
+                value => scalar(self, value),
+            },
             (ty, _) => scalar(self, ty),
         };
         if !supported {
@@ -376,7 +385,7 @@ impl Lowerer<'_> {
             self.unsupported(
                 &format!("{param_path}.schema"),
                 &what,
-                "use a string, number, boolean or string enum (or an array of them in a query)",
+                "use a string, number, boolean or string enum (in a query, also an array of them, or a map of them or of arrays of them)",
             );
             return None;
         }

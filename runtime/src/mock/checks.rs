@@ -221,6 +221,20 @@ pub(super) fn check(
             (Some(kind), Some(items)) if kind == "array" => items,
             _ => &param.schema,
         };
+        // A map in the query arrives as `key=value` pairs, the value of a list as Python
+        // prints it (not checked further).
+        if let Some(entry) = &param.schema.additional {
+            for value in values {
+                let Some((_, text)) = value.split_once('=') else {
+                    return Err(format!("{place}: `{value}` is not a `key=value` map entry"));
+                };
+                if entry.kind.as_deref() != Some("array") {
+                    check_text(description, entry, text)
+                        .map_err(|problem| format!("{place}: {problem}"))?;
+                }
+            }
+            continue;
+        }
         for value in values {
             check_text(description, schema, value)
                 .map_err(|problem| format!("{place}: {problem}"))?;

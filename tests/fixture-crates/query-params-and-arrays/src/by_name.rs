@@ -19,6 +19,7 @@ pub async fn call_by_name(
     let call: Call<'_> = match operation {
         "Search" => __search(client, fields),
         "SetLabels" => __set_labels(client, fields),
+        "ListResources" => __list_resources(client, fields),
         _ => {
             ::std::boxed::Box::pin(
                 ::std::future::ready(
@@ -66,6 +67,24 @@ fn __set_labels(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call
         request.body = fields.take("body")?;
         fields.finish()?;
         let response = client.set_labels(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
+}
+
+#[allow(unused_mut)]
+fn __list_resources(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListResourcesRequest::new();
+        request.tag = fields.take("tag")?;
+        request.filter = fields.take("filter")?;
+        request.state = fields.take("state")?;
+        fields.finish()?;
+        let response = client.list_resources(request).await?;
         let _ = response;
         ::std::result::Result::Ok(rt::serde_json::Value::Null)
     })

@@ -295,6 +295,72 @@ impl<'de> rt::serde::Deserialize<'de> for SearchStatesItem {
     }
 }
 
+/// Values the spec does not list are kept, unchanged, in [`Unknown`](Self::Unknown).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ListResourcesStateValue {
+    /// `on`
+    On,
+    /// `off`
+    Off,
+    /// A value the spec does not list, as the server sent it.
+    Unknown(crate::UnknownValue),
+}
+
+impl ListResourcesStateValue {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::On => "on",
+            Self::Off => "off",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ListResourcesStateValue {
+    fn from(value: &str) -> Self {
+        match value {
+            "on" => Self::On,
+            "off" => Self::Off,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ListResourcesStateValue {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "on" => Self::On,
+            "off" => Self::Off,
+            _ => Self::Unknown(crate::UnknownValue::new(value)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ListResourcesStateValue {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+
+impl rt::serde::Serialize for ListResourcesStateValue {
+    fn serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for ListResourcesStateValue {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::string_enum(deserializer)
+    }
+}
+
 /// Builders of the models: `Model::builder()` starts one, each setter sets a field,
 /// and `build()` checks that every required field is set.
 pub mod builders {

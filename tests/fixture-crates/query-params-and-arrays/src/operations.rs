@@ -218,6 +218,108 @@ pub struct SetLabelsResponse {
     pub headers: rt::http::HeaderMap,
 }
 
+const LIST_RESOURCES_OPERATION: rt::Operation = rt::Operation {
+    name: "ListResources",
+    method: rt::http::Method::GET,
+    path: "/resources",
+    idempotent: true,
+};
+
+/// Request of [`Client::list_resources`](crate::Client::list_resources): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct ListResourcesRequest {
+    /// The `tag` query parameter.
+    pub tag: Option<rt::indexmap::IndexMap<String, Vec<String>>>,
+    /// The `filter` query parameter.
+    ///
+    /// Required.
+    pub filter: Option<rt::indexmap::IndexMap<String, i32>>,
+    /// The `state` query parameter.
+    pub state: Option<
+        rt::indexmap::IndexMap<String, crate::models::ListResourcesStateValue>,
+    >,
+}
+
+impl ListResourcesRequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`tag`](Self::tag).
+    pub fn tag(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<Vec<String>>)>,
+    ) -> Self {
+        self.tag = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
+        self
+    }
+    /// Sets or, with `None`, clears what [`tag`](Self::tag()) sets.
+    pub fn set_tag(
+        mut self,
+        value: Option<rt::indexmap::IndexMap<String, Vec<String>>>,
+    ) -> Self {
+        self.tag = value;
+        self
+    }
+    /// Sets [`filter`](Self::filter).
+    pub fn filter(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<i32>)>,
+    ) -> Self {
+        self.filter = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
+        self
+    }
+    /// Sets or, with `None`, clears what [`filter`](Self::filter()) sets.
+    pub fn set_filter(
+        mut self,
+        value: Option<rt::indexmap::IndexMap<String, i32>>,
+    ) -> Self {
+        self.filter = value;
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(
+        mut self,
+        value: impl IntoIterator<
+            Item = (impl Into<String>, impl Into<crate::models::ListResourcesStateValue>),
+        >,
+    ) -> Self {
+        self.state = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
+        self
+    }
+    /// Sets or, with `None`, clears what [`state`](Self::state()) sets.
+    pub fn set_state(
+        mut self,
+        value: Option<
+            rt::indexmap::IndexMap<String, crate::models::ListResourcesStateValue>,
+        >,
+    ) -> Self {
+        self.state = value;
+        self
+    }
+}
+
+/// Response of [`Client::list_resources`](crate::Client::list_resources).
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct ListResourcesResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+}
+
 impl crate::Client {
     /// `GET /search`
     ///
@@ -327,6 +429,74 @@ impl crate::Client {
         call.set_json_body("application/json", request.body.as_ref(), true);
         let response = self.core.send(call).await?;
         Ok(SetLabelsResponse {
+            status: response.status(),
+            request_id: response.request_id(),
+            headers: response.into_headers(),
+        })
+    }
+    /// As Config's ListResources, whose `tag` is a map of string lists.
+    ///
+    /// `GET /resources`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_query_params_and_arrays::Client) -> Result<(), fixture_query_params_and_arrays::Error> {
+    /// use fixture_query_params_and_arrays::operations::ListResourcesRequest;
+    ///
+    /// let request = ListResourcesRequest::new()
+    ///     .filter([("key", 10)]);
+    /// match client.list_resources(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_query_params_and_arrays::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn list_resources(
+        &self,
+        request: ListResourcesRequest,
+    ) -> Result<ListResourcesResponse, rt::Error> {
+        let mut call = rt::Call::new(&LIST_RESOURCES_OPERATION);
+        call.set_query_map_of_lists(
+            "tag",
+            request
+                .tag
+                .map(|entries| {
+                    entries
+                        .into_iter()
+                        .map(|(key, value)| (
+                            key,
+                            value.into_iter().map(|value| value.into()).collect(),
+                        ))
+                        .collect()
+                }),
+            false,
+        );
+        call.set_query_map(
+            "filter",
+            request
+                .filter
+                .map(|entries| {
+                    entries.into_iter().map(|(key, value)| (key, value.into())).collect()
+                }),
+            true,
+        );
+        call.set_query_map(
+            "state",
+            request
+                .state
+                .map(|entries| {
+                    entries
+                        .into_iter()
+                        .map(|(key, value)| (key, value.to_string().into()))
+                        .collect()
+                }),
+            false,
+        );
+        let response = self.core.send(call).await?;
+        Ok(ListResourcesResponse {
             status: response.status(),
             request_id: response.request_id(),
             headers: response.into_headers(),

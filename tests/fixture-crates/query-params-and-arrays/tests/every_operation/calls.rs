@@ -40,6 +40,7 @@ fn every_operation_answers_through_the_mock() {
             let mut calls: ::std::vec::Vec<Call<'_>> = ::std::vec::Vec::new();
             calls.push(("Search", __search(client, mock)));
             calls.push(("SetLabels", __set_labels(client, mock)));
+            calls.push(("ListResources", __list_resources(client, mock)));
             let called = calls.len();
             let mut failures = ::std::vec::Vec::new();
             for (name, call) in calls {
@@ -55,8 +56,8 @@ fn every_operation_answers_through_the_mock() {
         failures.is_empty(), "operations that failed against the mock:\n{}", failures
         .join("\n")
     );
-    assert!(called <= 2usize);
-    assert_eq!(called, 2usize, "with every tag feature on, every operation is called");
+    assert!(called <= 3usize);
+    assert_eq!(called, 3usize, "with every tag feature on, every operation is called");
     assert_eq!(requests.len(), called, "one request per operation");
     for request in &requests {
         assert!(request.authenticated, "{:?} was not authenticated", request.operation);
@@ -110,6 +111,26 @@ fn __set_labels<'a>(
                     .expect("the mock's example body decodes"),
             );
         let response = client.set_labels(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __list_resources<'a>(
+    client: &'a fixture_query_params_and_arrays::Client,
+    mock: &'a fixture_query_params_and_arrays::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), fixture_query_params_and_arrays::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_query_params_and_arrays::operations::ListResourcesRequest::new()
+            .filter([("mock-key", 1)]);
+        let response = client.list_resources(request).await?;
         let _ = response;
         ::std::result::Result::Ok(())
     })
