@@ -416,16 +416,8 @@ impl<C: ServiceClient> ClientBuilder<C> {
         };
         let iam = match &self.region {
             Some(region) if unknown && auth.discovers_project_id() => {
-                let url = match self.iam_endpoint.take() {
-                    Some(url) => url,
-                    None => std::env::var(IAM_ENDPOINT_ENV)
-                        .ok()
-                        .filter(|url| !url.trim().is_empty())
-                        .unwrap_or_else(|| {
-                            format!("https://iam.{}.myhuaweicloud.com", region.id())
-                        }),
-                };
-                Some((Endpoint::parse(&url)?, region.clone()))
+                let iam = crate::discovery::iam_endpoint(self.iam_endpoint.take(), region)?;
+                Some((iam, region.clone()))
             }
             _ => None,
         };

@@ -7,7 +7,20 @@ use serde::Deserialize;
 
 use crate::endpoint::Endpoint;
 use crate::request::Scope;
-use crate::{Call, Client, Error, Operation, RawResponse, Region};
+use crate::{Call, Client, Error, Operation, RawResponse, Region, IAM_ENDPOINT_ENV};
+
+/// The IAM endpoint discovery asks: the configured one, else `HUAWEICLOUD_SDK_IAM_ENDPOINT`,
+/// else the region's (`https://iam.{region}.myhuaweicloud.com`), as the official SDK picks.
+pub(crate) fn iam_endpoint(configured: Option<String>, region: &Region) -> Result<Endpoint, Error> {
+    let url = match configured {
+        Some(url) => url,
+        None => std::env::var(IAM_ENDPOINT_ENV)
+            .ok()
+            .filter(|url| !url.trim().is_empty())
+            .unwrap_or_else(|| format!("https://iam.{}.myhuaweicloud.com", region.id())),
+    };
+    Endpoint::parse(&url)
+}
 
 /// IAM's KeystoneListProjects, as the official SDKs call it for discovery.
 static KEYSTONE_LIST_PROJECTS: Operation = Operation {

@@ -33,6 +33,7 @@ mod service;
 pub mod signer;
 mod transport;
 mod upload;
+mod wire;
 
 pub use auth::STS_ENDPOINT_ENV;
 pub use builder::{
