@@ -15,7 +15,7 @@ use crate::names;
 /// Names that `use models::*;` would shadow in a user's module: the prelude's types and
 /// traits, and what the generated crate's root exports. A schema so named is the model
 /// `…Model`.
-const GLOB_SHADOWED: [&str; 47] = [
+const GLOB_SHADOWED: [&str; 49] = [
     "AsMut",
     "AsRef",
     "Box",
@@ -52,6 +52,7 @@ const GLOB_SHADOWED: [&str; 47] = [
     "Client",
     "ClientBuilder",
     "Credentials",
+    "CredentialsProvider",
     "Error",
     "Interceptor",
     "Items",
@@ -62,6 +63,7 @@ const GLOB_SHADOWED: [&str; 47] = [
     "RetryPolicy",
     "Secret",
     "ServiceError",
+    "SigningAlgorithm",
     "UnknownValue",
 ];
 
