@@ -231,6 +231,12 @@ impl Lowerer<'_> {
                     if matches!(lower.as_str(), "content-type" | "accept") {
                         continue;
                     }
+                    // The security token of temporary credentials (HSS declares it on most
+                    // operations): the client sends it from its credentials, as the
+                    // official SDK's signer does, so it is not a parameter of the call.
+                    if lower == "x-security-token" {
+                        continue;
+                    }
                     if let Some(diagnostic) = header_name_problem(&parameter_data.name, &param_path)
                     {
                         self.error(diagnostic);

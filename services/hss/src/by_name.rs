@@ -17,6 +17,20 @@ pub async fn call_by_name(
     #[allow(unused_mut, unused_variables)]
     let mut fields = rt::by_name::Fields::new(operation, request)?;
     let call: Call<'_> = match operation {
+        #[cfg(feature = "setting")]
+        "ListAccounts" => __list_accounts(client, fields),
+        #[cfg(feature = "setting")]
+        "BatchAddAccounts" => __batch_add_accounts(client, fields),
+        #[cfg(feature = "setting")]
+        "DeleteAccount" => __delete_account(client, fields),
+        #[cfg(feature = "setting")]
+        "ValidateAdmin" => __validate_admin(client, fields),
+        #[cfg(feature = "setting")]
+        "ListOrganizationTree" => __list_organization_tree(client, fields),
+        #[cfg(feature = "setting")]
+        "ListTrustServiceStatus" => __list_trust_service_status(client, fields),
+        #[cfg(feature = "setting")]
+        "EnableTrustService" => __enable_trust_service(client, fields),
         #[cfg(feature = "ai")]
         "BindAgentPolicy" => __bind_agent_policy(client, fields),
         #[cfg(feature = "ai")]
@@ -1344,6 +1358,124 @@ pub async fn call_by_name(
         }
     };
     call.await
+}
+
+#[cfg(feature = "setting")]
+#[allow(unused_mut)]
+fn __list_accounts(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListAccountsRequest::new();
+        request.limit = fields.take("limit")?;
+        request.offset = fields.take("offset")?;
+        request.enterprise_project_id = fields.take("enterprise_project_id")?;
+        request.region = fields.take("region")?;
+        fields.finish()?;
+        let response = client.list_accounts(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "setting")]
+#[allow(unused_mut)]
+fn __batch_add_accounts(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::BatchAddAccountsRequest::new();
+        request.enterprise_project_id = fields.take("enterprise_project_id")?;
+        request.region = fields.take("region")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.batch_add_accounts(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "setting")]
+#[allow(unused_mut)]
+fn __delete_account(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteAccountRequest::new();
+        request.enterprise_project_id = fields.take("enterprise_project_id")?;
+        request.region = fields.take("region")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.delete_account(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
+}
+
+#[cfg(feature = "setting")]
+#[allow(unused_mut)]
+fn __validate_admin(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ValidateAdminRequest::new();
+        request.region = fields.take("region")?;
+        fields.finish()?;
+        let response = client.validate_admin(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "setting")]
+#[allow(unused_mut)]
+fn __list_organization_tree(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListOrganizationTreeRequest::new();
+        request.enterprise_project_id = fields.take("enterprise_project_id")?;
+        request.is_refresh = fields.take("is_refresh")?;
+        request.region = fields.take("region")?;
+        fields.finish()?;
+        let response = client.list_organization_tree(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "setting")]
+#[allow(unused_mut)]
+fn __list_trust_service_status(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListTrustServiceStatusRequest::new();
+        fields.finish()?;
+        let response = client.list_trust_service_status(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "setting")]
+#[allow(unused_mut)]
+fn __enable_trust_service(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::EnableTrustServiceRequest::new();
+        fields.finish()?;
+        let response = client.enable_trust_service(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
 }
 
 #[cfg(feature = "ai")]

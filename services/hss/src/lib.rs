@@ -19,10 +19,10 @@
 //! // ECS agency, a CCE pod, OIDC): see `runtime::CredentialsProvider`.
 //! let client = Client::builder().region(Region::new("cn-north-4")).build()?;
 //!
-//! use huaweicloud_hss::operations::BindAgentPolicyRequest;
+//! use huaweicloud_hss::operations::ListAccountsRequest;
 //!
-//! let request = BindAgentPolicyRequest::new();
-//! match client.bind_agent_policy(request).await {
+//! let request = ListAccountsRequest::new();
+//! match client.list_accounts(request).await {
 //!     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
 //!     Err(huaweicloud_hss::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
 //!     Err(error) => return Err(error),
@@ -33,19 +33,6 @@
 //!
 //! With the feature `mock`, `mock::start` serves every operation on loopback and checks
 //! signatures, so the same code runs with no cloud account.
-//!
-//! # Left out
-//!
-//! Generated with `--skip-unsupported`: what the generator cannot express yet is left
-//! out, each at its place in the spec (the operation, or only its paging).
-//!
-//! - `paths./v5/setting/account/accounts.get.parameters[3]`: header parameter `X-Security-Token` names a header the client sets itself
-//! - `paths./v5/setting/account/accounts.post.parameters[1]`: header parameter `X-Security-Token` names a header the client sets itself
-//! - `paths./v5/setting/account/accounts.delete.parameters[1]`: header parameter `X-Security-Token` names a header the client sets itself
-//! - `paths./v5/setting/account/admin.get.parameters[0]`: header parameter `X-Security-Token` names a header the client sets itself
-//! - `paths./v5/setting/account/organization-tree.get.parameters[2]`: header parameter `X-Security-Token` names a header the client sets itself
-//! - `paths./v5/setting/account/trusted-services.get.parameters[0]`: header parameter `X-Security-Token` names a header the client sets itself
-//! - `paths./v5/setting/account/trusted-services.post.parameters[0]`: header parameter `X-Security-Token` names a header the client sets itself
 
 #![deny(missing_docs)]
 // Documentation comes from the spec's text, which is not written for rustdoc.

@@ -32,6 +32,24 @@ fn every_operation_answers_through_the_mock() {
             let mock = &mock;
             #[allow(unused_mut)]
             let mut calls: ::std::vec::Vec<Call<'_>> = ::std::vec::Vec::new();
+            #[cfg(feature = "setting")]
+            calls.push(("ListAccounts", __list_accounts(client, mock)));
+            #[cfg(feature = "setting")]
+            calls.push(("BatchAddAccounts", __batch_add_accounts(client, mock)));
+            #[cfg(feature = "setting")]
+            calls.push(("DeleteAccount", __delete_account(client, mock)));
+            #[cfg(feature = "setting")]
+            calls.push(("ValidateAdmin", __validate_admin(client, mock)));
+            #[cfg(feature = "setting")]
+            calls.push(("ListOrganizationTree", __list_organization_tree(client, mock)));
+            #[cfg(feature = "setting")]
+            calls
+                .push((
+                    "ListTrustServiceStatus",
+                    __list_trust_service_status(client, mock),
+                ));
+            #[cfg(feature = "setting")]
+            calls.push(("EnableTrustService", __enable_trust_service(client, mock)));
             #[cfg(feature = "ai")]
             calls.push(("BindAgentPolicy", __bind_agent_policy(client, mock)));
             #[cfg(feature = "ai")]
@@ -2420,9 +2438,10 @@ fn every_operation_answers_through_the_mock() {
         failures.is_empty(), "operations that failed against the mock:\n{}", failures
         .join("\n")
     );
-    assert!(called <= 575usize);
+    assert!(called <= 582usize);
     #[cfg(
         all(
+            feature = "setting",
             feature = "ai",
             feature = "antivirus",
             feature = "app",
@@ -2460,7 +2479,6 @@ fn every_operation_answers_through_the_mock() {
             feature = "resources",
             feature = "security-check",
             feature = "serverless",
-            feature = "setting",
             feature = "vul",
             feature = "vulnerability",
             feature = "webtamper",
@@ -2468,7 +2486,7 @@ fn every_operation_answers_through_the_mock() {
             feature = "tags"
         )
     )]
-    assert_eq!(called, 575usize, "with every tag feature on, every operation is called");
+    assert_eq!(called, 582usize, "with every tag feature on, every operation is called");
     assert_eq!(requests.len(), called, "one request per operation");
     for request in &requests {
         assert!(request.authenticated, "{:?} was not authenticated", request.operation);
@@ -2477,6 +2495,166 @@ fn every_operation_answers_through_the_mock() {
             request.path
         );
     }
+}
+
+#[cfg(feature = "setting")]
+#[allow(unused_variables)]
+fn __list_accounts<'a>(
+    client: &'a huaweicloud_hss::Client,
+    mock: &'a huaweicloud_hss::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_hss::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_hss::operations::ListAccountsRequest::new();
+        let response = client.list_accounts(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "setting")]
+#[allow(unused_variables)]
+fn __batch_add_accounts<'a>(
+    client: &'a huaweicloud_hss::Client,
+    mock: &'a huaweicloud_hss::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_hss::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_hss::operations::BatchAddAccountsRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_hss::models::BatchAddAccountsRequestInfo,
+                >(
+                        mock
+                            .example_request_body("BatchAddAccounts")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.batch_add_accounts(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "setting")]
+#[allow(unused_variables)]
+fn __delete_account<'a>(
+    client: &'a huaweicloud_hss::Client,
+    mock: &'a huaweicloud_hss::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_hss::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_hss::operations::DeleteAccountRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_hss::models::DeleteAccountRequestInfo,
+                >(
+                        mock
+                            .example_request_body("DeleteAccount")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.delete_account(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "setting")]
+#[allow(unused_variables)]
+fn __validate_admin<'a>(
+    client: &'a huaweicloud_hss::Client,
+    mock: &'a huaweicloud_hss::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_hss::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_hss::operations::ValidateAdminRequest::new();
+        let response = client.validate_admin(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "setting")]
+#[allow(unused_variables)]
+fn __list_organization_tree<'a>(
+    client: &'a huaweicloud_hss::Client,
+    mock: &'a huaweicloud_hss::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_hss::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_hss::operations::ListOrganizationTreeRequest::new();
+        let response = client.list_organization_tree(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "setting")]
+#[allow(unused_variables)]
+fn __list_trust_service_status<'a>(
+    client: &'a huaweicloud_hss::Client,
+    mock: &'a huaweicloud_hss::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_hss::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_hss::operations::ListTrustServiceStatusRequest::new();
+        let response = client.list_trust_service_status(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "setting")]
+#[allow(unused_variables)]
+fn __enable_trust_service<'a>(
+    client: &'a huaweicloud_hss::Client,
+    mock: &'a huaweicloud_hss::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_hss::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_hss::operations::EnableTrustServiceRequest::new();
+        let response = client.enable_trust_service(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
 }
 
 #[cfg(feature = "ai")]
