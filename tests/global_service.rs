@@ -1,7 +1,9 @@
 //! A global (domain-scoped) service, IAM (`x-credentials: global`), as the official SDK's
 //! `GlobalCredentials` call it: with AK/SK and no account id, the first call asks IAM for
 //! the account once (`GET /v3/auth/domains`, signed), and every call carries it in
-//! `X-Domain-Id` (signed, no `X-Project-Id`) and in a `{domain_id}` left unset.
+//! `X-Domain-Id` (signed, no `X-Project-Id`) and in a `{domain_id}` left unset. And IAM's
+//! operations that share a path and method (`x-variants`: a token by password, by an
+//! agency, scoped), each a method of its own, told apart by the mock by their bodies.
 
 use huaweicloud_iam::mock::{self, MOCK_DOMAIN_ID};
 use huaweicloud_iam::operations::{KeystoneListAuthDomainsRequest, ShowDomainQuotaRequest};
@@ -138,4 +140,68 @@ async fn an_iam_that_lists_no_account_gives_a_clear_error() {
         .unwrap_err();
     assert!(matches!(error, Error::Config(_)), "{error:?}");
     assert!(error.to_string().contains("lists no account"), "{error}");
+}
+
+#[tokio::test]
+async fn operations_sharing_a_path_and_method_are_methods_of_their_own() {
+    use huaweicloud_iam::models::{
+        KeystoneCreateScopedTokenRequestBody, KeystoneCreateUserTokenByPasswordRequestBody,
+    };
+    use huaweicloud_iam::operations::{
+        KeystoneCreateScopedTokenRequest, KeystoneCreateUserTokenByPasswordRequest,
+    };
+    let mock = mock::start(AK, SK).await.unwrap();
+    let client = Client::builder()
+        .endpoint(mock.endpoint())
+        .credentials(Credentials::ak_sk(AK, SK).with_domain_id("d1"))
+        .build()
+        .unwrap();
+    let by_password: KeystoneCreateUserTokenByPasswordRequestBody =
+        serde_json::from_value(serde_json::json!({"auth": {
+            "identity": {"methods": ["password"], "password": {"user": {
+                "domain": {"name": "account"}, "name": "alice", "password": "pw"}}},
+            "scope": {"domain": {"name": "account"}}}}))
+        .unwrap();
+    client
+        .keystone_create_user_token_by_password(
+            KeystoneCreateUserTokenByPasswordRequest::new().body(by_password),
+        )
+        .await
+        .unwrap();
+    let scoped: KeystoneCreateScopedTokenRequestBody = serde_json::from_value(
+        mock.example_request_body("KeystoneCreateScopedToken")
+            .unwrap(),
+    )
+    .unwrap();
+    client
+        .keystone_create_scoped_token(KeystoneCreateScopedTokenRequest::new().body(scoped))
+        .await
+        .unwrap();
+
+    let requests = mock.requests();
+    let seen: Vec<(&str, &str, Option<&str>)> = requests
+        .iter()
+        .map(|request| {
+            (
+                request.method.as_str(),
+                request.path.as_str(),
+                request.operation.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (
+                "POST",
+                "/v3/auth/tokens",
+                Some("KeystoneCreateUserTokenByPassword")
+            ),
+            ("POST", "/v3/auth/tokens", Some("KeystoneCreateScopedToken")),
+        ]
+    );
+    assert_eq!(
+        requests[0].json().unwrap()["auth"]["identity"]["password"]["user"]["name"],
+        "alice"
+    );
 }

@@ -269,6 +269,7 @@ mod bad {
         unbalanced_braces_in_path,
         unsafe_path_templates,
         unsupported_type,
+        variants_invalid,
         very_deep_nesting,
         yaml_syntax_error,
     }

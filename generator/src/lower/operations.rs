@@ -32,12 +32,30 @@ const HTTP_METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
+/// Where an operation is declared: its method, path template and path item.
+struct Place<'a> {
+    method: &'a str,
+    template: &'a str,
+    item: &'a oa::PathItem,
+    /// The operation's YAML path (`paths./x.get`, or a variant's `...x-variants[0]`).
+    operation_path: &'a str,
+}
+
+/// The names operations have taken so far: each must be its own.
+#[derive(Default)]
+struct Taken {
+    /// `operationId` → the YAML path of the operation that took it.
+    operation_ids: HashMap<String, String>,
+    /// Escaped method name → the `operationId` that took it.
+    method_names: HashMap<String, String>,
+    /// `…Request`/`…Response`/`…Error` → the `operationId` that took it.
+    type_names: HashMap<String, String>,
+}
+
 impl Lowerer<'_> {
     pub(super) fn lower_operations(&mut self) -> Vec<Operation> {
         let mut lowered = Vec::new();
-        let mut operation_ids: HashMap<String, String> = HashMap::new();
-        let mut method_names: HashMap<String, String> = HashMap::new();
-        let mut type_names: HashMap<String, String> = HashMap::new();
+        let mut names = Taken::default();
         for (path, item) in &self.spec.paths.paths {
             let item_path = format!("paths.{path}");
             let item = match item {
@@ -70,74 +88,25 @@ impl Lowerer<'_> {
             for (method, operation) in HTTP_METHODS.iter().zip(operations) {
                 let Some(operation) = operation else { continue };
                 let operation_path = format!("{item_path}.{method}");
-                let since = self.diagnostics.len();
-                let models_before = self.models.len();
-                let lowered_operation = 'operation: {
-                    let Some(name) = operation.operation_id.clone() else {
-                        self.error(
-                            Diagnostic::new(&operation_path, "operation has no `operationId`")
-                                .help("add `operationId: SomeName`; it names the request, response and method"),
-                        );
-                        break 'operation None;
+                let variants = self.variants(&operation_path, operation);
+                let shared = std::iter::once((operation_path, operation.clone()));
+                for (operation_path, operation) in shared.chain(variants) {
+                    let since = self.diagnostics.len();
+                    let models_before = self.models.len();
+                    let context = Place {
+                        method,
+                        template: path,
+                        item,
+                        operation_path: &operation_path,
                     };
-                    if let Some(previous) =
-                        operation_ids.insert(name.clone(), operation_path.clone())
-                    {
-                        self.error(
-                            Diagnostic::new(
-                                &operation_path,
-                                format!(
-                                    "duplicate `operationId` `{name}`, first used at `{previous}`"
-                                ),
-                            )
-                            .help("every operation needs its own `operationId`"),
-                        );
-                        break 'operation None;
-                    }
-                    let snake = names::snake(&name);
-                    let escaped = names::snake_ident(&snake).to_string();
-                    if let Some(previous) = method_names.insert(escaped, name.clone()) {
-                        self.error(
-                            Diagnostic::new(&operation_path, format!("operations `{previous}` and `{name}` both become the method `{snake}`"))
-                                .help("rename one so they differ after conversion to snake_case"),
-                        );
-                        break 'operation None;
-                    }
-                    if CLIENT_METHODS.contains(&snake.as_str()) {
-                        self.error(
-                            Diagnostic::new(&operation_path, format!("operation `{name}` would become `Client::{snake}`, which the runtime already defines"))
-                                .help("choose another `operationId`"),
-                        );
-                        break 'operation None;
-                    }
-                    // The operation's own types live in `operations`, apart from the models, so
-                    // only operations can collide there.
-                    let pascal = names::pascal(&name);
-                    let mut clash = None;
-                    for suffix in ["Request", "Response", "Error"] {
-                        let type_name = format!("{pascal}{suffix}");
-                        if let Some(previous) = type_names.insert(type_name.clone(), name.clone()) {
-                            clash = Some((type_name, previous));
-                        }
-                    }
-                    if let Some((type_name, previous)) = clash {
-                        self.error(
-                            Diagnostic::new(&operation_path, format!("operations `{previous}` and `{name}` both need the type `operations::{type_name}`"))
-                                .help("rename one of the two operations"),
-                        );
-                        break 'operation None;
-                    }
-                    self.lower_operation(&name, method, path, item, operation, &operation_path)
-                };
-                match lowered_operation {
-                    Some(lowered_operation) => {
-                        self.variants(&operation_path, &lowered_operation.name, operation);
-                        lowered.push(lowered_operation);
-                    }
-                    // With `--skip-unsupported`, a problem of this operation alone leaves it out.
-                    None => {
-                        if self.skip_since(since, &operation_path) {
-                            self.forget_models_since(models_before, &operation_path);
+                    match self.lower_named_operation(&context, &operation, &mut names) {
+                        Some(lowered_operation) => lowered.push(lowered_operation),
+                        // With `--skip-unsupported`, a problem of this operation alone leaves
+                        // it out.
+                        None => {
+                            if self.skip_since(since, &operation_path) {
+                                self.forget_models_since(models_before, &operation_path);
+                            }
                         }
                     }
                 }
@@ -145,6 +114,79 @@ impl Lowerer<'_> {
         }
         self.check_pages_methods(&lowered);
         lowered
+    }
+
+    /// Lowers one operation after checking that its `operationId`, method name and type
+    /// names are its own.
+    fn lower_named_operation(
+        &mut self,
+        place: &Place<'_>,
+        operation: &oa::Operation,
+        taken: &mut Taken,
+    ) -> Option<Operation> {
+        let operation_path = place.operation_path;
+        let Some(name) = operation.operation_id.clone() else {
+            self.error(
+                Diagnostic::new(operation_path, "operation has no `operationId`")
+                    .help("add `operationId: SomeName`; it names the request, response and method"),
+            );
+            return None;
+        };
+        if let Some(previous) = taken
+            .operation_ids
+            .insert(name.clone(), operation_path.to_owned())
+        {
+            self.error(
+                Diagnostic::new(
+                    operation_path,
+                    format!("duplicate `operationId` `{name}`, first used at `{previous}`"),
+                )
+                .help("every operation needs its own `operationId`"),
+            );
+            return None;
+        }
+        let snake = names::snake(&name);
+        let escaped = names::snake_ident(&snake).to_string();
+        if let Some(previous) = taken.method_names.insert(escaped, name.clone()) {
+            self.error(
+                Diagnostic::new(
+                    operation_path,
+                    format!(
+                        "operations `{previous}` and `{name}` both become the method `{snake}`"
+                    ),
+                )
+                .help("rename one so they differ after conversion to snake_case"),
+            );
+            return None;
+        }
+        if CLIENT_METHODS.contains(&snake.as_str()) {
+            self.error(
+                Diagnostic::new(operation_path, format!("operation `{name}` would become `Client::{snake}`, which the runtime already defines"))
+                    .help("choose another `operationId`"),
+            );
+            return None;
+        }
+        // The operation's own types live in `operations`, apart from the models, so only
+        // operations can collide there.
+        let pascal = names::pascal(&name);
+        for suffix in ["Request", "Response", "Error"] {
+            let type_name = format!("{pascal}{suffix}");
+            if let Some(previous) = taken.type_names.insert(type_name.clone(), name.clone()) {
+                self.error(
+                    Diagnostic::new(operation_path, format!("operations `{previous}` and `{name}` both need the type `operations::{type_name}`"))
+                        .help("rename one of the two operations"),
+                );
+                return None;
+            }
+        }
+        self.lower_operation(
+            &name,
+            place.method,
+            place.template,
+            place.item,
+            operation,
+            operation_path,
+        )
     }
 
     /// A paged operation's `<method>_pages` method must not be another operation's method.
@@ -233,12 +275,17 @@ impl Lowerer<'_> {
         })
     }
 
-    /// Operations listed under `x-variants` (the importer's record of SDK operations that
-    /// share this path and method) are not generated: an error, or with
-    /// `--skip-unsupported`, each listed as left out.
-    fn variants(&mut self, operation_path: &str, name: &str, operation: &oa::Operation) {
+    /// The operations listed under `x-variants` (the importer's record of SDK operations
+    /// that share this path and method, told apart by their bodies or parameters), each
+    /// with its YAML path, to be lowered like the operation itself: one method each, on the
+    /// same path and method, as the official SDK has them.
+    fn variants(
+        &mut self,
+        operation_path: &str,
+        operation: &oa::Operation,
+    ) -> Vec<(String, oa::Operation)> {
         let Some(variants) = operation.extensions.get(VARIANTS_EXTENSION) else {
-            return;
+            return Vec::new();
         };
         let path = format!("{operation_path}.{VARIANTS_EXTENSION}");
         let Some(listed) = variants.as_array() else {
@@ -246,26 +293,25 @@ impl Lowerer<'_> {
                 Diagnostic::new(&path, "`x-variants` must be a list of operations")
                     .help("write each operation that shares this path and method as an item"),
             );
-            return;
+            return Vec::new();
         };
-        // Each variant is an operation of its own, left out on its own.
+        let mut found = Vec::new();
         for (index, variant) in listed.iter().enumerate() {
-            let id = variant
-                .get("operationId")
-                .and_then(serde_json::Value::as_str)
-                .unwrap_or("(no operationId)");
-            let since = self.diagnostics.len();
             let place = format!("{path}[{index}]");
-            self.error(
-                Diagnostic::new(
-                    &place,
-                    format!("operation `{id}` shares the path and method of `{name}`, so it cannot be generated"),
-                )
-                .help("give it a path or method of its own, or leave it out with `--skip-unsupported`")
-                .unsupported(),
-            );
-            self.skip_since(since, &place);
+            match serde_json::from_value::<oa::Operation>(variant.clone()) {
+                // A variant listing variants of its own would have them lowered by nobody.
+                Ok(variant) if variant.extensions.contains_key(VARIANTS_EXTENSION) => self.error(
+                    Diagnostic::new(&place, "a variant lists `x-variants` of its own")
+                        .help("list every variant under the operation itself"),
+                ),
+                Ok(variant) => found.push((place, variant)),
+                Err(error) => self.error(
+                    Diagnostic::new(&place, format!("not an Operation Object: {error}"))
+                        .help("write the variant as a complete operation: operationId, parameters, requestBody, responses"),
+                ),
+            }
         }
+        found
     }
 
     fn idempotent(&mut self, method: &str, operation: &oa::Operation, path: &str) -> bool {

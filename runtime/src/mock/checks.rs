@@ -132,14 +132,16 @@ fn check_date(date: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// The operation whose method and path template match, with the decoded path values. A
+/// The operations whose method and path template match best, with the decoded path values,
+/// in spec order: several only where operations share a path and method (`x-variants`). A
 /// literal segment beats a placeholder, so `/items/export` wins over `/items/{id}`.
 pub(super) fn route<'d>(
     description: &'d Description,
     request: &RecordedRequest,
-) -> Option<Routed<'d>> {
+) -> Vec<Routed<'d>> {
     let segments: Vec<&str> = request.path.split('/').collect();
-    let mut best: Option<(usize, Routed<'d>)> = None;
+    let mut best: Vec<Routed<'d>> = Vec::new();
+    let mut best_literals = 0;
     for operation in &description.operations {
         if !operation.method.eq_ignore_ascii_case(&request.method) {
             continue;
@@ -169,11 +171,78 @@ pub(super) fn route<'d>(
                 }
             }
         });
-        if matched && best.as_ref().is_none_or(|(score, _)| literals > *score) {
-            best = Some((literals, (operation, values)));
+        if !matched {
+            continue;
+        }
+        if best.is_empty() || literals > best_literals {
+            best = vec![(operation, values)];
+            best_literals = literals;
+        } else if literals == best_literals && best[0].0.path == operation.path {
+            best.push((operation, values));
         }
     }
-    best.map(|(_, routed)| routed)
+    best
+}
+
+/// Which of the operations sharing a path and method a request is for: the one a test set
+/// an answer for, else the first whose checks pass with no property its schemas lack, else
+/// the first whose checks pass, else the first (whose checks then say what is wrong).
+pub(super) fn choose<'d>(
+    description: &'d Description,
+    candidates: Vec<Routed<'d>>,
+    request: &RecordedRequest,
+    has_answer: impl Fn(&str) -> bool,
+) -> Option<Routed<'d>> {
+    if candidates.len() <= 1 {
+        return candidates.into_iter().next();
+    }
+    let passes =
+        |(operation, values): &Routed<'d>| check(description, operation, values, request).is_ok();
+    let exact = |(operation, _): &Routed<'d>| match (&operation.body, request.json()) {
+        (Some(body), Some(value)) => !has_unknown_property(description, &body.schema, &value, 0),
+        _ => true,
+    };
+    let index = candidates
+        .iter()
+        .position(|(operation, _)| has_answer(&operation.name))
+        .or_else(|| {
+            candidates
+                .iter()
+                .position(|routed| passes(routed) && exact(routed))
+        })
+        .or_else(|| candidates.iter().position(passes))
+        .unwrap_or(0);
+    candidates.into_iter().nth(index)
+}
+
+/// Whether a JSON value holds a property its schema does not declare (and allows no others
+/// for), at any depth.
+fn has_unknown_property(
+    description: &Description,
+    schema: &Schema,
+    value: &Value,
+    depth: usize,
+) -> bool {
+    if depth > 64 {
+        return false;
+    }
+    let schema = resolve(description, schema);
+    match value {
+        Value::Object(object) => object.iter().any(|(name, child)| {
+            match schema.properties.get(name).or(schema.additional.as_deref()) {
+                Some(child_schema) => {
+                    has_unknown_property(description, child_schema, child, depth + 1)
+                }
+                None => !schema.properties.is_empty(),
+            }
+        }),
+        Value::Array(items) => schema.items.as_deref().is_some_and(|item_schema| {
+            items
+                .iter()
+                .any(|item| has_unknown_property(description, item_schema, item, depth + 1))
+        }),
+        _ => false,
+    }
 }
 
 /// Checks a routed request against the operation's parameters and body schema.

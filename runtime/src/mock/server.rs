@@ -17,7 +17,7 @@ use super::answers::{
     default_answer, iam_domains, iam_projects, is_iam_domains, is_iam_projects, minimal,
     paged_answer, reply,
 };
-use super::checks::{authenticate, check, route};
+use super::checks::{authenticate, check, choose, route};
 use super::description::Description;
 use super::identity::POD_IDENTITY_PATH;
 use super::state::State;
@@ -321,7 +321,7 @@ async fn handle(
     };
     // The identity services the credential providers call, unsigned; unless the service
     // describes the route itself (a mock of IAM answers as that IAM).
-    if route(&state.description, &recorded).is_none() {
+    if route(&state.description, &recorded).is_empty() {
         if let Some(answer) = state.identity.answer(&recorded) {
             state.record(recorded);
             return respond(answer).await;
@@ -329,7 +329,10 @@ async fn handle(
     }
     let auth = authenticate(&state, &recorded);
     recorded.authenticated = auth.is_ok();
-    let routed = route(&state.description, &recorded);
+    let candidates = route(&state.description, &recorded);
+    let routed = choose(&state.description, candidates, &recorded, |operation| {
+        state.has_answer(operation)
+    });
     recorded.operation = routed.as_ref().map(|(operation, _)| operation.name.clone());
     let answer = match (auth, routed) {
         (Err(reason), _) => MockAnswer::error(

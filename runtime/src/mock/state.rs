@@ -152,6 +152,15 @@ impl State {
         }
     }
 
+    /// Whether a test set an answer for `operation` (queued or standing).
+    pub(super) fn has_answer(&self, operation: &str) -> bool {
+        self.answers.lock().is_ok_and(|answers| {
+            answers
+                .get(operation)
+                .is_some_and(|set| !set.queue.is_empty() || set.standing.is_some())
+        })
+    }
+
     /// The answer a test set for this call of `operation`: the first queued one (taken),
     /// else the standing one.
     pub(super) fn next_answer(&self, operation: &str) -> Option<MockAnswer> {

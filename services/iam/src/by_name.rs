@@ -91,6 +91,10 @@ pub async fn call_by_name(
         "CreateTemporaryAccessKeyByAgency" => {
             __create_temporary_access_key_by_agency(client, fields)
         }
+        #[cfg(feature = "securitytokens")]
+        "CreateTemporaryAccessKeyByToken" => {
+            __create_temporary_access_key_by_token(client, fields)
+        }
         #[cfg(feature = "identity-providers")]
         "ShowOpenIdConnectConfig" => __show_open_id_connect_config(client, fields),
         #[cfg(feature = "identity-providers")]
@@ -188,11 +192,19 @@ pub async fn call_by_name(
         #[cfg(feature = "roles")]
         "CreateAgencyCustomPolicy" => __create_agency_custom_policy(client, fields),
         #[cfg(feature = "roles")]
+        "CreateCloudServiceCustomPolicy" => {
+            __create_cloud_service_custom_policy(client, fields)
+        }
+        #[cfg(feature = "roles")]
         "ShowCustomPolicy" => __show_custom_policy(client, fields),
         #[cfg(feature = "roles")]
         "DeleteCustomPolicy" => __delete_custom_policy(client, fields),
         #[cfg(feature = "roles")]
         "UpdateAgencyCustomPolicy" => __update_agency_custom_policy(client, fields),
+        #[cfg(feature = "roles")]
+        "UpdateCloudServiceCustomPolicy" => {
+            __update_cloud_service_custom_policy(client, fields)
+        }
         #[cfg(feature = "api-acl-policy")]
         "ShowDomainApiAclPolicy" => __show_domain_api_acl_policy(client, fields),
         #[cfg(feature = "api-acl-policy")]
@@ -301,6 +313,16 @@ pub async fn call_by_name(
         "KeystoneValidateToken" => __keystone_validate_token(client, fields),
         #[cfg(feature = "auth")]
         "KeystoneCreateScopedToken" => __keystone_create_scoped_token(client, fields),
+        #[cfg(feature = "auth")]
+        "KeystoneCreateAgencyToken" => __keystone_create_agency_token(client, fields),
+        #[cfg(feature = "auth")]
+        "KeystoneCreateUserTokenByPassword" => {
+            __keystone_create_user_token_by_password(client, fields)
+        }
+        #[cfg(feature = "auth")]
+        "KeystoneCreateUserTokenByPasswordAndMfa" => {
+            __keystone_create_user_token_by_password_and_mfa(client, fields)
+        }
         #[cfg(feature = "config")]
         "KeystoneShowSecurityCompliance" => {
             __keystone_show_security_compliance(client, fields)
@@ -868,6 +890,22 @@ fn __create_temporary_access_key_by_agency(
     })
 }
 
+#[cfg(feature = "securitytokens")]
+#[allow(unused_mut)]
+fn __create_temporary_access_key_by_token(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateTemporaryAccessKeyByTokenRequest::new();
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_temporary_access_key_by_token(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
 #[cfg(feature = "identity-providers")]
 #[allow(unused_mut)]
 fn __show_open_id_connect_config(
@@ -1426,6 +1464,22 @@ fn __create_agency_custom_policy(
 
 #[cfg(feature = "roles")]
 #[allow(unused_mut)]
+fn __create_cloud_service_custom_policy(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateCloudServiceCustomPolicyRequest::new();
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_cloud_service_custom_policy(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "roles")]
+#[allow(unused_mut)]
 fn __show_custom_policy(
     client: &crate::Client,
     mut fields: rt::by_name::Fields,
@@ -1469,6 +1523,23 @@ fn __update_agency_custom_policy(
         request.body = fields.take("body")?;
         fields.finish()?;
         let response = client.update_agency_custom_policy(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "roles")]
+#[allow(unused_mut)]
+fn __update_cloud_service_custom_policy(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdateCloudServiceCustomPolicyRequest::new();
+        request.role_id = fields.take("role_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_cloud_service_custom_policy(request).await?;
         rt::by_name::to_json(&response.body)
     })
 }
@@ -2175,6 +2246,59 @@ fn __keystone_create_scoped_token(
         request.body = fields.take("body")?;
         fields.finish()?;
         let response = client.keystone_create_scoped_token(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "auth")]
+#[allow(unused_mut)]
+fn __keystone_create_agency_token(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::KeystoneCreateAgencyTokenRequest::new();
+        request.nocatalog = fields.take("nocatalog")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.keystone_create_agency_token(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "auth")]
+#[allow(unused_mut)]
+fn __keystone_create_user_token_by_password(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::KeystoneCreateUserTokenByPasswordRequest::new();
+        request.nocatalog = fields.take("nocatalog")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.keystone_create_user_token_by_password(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "auth")]
+#[allow(unused_mut)]
+fn __keystone_create_user_token_by_password_and_mfa(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::KeystoneCreateUserTokenByPasswordAndMfaRequest::new();
+        request.nocatalog = fields.take("nocatalog")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client
+            .keystone_create_user_token_by_password_and_mfa(request)
+            .await?;
         rt::by_name::to_json(&response.body)
     })
 }

@@ -39,13 +39,7 @@
 //! Generated with `--skip-unsupported`: what the generator cannot express yet is left
 //! out, each at its place in the spec (the operation, or only its paging).
 //!
-//! - `paths./v3.0/OS-CREDENTIAL/securitytokens.post.x-variants[0]`: operation `CreateTemporaryAccessKeyByToken` shares the path and method of `CreateTemporaryAccessKeyByAgency`, so it cannot be generated
-//! - `paths./v3.0/OS-ROLE/roles.post.x-variants[0]`: operation `CreateCloudServiceCustomPolicy` shares the path and method of `CreateAgencyCustomPolicy`, so it cannot be generated
-//! - `paths./v3.0/OS-ROLE/roles/{role_id}.patch.x-variants[0]`: operation `UpdateCloudServiceCustomPolicy` shares the path and method of `UpdateAgencyCustomPolicy`, so it cannot be generated
 //! - `paths./v3/OS-FEDERATION/identity_providers/{idp_id}/protocols/{protocol_id}/auth.post.parameters[2]`: header parameter `Authorization` names a header the client sets itself
-//! - `paths./v3/auth/tokens.post.x-variants[0]`: operation `KeystoneCreateAgencyToken` shares the path and method of `KeystoneCreateScopedToken`, so it cannot be generated
-//! - `paths./v3/auth/tokens.post.x-variants[1]`: operation `KeystoneCreateUserTokenByPassword` shares the path and method of `KeystoneCreateScopedToken`, so it cannot be generated
-//! - `paths./v3/auth/tokens.post.x-variants[2]`: operation `KeystoneCreateUserTokenByPasswordAndMfa` shares the path and method of `KeystoneCreateScopedToken`, so it cannot be generated
 
 #![deny(missing_docs)]
 // Documentation comes from the spec's text, which is not written for rustdoc.

@@ -290,6 +290,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyAllProjectRole {
 }
 
 /// The data at `components.schemas.AgencyAssumedby` in the spec.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -298,7 +299,7 @@ pub struct AgencyAssumedby {
     pub user: crate::models::AgencyAssumedbyUser,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl rt::serde::Serialize for AgencyAssumedby {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -312,7 +313,7 @@ impl rt::serde::Serialize for AgencyAssumedby {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "auth")]
 impl<'de> rt::serde::Deserialize<'de> for AgencyAssumedby {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -360,6 +361,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyAssumedby {
 }
 
 /// The data at `components.schemas.AgencyAssumedbyUser` in the spec.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -374,7 +376,7 @@ pub struct AgencyAssumedbyUser {
     pub password_expires_at: String,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl rt::serde::Serialize for AgencyAssumedbyUser {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -391,7 +393,7 @@ impl rt::serde::Serialize for AgencyAssumedbyUser {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "auth")]
 impl<'de> rt::serde::Deserialize<'de> for AgencyAssumedbyUser {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -454,6 +456,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyAssumedbyUser {
 }
 
 /// The data at `components.schemas.AgencyAssumedbyUserDomain` in the spec.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -464,7 +467,7 @@ pub struct AgencyAssumedbyUserDomain {
     pub id: String,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl rt::serde::Serialize for AgencyAssumedbyUserDomain {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -479,7 +482,7 @@ impl rt::serde::Serialize for AgencyAssumedbyUserDomain {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "auth")]
 impl<'de> rt::serde::Deserialize<'de> for AgencyAssumedbyUserDomain {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1695,6 +1698,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyShowResult {
 }
 
 /// The data at `components.schemas.AgencyTokenAssumerole` in the spec.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -1707,7 +1711,15 @@ pub struct AgencyTokenAssumerole {
     pub agency_name: String,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "auth")]
+impl AgencyTokenAssumerole {
+    /// Starts building a [`AgencyTokenAssumerole`]; see [`builders::AgencyTokenAssumerole`].
+    pub fn builder() -> crate::models::builders::AgencyTokenAssumerole {
+        ::std::default::Default::default()
+    }
+}
+
+#[cfg(feature = "auth")]
 impl rt::serde::Serialize for AgencyTokenAssumerole {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -1728,7 +1740,7 @@ impl rt::serde::Serialize for AgencyTokenAssumerole {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for AgencyTokenAssumerole {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1784,6 +1796,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyTokenAssumerole {
 }
 
 /// The data at `components.schemas.AgencyTokenAuth` in the spec.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -1794,7 +1807,15 @@ pub struct AgencyTokenAuth {
     pub scope: crate::models::AgencyTokenScope,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "auth")]
+impl AgencyTokenAuth {
+    /// Starts building a [`AgencyTokenAuth`]; see [`builders::AgencyTokenAuth`].
+    pub fn builder() -> crate::models::builders::AgencyTokenAuth {
+        ::std::default::Default::default()
+    }
+}
+
+#[cfg(feature = "auth")]
 impl rt::serde::Serialize for AgencyTokenAuth {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -1809,7 +1830,7 @@ impl rt::serde::Serialize for AgencyTokenAuth {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for AgencyTokenAuth {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1861,6 +1882,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyTokenAuth {
 }
 
 /// The data at `components.schemas.AgencyTokenDomain` in the spec.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -1871,7 +1893,7 @@ pub struct AgencyTokenDomain {
     pub id: String,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl rt::serde::Serialize for AgencyTokenDomain {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -1886,7 +1908,7 @@ impl rt::serde::Serialize for AgencyTokenDomain {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "auth")]
 impl<'de> rt::serde::Deserialize<'de> for AgencyTokenDomain {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1938,6 +1960,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyTokenDomain {
 }
 
 /// The data at `components.schemas.AgencyTokenIdentity` in the spec.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -1948,7 +1971,15 @@ pub struct AgencyTokenIdentity {
     pub assume_role: crate::models::AgencyTokenAssumerole,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "auth")]
+impl AgencyTokenIdentity {
+    /// Starts building a [`AgencyTokenIdentity`]; see [`builders::AgencyTokenIdentity`].
+    pub fn builder() -> crate::models::builders::AgencyTokenIdentity {
+        ::std::default::Default::default()
+    }
+}
+
+#[cfg(feature = "auth")]
 impl rt::serde::Serialize for AgencyTokenIdentity {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -1963,7 +1994,7 @@ impl rt::serde::Serialize for AgencyTokenIdentity {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for AgencyTokenIdentity {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2015,6 +2046,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyTokenIdentity {
 }
 
 /// The data at `components.schemas.AgencyTokenProject` in the spec.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -2027,7 +2059,7 @@ pub struct AgencyTokenProject {
     pub domain: crate::models::AgencyTokenProjectDomain,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl rt::serde::Serialize for AgencyTokenProject {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -2043,7 +2075,7 @@ impl rt::serde::Serialize for AgencyTokenProject {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "auth")]
 impl<'de> rt::serde::Deserialize<'de> for AgencyTokenProject {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2099,6 +2131,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyTokenProject {
 }
 
 /// The data at `components.schemas.AgencyTokenProjectDomain` in the spec.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -2109,7 +2142,7 @@ pub struct AgencyTokenProjectDomain {
     pub id: String,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl rt::serde::Serialize for AgencyTokenProjectDomain {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -2124,7 +2157,7 @@ impl rt::serde::Serialize for AgencyTokenProjectDomain {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "auth")]
 impl<'de> rt::serde::Deserialize<'de> for AgencyTokenProjectDomain {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2176,6 +2209,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyTokenProjectDomain {
 }
 
 /// The data at `components.schemas.AgencyTokenResult` in the spec.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -2200,7 +2234,7 @@ pub struct AgencyTokenResult {
     pub user: crate::models::AgencyTokenUser,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl rt::serde::Serialize for AgencyTokenResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -2230,7 +2264,7 @@ impl rt::serde::Serialize for AgencyTokenResult {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "auth")]
 impl<'de> rt::serde::Deserialize<'de> for AgencyTokenResult {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2320,6 +2354,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyTokenResult {
 }
 
 /// The data at `components.schemas.AgencyTokenScope` in the spec.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -2330,7 +2365,15 @@ pub struct AgencyTokenScope {
     pub project: Option<crate::models::AgencyTokenScopeProject>,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "auth")]
+impl AgencyTokenScope {
+    /// Starts building a [`AgencyTokenScope`]; see [`builders::AgencyTokenScope`].
+    pub fn builder() -> crate::models::builders::AgencyTokenScope {
+        ::std::default::Default::default()
+    }
+}
+
+#[cfg(feature = "auth")]
 impl rt::serde::Serialize for AgencyTokenScope {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -2350,7 +2393,7 @@ impl rt::serde::Serialize for AgencyTokenScope {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for AgencyTokenScope {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2402,6 +2445,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyTokenScope {
 }
 
 /// The data at `components.schemas.AgencyTokenScopeDomain` in the spec.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -2412,7 +2456,15 @@ pub struct AgencyTokenScopeDomain {
     pub name: Option<String>,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "auth")]
+impl AgencyTokenScopeDomain {
+    /// Starts building a [`AgencyTokenScopeDomain`]; see [`builders::AgencyTokenScopeDomain`].
+    pub fn builder() -> crate::models::builders::AgencyTokenScopeDomain {
+        ::std::default::Default::default()
+    }
+}
+
+#[cfg(feature = "auth")]
 impl rt::serde::Serialize for AgencyTokenScopeDomain {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -2431,7 +2483,7 @@ impl rt::serde::Serialize for AgencyTokenScopeDomain {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for AgencyTokenScopeDomain {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2480,6 +2532,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyTokenScopeDomain {
 }
 
 /// The data at `components.schemas.AgencyTokenScopeProject` in the spec.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -2490,7 +2543,15 @@ pub struct AgencyTokenScopeProject {
     pub name: Option<String>,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "auth")]
+impl AgencyTokenScopeProject {
+    /// Starts building a [`AgencyTokenScopeProject`]; see [`builders::AgencyTokenScopeProject`].
+    pub fn builder() -> crate::models::builders::AgencyTokenScopeProject {
+        ::std::default::Default::default()
+    }
+}
+
+#[cfg(feature = "auth")]
 impl rt::serde::Serialize for AgencyTokenScopeProject {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -2509,7 +2570,7 @@ impl rt::serde::Serialize for AgencyTokenScopeProject {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for AgencyTokenScopeProject {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2561,6 +2622,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyTokenScopeProject {
 }
 
 /// The data at `components.schemas.AgencyTokenUser` in the spec.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -2573,7 +2635,7 @@ pub struct AgencyTokenUser {
     pub domain: crate::models::AgencyTokenUserDomain,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl rt::serde::Serialize for AgencyTokenUser {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -2589,7 +2651,7 @@ impl rt::serde::Serialize for AgencyTokenUser {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "auth")]
 impl<'de> rt::serde::Deserialize<'de> for AgencyTokenUser {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2645,6 +2707,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyTokenUser {
 }
 
 /// The data at `components.schemas.AgencyTokenUserDomain` in the spec.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -2655,7 +2718,7 @@ pub struct AgencyTokenUserDomain {
     pub name: String,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl rt::serde::Serialize for AgencyTokenUserDomain {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -2670,7 +2733,7 @@ impl rt::serde::Serialize for AgencyTokenUserDomain {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "auth")]
 impl<'de> rt::serde::Deserialize<'de> for AgencyTokenUserDomain {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4038,6 +4101,7 @@ impl<'de> rt::serde::Deserialize<'de> for AuthProjectResult {
 }
 
 /// The data at `components.schemas.AuthScope` in the spec.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -4048,7 +4112,15 @@ pub struct AuthScope {
     pub project: Option<crate::models::AuthScopeProject>,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "auth")]
+impl AuthScope {
+    /// Starts building a [`AuthScope`]; see [`builders::AuthScope`].
+    pub fn builder() -> crate::models::builders::AuthScope {
+        ::std::default::Default::default()
+    }
+}
+
+#[cfg(feature = "auth")]
 impl rt::serde::Serialize for AuthScope {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -4068,7 +4140,7 @@ impl rt::serde::Serialize for AuthScope {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for AuthScope {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4117,6 +4189,7 @@ impl<'de> rt::serde::Deserialize<'de> for AuthScope {
 }
 
 /// The data at `components.schemas.AuthScopeDomain` in the spec.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -4127,7 +4200,15 @@ pub struct AuthScopeDomain {
     pub name: Option<String>,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "auth")]
+impl AuthScopeDomain {
+    /// Starts building a [`AuthScopeDomain`]; see [`builders::AuthScopeDomain`].
+    pub fn builder() -> crate::models::builders::AuthScopeDomain {
+        ::std::default::Default::default()
+    }
+}
+
+#[cfg(feature = "auth")]
 impl rt::serde::Serialize for AuthScopeDomain {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -4146,7 +4227,7 @@ impl rt::serde::Serialize for AuthScopeDomain {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for AuthScopeDomain {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4195,6 +4276,7 @@ impl<'de> rt::serde::Deserialize<'de> for AuthScopeDomain {
 }
 
 /// The data at `components.schemas.AuthScopeProject` in the spec.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -4205,7 +4287,15 @@ pub struct AuthScopeProject {
     pub name: Option<String>,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "auth")]
+impl AuthScopeProject {
+    /// Starts building a [`AuthScopeProject`]; see [`builders::AuthScopeProject`].
+    pub fn builder() -> crate::models::builders::AuthScopeProject {
+        ::std::default::Default::default()
+    }
+}
+
+#[cfg(feature = "auth")]
 impl rt::serde::Serialize for AuthScopeProject {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -4224,7 +4314,7 @@ impl rt::serde::Serialize for AuthScopeProject {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for AuthScopeProject {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5609,6 +5699,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateAgencyResponseBody {
 }
 
 /// The data at `components.schemas.CreateCloudServiceCustomPolicyRequestBody` in the spec.
+#[cfg(feature = "roles")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -5617,7 +5708,15 @@ pub struct CreateCloudServiceCustomPolicyRequestBody {
     pub role: crate::models::ServicePolicyRoleOption,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "roles")]
+impl CreateCloudServiceCustomPolicyRequestBody {
+    /// Starts building a [`CreateCloudServiceCustomPolicyRequestBody`]; see [`builders::CreateCloudServiceCustomPolicyRequestBody`].
+    pub fn builder() -> crate::models::builders::CreateCloudServiceCustomPolicyRequestBody {
+        ::std::default::Default::default()
+    }
+}
+
+#[cfg(feature = "roles")]
 impl rt::serde::Serialize for CreateCloudServiceCustomPolicyRequestBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -5632,7 +5731,7 @@ impl rt::serde::Serialize for CreateCloudServiceCustomPolicyRequestBody {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "roles", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateCloudServiceCustomPolicyRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5685,6 +5784,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateCloudServiceCustomPolicyRequestB
 }
 
 /// The data at `components.schemas.CreateCloudServiceCustomPolicyResponse` in the spec.
+#[cfg(feature = "roles")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -5693,7 +5793,7 @@ pub struct CreateCloudServiceCustomPolicyResponse {
     pub role: Option<crate::models::ServicePolicyRoleResult>,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "roles", feature = "serde"))]
 impl rt::serde::Serialize for CreateCloudServiceCustomPolicyResponse {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -5710,7 +5810,7 @@ impl rt::serde::Serialize for CreateCloudServiceCustomPolicyResponse {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "roles")]
 impl<'de> rt::serde::Deserialize<'de> for CreateCloudServiceCustomPolicyResponse {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7333,6 +7433,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTemporaryAccessKeyByAgencyRespon
 }
 
 /// The data at `components.schemas.CreateTemporaryAccessKeyByTokenRequestBody` in the spec.
+#[cfg(feature = "securitytokens")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -7341,7 +7442,15 @@ pub struct CreateTemporaryAccessKeyByTokenRequestBody {
     pub auth: crate::models::TokenAuth,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "securitytokens")]
+impl CreateTemporaryAccessKeyByTokenRequestBody {
+    /// Starts building a [`CreateTemporaryAccessKeyByTokenRequestBody`]; see [`builders::CreateTemporaryAccessKeyByTokenRequestBody`].
+    pub fn builder() -> crate::models::builders::CreateTemporaryAccessKeyByTokenRequestBody {
+        ::std::default::Default::default()
+    }
+}
+
+#[cfg(feature = "securitytokens")]
 impl rt::serde::Serialize for CreateTemporaryAccessKeyByTokenRequestBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -7356,7 +7465,7 @@ impl rt::serde::Serialize for CreateTemporaryAccessKeyByTokenRequestBody {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "securitytokens", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateTemporaryAccessKeyByTokenRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7409,6 +7518,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTemporaryAccessKeyByTokenRequest
 }
 
 /// The data at `components.schemas.CreateTemporaryAccessKeyByTokenResponse` in the spec.
+#[cfg(feature = "securitytokens")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -7417,7 +7527,7 @@ pub struct CreateTemporaryAccessKeyByTokenResponse {
     pub credential: Option<crate::models::Credential>,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "securitytokens", feature = "serde"))]
 impl rt::serde::Serialize for CreateTemporaryAccessKeyByTokenResponse {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -7434,7 +7544,7 @@ impl rt::serde::Serialize for CreateTemporaryAccessKeyByTokenResponse {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "securitytokens")]
 impl<'de> rt::serde::Deserialize<'de> for CreateTemporaryAccessKeyByTokenResponse {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9732,6 +9842,7 @@ impl<'de> rt::serde::Deserialize<'de> for IdentityAssumerole {
 }
 
 /// The data at `components.schemas.IdentityToken` in the spec.
+#[cfg(feature = "securitytokens")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -9742,7 +9853,15 @@ pub struct IdentityToken {
     pub duration_seconds: Option<i64>,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "securitytokens")]
+impl IdentityToken {
+    /// Starts building a [`IdentityToken`]; see [`builders::IdentityToken`].
+    pub fn builder() -> crate::models::builders::IdentityToken {
+        ::std::default::Default::default()
+    }
+}
+
+#[cfg(feature = "securitytokens")]
 impl rt::serde::Serialize for IdentityToken {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -9762,7 +9881,7 @@ impl rt::serde::Serialize for IdentityToken {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "securitytokens", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for IdentityToken {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10452,6 +10571,7 @@ impl<'de> rt::serde::Deserialize<'de> for InheritedRoleResult {
 }
 
 /// The data at `components.schemas.KeystoneCreateAgencyTokenRequestBody` in the spec.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -10460,7 +10580,15 @@ pub struct KeystoneCreateAgencyTokenRequestBody {
     pub auth: crate::models::AgencyTokenAuth,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "auth")]
+impl KeystoneCreateAgencyTokenRequestBody {
+    /// Starts building a [`KeystoneCreateAgencyTokenRequestBody`]; see [`builders::KeystoneCreateAgencyTokenRequestBody`].
+    pub fn builder() -> crate::models::builders::KeystoneCreateAgencyTokenRequestBody {
+        ::std::default::Default::default()
+    }
+}
+
+#[cfg(feature = "auth")]
 impl rt::serde::Serialize for KeystoneCreateAgencyTokenRequestBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -10475,7 +10603,7 @@ impl rt::serde::Serialize for KeystoneCreateAgencyTokenRequestBody {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateAgencyTokenRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10528,6 +10656,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateAgencyTokenRequestBody {
 }
 
 /// The data at `components.schemas.KeystoneCreateAgencyTokenResponse` in the spec.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -10536,7 +10665,7 @@ pub struct KeystoneCreateAgencyTokenResponse {
     pub token: Option<crate::models::AgencyTokenResult>,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl rt::serde::Serialize for KeystoneCreateAgencyTokenResponse {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -10553,7 +10682,7 @@ impl rt::serde::Serialize for KeystoneCreateAgencyTokenResponse {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "auth")]
 impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateAgencyTokenResponse {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12176,6 +12305,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateUserResult {
 }
 
 /// The data at `components.schemas.KeystoneCreateUserTokenByPasswordAndMfaRequestBody` in the spec.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -12184,7 +12314,15 @@ pub struct KeystoneCreateUserTokenByPasswordAndMfaRequestBody {
     pub auth: crate::models::MfaAuth,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "auth")]
+impl KeystoneCreateUserTokenByPasswordAndMfaRequestBody {
+    /// Starts building a [`KeystoneCreateUserTokenByPasswordAndMfaRequestBody`]; see [`builders::KeystoneCreateUserTokenByPasswordAndMfaRequestBody`].
+    pub fn builder() -> crate::models::builders::KeystoneCreateUserTokenByPasswordAndMfaRequestBody {
+        ::std::default::Default::default()
+    }
+}
+
+#[cfg(feature = "auth")]
 impl rt::serde::Serialize for KeystoneCreateUserTokenByPasswordAndMfaRequestBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -12202,7 +12340,7 @@ impl rt::serde::Serialize for KeystoneCreateUserTokenByPasswordAndMfaRequestBody
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de>
 for KeystoneCreateUserTokenByPasswordAndMfaRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
@@ -12259,6 +12397,7 @@ for KeystoneCreateUserTokenByPasswordAndMfaRequestBody {
 }
 
 /// The data at `components.schemas.KeystoneCreateUserTokenByPasswordAndMfaResponse` in the spec.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -12267,7 +12406,7 @@ pub struct KeystoneCreateUserTokenByPasswordAndMfaResponse {
     pub token: Option<crate::models::TokenResult>,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl rt::serde::Serialize for KeystoneCreateUserTokenByPasswordAndMfaResponse {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -12284,7 +12423,7 @@ impl rt::serde::Serialize for KeystoneCreateUserTokenByPasswordAndMfaResponse {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "auth")]
 impl<'de> rt::serde::Deserialize<'de>
 for KeystoneCreateUserTokenByPasswordAndMfaResponse {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
@@ -12339,6 +12478,7 @@ for KeystoneCreateUserTokenByPasswordAndMfaResponse {
 }
 
 /// The data at `components.schemas.KeystoneCreateUserTokenByPasswordRequestBody` in the spec.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -12347,7 +12487,15 @@ pub struct KeystoneCreateUserTokenByPasswordRequestBody {
     pub auth: crate::models::PwdAuth,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "auth")]
+impl KeystoneCreateUserTokenByPasswordRequestBody {
+    /// Starts building a [`KeystoneCreateUserTokenByPasswordRequestBody`]; see [`builders::KeystoneCreateUserTokenByPasswordRequestBody`].
+    pub fn builder() -> crate::models::builders::KeystoneCreateUserTokenByPasswordRequestBody {
+        ::std::default::Default::default()
+    }
+}
+
+#[cfg(feature = "auth")]
 impl rt::serde::Serialize for KeystoneCreateUserTokenByPasswordRequestBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -12362,7 +12510,7 @@ impl rt::serde::Serialize for KeystoneCreateUserTokenByPasswordRequestBody {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateUserTokenByPasswordRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12416,6 +12564,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateUserTokenByPasswordReque
 }
 
 /// The data at `components.schemas.KeystoneCreateUserTokenByPasswordResponse` in the spec.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -12424,7 +12573,7 @@ pub struct KeystoneCreateUserTokenByPasswordResponse {
     pub token: Option<crate::models::TokenResult>,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl rt::serde::Serialize for KeystoneCreateUserTokenByPasswordResponse {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -12441,7 +12590,7 @@ impl rt::serde::Serialize for KeystoneCreateUserTokenByPasswordResponse {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "auth")]
 impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateUserTokenByPasswordResponse {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21002,6 +21151,7 @@ impl<'de> rt::serde::Deserialize<'de> for MappingRules {
 }
 
 /// The data at `components.schemas.MfaAuth` in the spec.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -21012,7 +21162,15 @@ pub struct MfaAuth {
     pub scope: crate::models::AuthScope,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "auth")]
+impl MfaAuth {
+    /// Starts building a [`MfaAuth`]; see [`builders::MfaAuth`].
+    pub fn builder() -> crate::models::builders::MfaAuth {
+        ::std::default::Default::default()
+    }
+}
+
+#[cfg(feature = "auth")]
 impl rt::serde::Serialize for MfaAuth {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -21027,7 +21185,7 @@ impl rt::serde::Serialize for MfaAuth {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for MfaAuth {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21157,6 +21315,7 @@ impl<'de> rt::serde::Deserialize<'de> for MfaDeviceResult {
 }
 
 /// The data at `components.schemas.MfaIdentity` in the spec.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -21169,7 +21328,15 @@ pub struct MfaIdentity {
     pub totp: crate::models::MfaTotp,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "auth")]
+impl MfaIdentity {
+    /// Starts building a [`MfaIdentity`]; see [`builders::MfaIdentity`].
+    pub fn builder() -> crate::models::builders::MfaIdentity {
+        ::std::default::Default::default()
+    }
+}
+
+#[cfg(feature = "auth")]
 impl rt::serde::Serialize for MfaIdentity {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -21185,7 +21352,7 @@ impl rt::serde::Serialize for MfaIdentity {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for MfaIdentity {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21241,6 +21408,7 @@ impl<'de> rt::serde::Deserialize<'de> for MfaIdentity {
 }
 
 /// The data at `components.schemas.MfaTotp` in the spec.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -21249,7 +21417,15 @@ pub struct MfaTotp {
     pub user: crate::models::MfaTotpUser,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "auth")]
+impl MfaTotp {
+    /// Starts building a [`MfaTotp`]; see [`builders::MfaTotp`].
+    pub fn builder() -> crate::models::builders::MfaTotp {
+        ::std::default::Default::default()
+    }
+}
+
+#[cfg(feature = "auth")]
 impl rt::serde::Serialize for MfaTotp {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -21263,7 +21439,7 @@ impl rt::serde::Serialize for MfaTotp {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for MfaTotp {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21311,6 +21487,7 @@ impl<'de> rt::serde::Deserialize<'de> for MfaTotp {
 }
 
 /// The data at `components.schemas.MfaTotpUser` in the spec.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -21321,7 +21498,15 @@ pub struct MfaTotpUser {
     pub passcode: String,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "auth")]
+impl MfaTotpUser {
+    /// Starts building a [`MfaTotpUser`]; see [`builders::MfaTotpUser`].
+    pub fn builder() -> crate::models::builders::MfaTotpUser {
+        ::std::default::Default::default()
+    }
+}
+
+#[cfg(feature = "auth")]
 impl rt::serde::Serialize for MfaTotpUser {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -21336,7 +21521,7 @@ impl rt::serde::Serialize for MfaTotpUser {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for MfaTotpUser {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23203,6 +23388,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProtocolResult {
 }
 
 /// The data at `components.schemas.PwdAuth` in the spec.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -23213,7 +23399,15 @@ pub struct PwdAuth {
     pub scope: crate::models::AuthScope,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "auth")]
+impl PwdAuth {
+    /// Starts building a [`PwdAuth`]; see [`builders::PwdAuth`].
+    pub fn builder() -> crate::models::builders::PwdAuth {
+        ::std::default::Default::default()
+    }
+}
+
+#[cfg(feature = "auth")]
 impl rt::serde::Serialize for PwdAuth {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -23228,7 +23422,7 @@ impl rt::serde::Serialize for PwdAuth {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for PwdAuth {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23280,6 +23474,7 @@ impl<'de> rt::serde::Deserialize<'de> for PwdAuth {
 }
 
 /// The data at `components.schemas.PwdIdentity` in the spec.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -23290,7 +23485,15 @@ pub struct PwdIdentity {
     pub password: crate::models::PwdPassword,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "auth")]
+impl PwdIdentity {
+    /// Starts building a [`PwdIdentity`]; see [`builders::PwdIdentity`].
+    pub fn builder() -> crate::models::builders::PwdIdentity {
+        ::std::default::Default::default()
+    }
+}
+
+#[cfg(feature = "auth")]
 impl rt::serde::Serialize for PwdIdentity {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -23305,7 +23508,7 @@ impl rt::serde::Serialize for PwdIdentity {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for PwdIdentity {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23357,6 +23560,7 @@ impl<'de> rt::serde::Deserialize<'de> for PwdIdentity {
 }
 
 /// The data at `components.schemas.PwdPassword` in the spec.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -23365,7 +23569,15 @@ pub struct PwdPassword {
     pub user: crate::models::PwdPasswordUser,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "auth")]
+impl PwdPassword {
+    /// Starts building a [`PwdPassword`]; see [`builders::PwdPassword`].
+    pub fn builder() -> crate::models::builders::PwdPassword {
+        ::std::default::Default::default()
+    }
+}
+
+#[cfg(feature = "auth")]
 impl rt::serde::Serialize for PwdPassword {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -23379,7 +23591,7 @@ impl rt::serde::Serialize for PwdPassword {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for PwdPassword {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23427,6 +23639,7 @@ impl<'de> rt::serde::Deserialize<'de> for PwdPassword {
 }
 
 /// The data at `components.schemas.PwdPasswordUser` in the spec.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -23439,7 +23652,15 @@ pub struct PwdPasswordUser {
     pub password: String,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "auth")]
+impl PwdPasswordUser {
+    /// Starts building a [`PwdPasswordUser`]; see [`builders::PwdPasswordUser`].
+    pub fn builder() -> crate::models::builders::PwdPasswordUser {
+        ::std::default::Default::default()
+    }
+}
+
+#[cfg(feature = "auth")]
 impl rt::serde::Serialize for PwdPasswordUser {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -23455,7 +23676,7 @@ impl rt::serde::Serialize for PwdPasswordUser {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for PwdPasswordUser {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23511,6 +23732,7 @@ impl<'de> rt::serde::Deserialize<'de> for PwdPasswordUser {
 }
 
 /// The data at `components.schemas.PwdPasswordUserDomain` in the spec.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -23519,7 +23741,15 @@ pub struct PwdPasswordUserDomain {
     pub name: String,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "auth")]
+impl PwdPasswordUserDomain {
+    /// Starts building a [`PwdPasswordUserDomain`]; see [`builders::PwdPasswordUserDomain`].
+    pub fn builder() -> crate::models::builders::PwdPasswordUserDomain {
+        ::std::default::Default::default()
+    }
+}
+
+#[cfg(feature = "auth")]
 impl rt::serde::Serialize for PwdPasswordUserDomain {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -23533,7 +23763,7 @@ impl rt::serde::Serialize for PwdPasswordUserDomain {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for PwdPasswordUserDomain {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26604,7 +26834,7 @@ impl<'de> rt::serde::Deserialize<'de> for Service {
 }
 
 /// The data at `components.schemas.ServicePolicy` in the spec.
-#[cfg(feature = "securitytokens")]
+#[cfg(any(feature = "securitytokens", feature = "roles"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -26615,7 +26845,7 @@ pub struct ServicePolicy {
     pub statement: Vec<crate::models::ServiceStatement>,
 }
 
-#[cfg(feature = "securitytokens")]
+#[cfg(any(feature = "securitytokens", feature = "roles"))]
 impl ServicePolicy {
     /// Starts building a [`ServicePolicy`]; see [`builders::ServicePolicy`].
     pub fn builder() -> crate::models::builders::ServicePolicy {
@@ -26623,7 +26853,7 @@ impl ServicePolicy {
     }
 }
 
-#[cfg(feature = "securitytokens")]
+#[cfg(any(feature = "securitytokens", feature = "roles"))]
 impl rt::serde::Serialize for ServicePolicy {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -26638,7 +26868,7 @@ impl rt::serde::Serialize for ServicePolicy {
     }
 }
 
-#[cfg(all(feature = "securitytokens", feature = "serde"))]
+#[cfg(any(feature = "securitytokens", feature = "roles"))]
 impl<'de> rt::serde::Deserialize<'de> for ServicePolicy {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26690,6 +26920,7 @@ impl<'de> rt::serde::Deserialize<'de> for ServicePolicy {
 }
 
 /// The data at `components.schemas.ServicePolicyRoleOption` in the spec.
+#[cfg(feature = "roles")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -26706,7 +26937,15 @@ pub struct ServicePolicyRoleOption {
     pub policy: crate::models::ServicePolicy,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "roles")]
+impl ServicePolicyRoleOption {
+    /// Starts building a [`ServicePolicyRoleOption`]; see [`builders::ServicePolicyRoleOption`].
+    pub fn builder() -> crate::models::builders::ServicePolicyRoleOption {
+        ::std::default::Default::default()
+    }
+}
+
+#[cfg(feature = "roles")]
 impl rt::serde::Serialize for ServicePolicyRoleOption {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -26726,7 +26965,7 @@ impl rt::serde::Serialize for ServicePolicyRoleOption {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "roles", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ServicePolicyRoleOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26796,6 +27035,7 @@ impl<'de> rt::serde::Deserialize<'de> for ServicePolicyRoleOption {
 }
 
 /// The data at `components.schemas.ServicePolicyRoleResult` in the spec.
+#[cfg(feature = "roles")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -26826,7 +27066,7 @@ pub struct ServicePolicyRoleResult {
     pub created_time: Option<String>,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "roles", feature = "serde"))]
 impl rt::serde::Serialize for ServicePolicyRoleResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -26859,7 +27099,7 @@ impl rt::serde::Serialize for ServicePolicyRoleResult {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "roles")]
 impl<'de> rt::serde::Deserialize<'de> for ServicePolicyRoleResult {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26964,7 +27204,7 @@ impl<'de> rt::serde::Deserialize<'de> for ServicePolicyRoleResult {
 }
 
 /// The data at `components.schemas.ServiceStatement` in the spec.
-#[cfg(feature = "securitytokens")]
+#[cfg(any(feature = "securitytokens", feature = "roles"))]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -26981,7 +27221,7 @@ pub struct ServiceStatement {
     pub resource: Option<Vec<String>>,
 }
 
-#[cfg(feature = "securitytokens")]
+#[cfg(any(feature = "securitytokens", feature = "roles"))]
 impl ServiceStatement {
     /// Starts building a [`ServiceStatement`]; see [`builders::ServiceStatement`].
     pub fn builder() -> crate::models::builders::ServiceStatement {
@@ -26989,7 +27229,7 @@ impl ServiceStatement {
     }
 }
 
-#[cfg(feature = "securitytokens")]
+#[cfg(any(feature = "securitytokens", feature = "roles"))]
 impl rt::serde::Serialize for ServiceStatement {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -27011,7 +27251,7 @@ impl rt::serde::Serialize for ServiceStatement {
     }
 }
 
-#[cfg(all(feature = "securitytokens", feature = "serde"))]
+#[cfg(any(feature = "securitytokens", feature = "roles"))]
 impl<'de> rt::serde::Deserialize<'de> for ServiceStatement {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29125,6 +29365,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowUserResult {
 }
 
 /// The data at `components.schemas.TokenAuth` in the spec.
+#[cfg(feature = "securitytokens")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -29133,7 +29374,15 @@ pub struct TokenAuth {
     pub identity: crate::models::TokenAuthIdentity,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "securitytokens")]
+impl TokenAuth {
+    /// Starts building a [`TokenAuth`]; see [`builders::TokenAuth`].
+    pub fn builder() -> crate::models::builders::TokenAuth {
+        ::std::default::Default::default()
+    }
+}
+
+#[cfg(feature = "securitytokens")]
 impl rt::serde::Serialize for TokenAuth {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -29147,7 +29396,7 @@ impl rt::serde::Serialize for TokenAuth {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "securitytokens", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for TokenAuth {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29195,6 +29444,7 @@ impl<'de> rt::serde::Deserialize<'de> for TokenAuth {
 }
 
 /// The data at `components.schemas.TokenAuthIdentity` in the spec.
+#[cfg(feature = "securitytokens")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -29207,7 +29457,15 @@ pub struct TokenAuthIdentity {
     pub policy: Option<crate::models::ServicePolicy>,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "securitytokens")]
+impl TokenAuthIdentity {
+    /// Starts building a [`TokenAuthIdentity`]; see [`builders::TokenAuthIdentity`].
+    pub fn builder() -> crate::models::builders::TokenAuthIdentity {
+        ::std::default::Default::default()
+    }
+}
+
+#[cfg(feature = "securitytokens")]
 impl rt::serde::Serialize for TokenAuthIdentity {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -29228,7 +29486,7 @@ impl rt::serde::Serialize for TokenAuthIdentity {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "securitytokens", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for TokenAuthIdentity {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31300,6 +31558,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateAgencyResponseBody {
 }
 
 /// The data at `components.schemas.UpdateCloudServiceCustomPolicyRequestBody` in the spec.
+#[cfg(feature = "roles")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -31308,7 +31567,15 @@ pub struct UpdateCloudServiceCustomPolicyRequestBody {
     pub role: crate::models::ServicePolicyRoleOption,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "roles")]
+impl UpdateCloudServiceCustomPolicyRequestBody {
+    /// Starts building a [`UpdateCloudServiceCustomPolicyRequestBody`]; see [`builders::UpdateCloudServiceCustomPolicyRequestBody`].
+    pub fn builder() -> crate::models::builders::UpdateCloudServiceCustomPolicyRequestBody {
+        ::std::default::Default::default()
+    }
+}
+
+#[cfg(feature = "roles")]
 impl rt::serde::Serialize for UpdateCloudServiceCustomPolicyRequestBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -31323,7 +31590,7 @@ impl rt::serde::Serialize for UpdateCloudServiceCustomPolicyRequestBody {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "roles", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateCloudServiceCustomPolicyRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31376,6 +31643,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateCloudServiceCustomPolicyRequestB
 }
 
 /// The data at `components.schemas.UpdateCloudServiceCustomPolicyResponse` in the spec.
+#[cfg(feature = "roles")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
@@ -31384,7 +31652,7 @@ pub struct UpdateCloudServiceCustomPolicyResponse {
     pub role: Option<crate::models::ServicePolicyRoleResult>,
 }
 
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "roles", feature = "serde"))]
 impl rt::serde::Serialize for UpdateCloudServiceCustomPolicyResponse {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -31401,7 +31669,7 @@ impl rt::serde::Serialize for UpdateCloudServiceCustomPolicyResponse {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "roles")]
 impl<'de> rt::serde::Deserialize<'de> for UpdateCloudServiceCustomPolicyResponse {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -35240,6 +35508,295 @@ pub mod builders {
             })
         }
     }
+    /// Builds a [`AgencyTokenAssumerole`](super::AgencyTokenAssumerole).
+    #[cfg(feature = "auth")]
+    #[derive(Debug, Clone, Default)]
+    pub struct AgencyTokenAssumerole {
+        domain_id: Option<String>,
+        domain_name: Option<String>,
+        agency_name: Option<String>,
+    }
+    #[cfg(feature = "auth")]
+    impl AgencyTokenAssumerole {
+        /// 委托方A的账号ID。“domain_id”与“domain_name”至少填写一个。
+        pub fn domain_id(mut self, value: impl Into<String>) -> Self {
+            self.domain_id = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`domain_id`](Self::domain_id()) sets.
+        pub fn set_domain_id(mut self, value: Option<String>) -> Self {
+            self.domain_id = value;
+            self
+        }
+        /// 委托方A的账号名称。“domain_id”与“domain_name”至少填写一个。
+        pub fn domain_name(mut self, value: impl Into<String>) -> Self {
+            self.domain_name = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`domain_name`](Self::domain_name()) sets.
+        pub fn set_domain_name(mut self, value: Option<String>) -> Self {
+            self.domain_name = value;
+            self
+        }
+        /// 委托方A创建的委托的名称。
+        pub fn agency_name(mut self, value: impl Into<String>) -> Self {
+            self.agency_name = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`agency_name`](Self::agency_name()) sets.
+        pub fn set_agency_name(mut self, value: Option<String>) -> Self {
+            self.agency_name = value;
+            self
+        }
+        /// Builds the [`AgencyTokenAssumerole`](super::AgencyTokenAssumerole); fails when a required field is not set.
+        pub fn build(self) -> Result<super::AgencyTokenAssumerole, rt::BuildError> {
+            Ok(super::AgencyTokenAssumerole {
+                domain_id: self.domain_id,
+                domain_name: self.domain_name,
+                agency_name: self
+                    .agency_name
+                    .ok_or_else(|| rt::BuildError::missing(
+                        "AgencyTokenAssumerole",
+                        "agency_name",
+                    ))?,
+            })
+        }
+    }
+    /// Builds a [`AgencyTokenAuth`](super::AgencyTokenAuth).
+    #[cfg(feature = "auth")]
+    #[derive(Debug, Clone, Default)]
+    pub struct AgencyTokenAuth {
+        identity: Option<crate::models::AgencyTokenIdentity>,
+        scope: Option<crate::models::AgencyTokenScope>,
+    }
+    #[cfg(feature = "auth")]
+    impl AgencyTokenAuth {
+        /// Sets [`AgencyTokenAuth::identity`](super::AgencyTokenAuth).
+        pub fn identity(
+            mut self,
+            value: impl Into<crate::models::AgencyTokenIdentity>,
+        ) -> Self {
+            self.identity = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`identity`](Self::identity()) sets.
+        pub fn set_identity(
+            mut self,
+            value: Option<crate::models::AgencyTokenIdentity>,
+        ) -> Self {
+            self.identity = value;
+            self
+        }
+        /// Sets [`AgencyTokenAuth::scope`](super::AgencyTokenAuth).
+        pub fn scope(
+            mut self,
+            value: impl Into<crate::models::AgencyTokenScope>,
+        ) -> Self {
+            self.scope = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`scope`](Self::scope()) sets.
+        pub fn set_scope(
+            mut self,
+            value: Option<crate::models::AgencyTokenScope>,
+        ) -> Self {
+            self.scope = value;
+            self
+        }
+        /// Builds the [`AgencyTokenAuth`](super::AgencyTokenAuth); fails when a required field is not set.
+        pub fn build(self) -> Result<super::AgencyTokenAuth, rt::BuildError> {
+            Ok(super::AgencyTokenAuth {
+                identity: self
+                    .identity
+                    .ok_or_else(|| rt::BuildError::missing(
+                        "AgencyTokenAuth",
+                        "identity",
+                    ))?,
+                scope: self
+                    .scope
+                    .ok_or_else(|| rt::BuildError::missing("AgencyTokenAuth", "scope"))?,
+            })
+        }
+    }
+    /// Builds a [`AgencyTokenIdentity`](super::AgencyTokenIdentity).
+    #[cfg(feature = "auth")]
+    #[derive(Debug, Clone, Default)]
+    pub struct AgencyTokenIdentity {
+        methods: Option<Vec<String>>,
+        assume_role: Option<crate::models::AgencyTokenAssumerole>,
+    }
+    #[cfg(feature = "auth")]
+    impl AgencyTokenIdentity {
+        /// token的获取方式，该字段内容为[\&quot;assume_role\&quot;]。
+        pub fn methods(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
+            self.methods = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+        /// Sets or, with `None`, clears what [`methods`](Self::methods()) sets.
+        pub fn set_methods(mut self, value: Option<Vec<String>>) -> Self {
+            self.methods = value;
+            self
+        }
+        /// Sets [`AgencyTokenIdentity::assume_role`](super::AgencyTokenIdentity).
+        pub fn assume_role(
+            mut self,
+            value: impl Into<crate::models::AgencyTokenAssumerole>,
+        ) -> Self {
+            self.assume_role = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`assume_role`](Self::assume_role()) sets.
+        pub fn set_assume_role(
+            mut self,
+            value: Option<crate::models::AgencyTokenAssumerole>,
+        ) -> Self {
+            self.assume_role = value;
+            self
+        }
+        /// Builds the [`AgencyTokenIdentity`](super::AgencyTokenIdentity); fails when a required field is not set.
+        pub fn build(self) -> Result<super::AgencyTokenIdentity, rt::BuildError> {
+            Ok(super::AgencyTokenIdentity {
+                methods: self
+                    .methods
+                    .ok_or_else(|| rt::BuildError::missing(
+                        "AgencyTokenIdentity",
+                        "methods",
+                    ))?,
+                assume_role: self
+                    .assume_role
+                    .ok_or_else(|| rt::BuildError::missing(
+                        "AgencyTokenIdentity",
+                        "assume_role",
+                    ))?,
+            })
+        }
+    }
+    /// Builds a [`AgencyTokenScope`](super::AgencyTokenScope).
+    #[cfg(feature = "auth")]
+    #[derive(Debug, Clone, Default)]
+    pub struct AgencyTokenScope {
+        domain: Option<crate::models::AgencyTokenScopeDomain>,
+        project: Option<crate::models::AgencyTokenScopeProject>,
+    }
+    #[cfg(feature = "auth")]
+    impl AgencyTokenScope {
+        /// Sets [`AgencyTokenScope::domain`](super::AgencyTokenScope).
+        pub fn domain(
+            mut self,
+            value: impl Into<crate::models::AgencyTokenScopeDomain>,
+        ) -> Self {
+            self.domain = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`domain`](Self::domain()) sets.
+        pub fn set_domain(
+            mut self,
+            value: Option<crate::models::AgencyTokenScopeDomain>,
+        ) -> Self {
+            self.domain = value;
+            self
+        }
+        /// Sets [`AgencyTokenScope::project`](super::AgencyTokenScope).
+        pub fn project(
+            mut self,
+            value: impl Into<crate::models::AgencyTokenScopeProject>,
+        ) -> Self {
+            self.project = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`project`](Self::project()) sets.
+        pub fn set_project(
+            mut self,
+            value: Option<crate::models::AgencyTokenScopeProject>,
+        ) -> Self {
+            self.project = value;
+            self
+        }
+        /// Builds the [`AgencyTokenScope`](super::AgencyTokenScope); fails when a required field is not set.
+        pub fn build(self) -> Result<super::AgencyTokenScope, rt::BuildError> {
+            Ok(super::AgencyTokenScope {
+                domain: self.domain,
+                project: self.project,
+            })
+        }
+    }
+    /// Builds a [`AgencyTokenScopeDomain`](super::AgencyTokenScopeDomain).
+    #[cfg(feature = "auth")]
+    #[derive(Debug, Clone, Default)]
+    pub struct AgencyTokenScopeDomain {
+        id: Option<String>,
+        name: Option<String>,
+    }
+    #[cfg(feature = "auth")]
+    impl AgencyTokenScopeDomain {
+        /// 委托方A的账号ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
+        pub fn id(mut self, value: impl Into<String>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`id`](Self::id()) sets.
+        pub fn set_id(mut self, value: Option<String>) -> Self {
+            self.id = value;
+            self
+        }
+        /// 委托方A的账号名，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`name`](Self::name()) sets.
+        pub fn set_name(mut self, value: Option<String>) -> Self {
+            self.name = value;
+            self
+        }
+        /// Builds the [`AgencyTokenScopeDomain`](super::AgencyTokenScopeDomain); fails when a required field is not set.
+        pub fn build(self) -> Result<super::AgencyTokenScopeDomain, rt::BuildError> {
+            Ok(super::AgencyTokenScopeDomain {
+                id: self.id,
+                name: self.name,
+            })
+        }
+    }
+    /// Builds a [`AgencyTokenScopeProject`](super::AgencyTokenScopeProject).
+    #[cfg(feature = "auth")]
+    #[derive(Debug, Clone, Default)]
+    pub struct AgencyTokenScopeProject {
+        id: Option<String>,
+        name: Option<String>,
+    }
+    #[cfg(feature = "auth")]
+    impl AgencyTokenScopeProject {
+        /// 委托方A项目的ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
+        pub fn id(mut self, value: impl Into<String>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`id`](Self::id()) sets.
+        pub fn set_id(mut self, value: Option<String>) -> Self {
+            self.id = value;
+            self
+        }
+        /// 委托方A项目的名称，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`name`](Self::name()) sets.
+        pub fn set_name(mut self, value: Option<String>) -> Self {
+            self.name = value;
+            self
+        }
+        /// Builds the [`AgencyTokenScopeProject`](super::AgencyTokenScopeProject); fails when a required field is not set.
+        pub fn build(self) -> Result<super::AgencyTokenScopeProject, rt::BuildError> {
+            Ok(super::AgencyTokenScopeProject {
+                id: self.id,
+                name: self.name,
+            })
+        }
+    }
     /// Builds a [`AllowAddressNetmasksOption`](super::AllowAddressNetmasksOption).
     #[cfg(any(feature = "api-acl-policy", feature = "console-acl-policy"))]
     #[derive(Debug, Clone, Default)]
@@ -35534,6 +36091,129 @@ pub mod builders {
         /// Builds the [`AssumeroleSessionuser`](super::AssumeroleSessionuser); fails when a required field is not set.
         pub fn build(self) -> Result<super::AssumeroleSessionuser, rt::BuildError> {
             Ok(super::AssumeroleSessionuser {
+                name: self.name,
+            })
+        }
+    }
+    /// Builds a [`AuthScope`](super::AuthScope).
+    #[cfg(feature = "auth")]
+    #[derive(Debug, Clone, Default)]
+    pub struct AuthScope {
+        domain: Option<crate::models::AuthScopeDomain>,
+        project: Option<crate::models::AuthScopeProject>,
+    }
+    #[cfg(feature = "auth")]
+    impl AuthScope {
+        /// Sets [`AuthScope::domain`](super::AuthScope).
+        pub fn domain(
+            mut self,
+            value: impl Into<crate::models::AuthScopeDomain>,
+        ) -> Self {
+            self.domain = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`domain`](Self::domain()) sets.
+        pub fn set_domain(
+            mut self,
+            value: Option<crate::models::AuthScopeDomain>,
+        ) -> Self {
+            self.domain = value;
+            self
+        }
+        /// Sets [`AuthScope::project`](super::AuthScope).
+        pub fn project(
+            mut self,
+            value: impl Into<crate::models::AuthScopeProject>,
+        ) -> Self {
+            self.project = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`project`](Self::project()) sets.
+        pub fn set_project(
+            mut self,
+            value: Option<crate::models::AuthScopeProject>,
+        ) -> Self {
+            self.project = value;
+            self
+        }
+        /// Builds the [`AuthScope`](super::AuthScope); fails when a required field is not set.
+        pub fn build(self) -> Result<super::AuthScope, rt::BuildError> {
+            Ok(super::AuthScope {
+                domain: self.domain,
+                project: self.project,
+            })
+        }
+    }
+    /// Builds a [`AuthScopeDomain`](super::AuthScopeDomain).
+    #[cfg(feature = "auth")]
+    #[derive(Debug, Clone, Default)]
+    pub struct AuthScopeDomain {
+        id: Option<String>,
+        name: Option<String>,
+    }
+    #[cfg(feature = "auth")]
+    impl AuthScopeDomain {
+        /// IAM用户所属账号ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
+        pub fn id(mut self, value: impl Into<String>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`id`](Self::id()) sets.
+        pub fn set_id(mut self, value: Option<String>) -> Self {
+            self.id = value;
+            self
+        }
+        /// IAM用户所属账号名称，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`name`](Self::name()) sets.
+        pub fn set_name(mut self, value: Option<String>) -> Self {
+            self.name = value;
+            self
+        }
+        /// Builds the [`AuthScopeDomain`](super::AuthScopeDomain); fails when a required field is not set.
+        pub fn build(self) -> Result<super::AuthScopeDomain, rt::BuildError> {
+            Ok(super::AuthScopeDomain {
+                id: self.id,
+                name: self.name,
+            })
+        }
+    }
+    /// Builds a [`AuthScopeProject`](super::AuthScopeProject).
+    #[cfg(feature = "auth")]
+    #[derive(Debug, Clone, Default)]
+    pub struct AuthScopeProject {
+        id: Option<String>,
+        name: Option<String>,
+    }
+    #[cfg(feature = "auth")]
+    impl AuthScopeProject {
+        /// IAM用户所属账号的项目ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
+        pub fn id(mut self, value: impl Into<String>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`id`](Self::id()) sets.
+        pub fn set_id(mut self, value: Option<String>) -> Self {
+            self.id = value;
+            self
+        }
+        /// IAM用户所属账号的项目名称，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`name`](Self::name()) sets.
+        pub fn set_name(mut self, value: Option<String>) -> Self {
+            self.name = value;
+            self
+        }
+        /// Builds the [`AuthScopeProject`](super::AuthScopeProject); fails when a required field is not set.
+        pub fn build(self) -> Result<super::AuthScopeProject, rt::BuildError> {
+            Ok(super::AuthScopeProject {
+                id: self.id,
                 name: self.name,
             })
         }
@@ -36003,6 +36683,44 @@ pub mod builders {
                     .ok_or_else(|| rt::BuildError::missing(
                         "CreateAgencyRequestBody",
                         "agency",
+                    ))?,
+            })
+        }
+    }
+    /// Builds a [`CreateCloudServiceCustomPolicyRequestBody`](super::CreateCloudServiceCustomPolicyRequestBody).
+    #[cfg(feature = "roles")]
+    #[derive(Debug, Clone, Default)]
+    pub struct CreateCloudServiceCustomPolicyRequestBody {
+        role: Option<crate::models::ServicePolicyRoleOption>,
+    }
+    #[cfg(feature = "roles")]
+    impl CreateCloudServiceCustomPolicyRequestBody {
+        /// Sets [`CreateCloudServiceCustomPolicyRequestBody::role`](super::CreateCloudServiceCustomPolicyRequestBody).
+        pub fn role(
+            mut self,
+            value: impl Into<crate::models::ServicePolicyRoleOption>,
+        ) -> Self {
+            self.role = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`role`](Self::role()) sets.
+        pub fn set_role(
+            mut self,
+            value: Option<crate::models::ServicePolicyRoleOption>,
+        ) -> Self {
+            self.role = value;
+            self
+        }
+        /// Builds the [`CreateCloudServiceCustomPolicyRequestBody`](super::CreateCloudServiceCustomPolicyRequestBody); fails when a required field is not set.
+        pub fn build(
+            self,
+        ) -> Result<super::CreateCloudServiceCustomPolicyRequestBody, rt::BuildError> {
+            Ok(super::CreateCloudServiceCustomPolicyRequestBody {
+                role: self
+                    .role
+                    .ok_or_else(|| rt::BuildError::missing(
+                        "CreateCloudServiceCustomPolicyRequestBody",
+                        "role",
                     ))?,
             })
         }
@@ -36508,6 +37226,38 @@ pub mod builders {
             })
         }
     }
+    /// Builds a [`CreateTemporaryAccessKeyByTokenRequestBody`](super::CreateTemporaryAccessKeyByTokenRequestBody).
+    #[cfg(feature = "securitytokens")]
+    #[derive(Debug, Clone, Default)]
+    pub struct CreateTemporaryAccessKeyByTokenRequestBody {
+        auth: Option<crate::models::TokenAuth>,
+    }
+    #[cfg(feature = "securitytokens")]
+    impl CreateTemporaryAccessKeyByTokenRequestBody {
+        /// Sets [`CreateTemporaryAccessKeyByTokenRequestBody::auth`](super::CreateTemporaryAccessKeyByTokenRequestBody).
+        pub fn auth(mut self, value: impl Into<crate::models::TokenAuth>) -> Self {
+            self.auth = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`auth`](Self::auth()) sets.
+        pub fn set_auth(mut self, value: Option<crate::models::TokenAuth>) -> Self {
+            self.auth = value;
+            self
+        }
+        /// Builds the [`CreateTemporaryAccessKeyByTokenRequestBody`](super::CreateTemporaryAccessKeyByTokenRequestBody); fails when a required field is not set.
+        pub fn build(
+            self,
+        ) -> Result<super::CreateTemporaryAccessKeyByTokenRequestBody, rt::BuildError> {
+            Ok(super::CreateTemporaryAccessKeyByTokenRequestBody {
+                auth: self
+                    .auth
+                    .ok_or_else(|| rt::BuildError::missing(
+                        "CreateTemporaryAccessKeyByTokenRequestBody",
+                        "auth",
+                    ))?,
+            })
+        }
+    }
     /// Builds a [`CreateUserOption`](super::CreateUserOption).
     #[cfg(feature = "users")]
     #[derive(Debug, Clone, Default)]
@@ -37000,6 +37750,43 @@ pub mod builders {
             })
         }
     }
+    /// Builds a [`IdentityToken`](super::IdentityToken).
+    #[cfg(feature = "securitytokens")]
+    #[derive(Debug, Clone, Default)]
+    pub struct IdentityToken {
+        id: Option<String>,
+        duration_seconds: Option<i64>,
+    }
+    #[cfg(feature = "securitytokens")]
+    impl IdentityToken {
+        /// token的ID。与请求头中的X-Auth-Token含义相同，待废弃。
+        pub fn id(mut self, value: impl Into<String>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`id`](Self::id()) sets.
+        pub fn set_id(mut self, value: Option<String>) -> Self {
+            self.id = value;
+            self
+        }
+        /// AK/SK和securitytoken的有效期，时间单位为秒。取值范围：15min ~ 24h ，默认为15min。
+        pub fn duration_seconds(mut self, value: impl Into<i64>) -> Self {
+            self.duration_seconds = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`duration_seconds`](Self::duration_seconds()) sets.
+        pub fn set_duration_seconds(mut self, value: Option<i64>) -> Self {
+            self.duration_seconds = value;
+            self
+        }
+        /// Builds the [`IdentityToken`](super::IdentityToken); fails when a required field is not set.
+        pub fn build(self) -> Result<super::IdentityToken, rt::BuildError> {
+            Ok(super::IdentityToken {
+                id: self.id,
+                duration_seconds: self.duration_seconds,
+            })
+        }
+    }
     /// Builds a [`IdentityproviderOption`](super::IdentityproviderOption).
     #[cfg(feature = "identity-providers")]
     #[derive(Debug, Clone, Default)]
@@ -37046,6 +37833,41 @@ pub mod builders {
                 sso_type: self.sso_type,
                 description: self.description,
                 enabled: self.enabled,
+            })
+        }
+    }
+    /// Builds a [`KeystoneCreateAgencyTokenRequestBody`](super::KeystoneCreateAgencyTokenRequestBody).
+    #[cfg(feature = "auth")]
+    #[derive(Debug, Clone, Default)]
+    pub struct KeystoneCreateAgencyTokenRequestBody {
+        auth: Option<crate::models::AgencyTokenAuth>,
+    }
+    #[cfg(feature = "auth")]
+    impl KeystoneCreateAgencyTokenRequestBody {
+        /// Sets [`KeystoneCreateAgencyTokenRequestBody::auth`](super::KeystoneCreateAgencyTokenRequestBody).
+        pub fn auth(mut self, value: impl Into<crate::models::AgencyTokenAuth>) -> Self {
+            self.auth = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`auth`](Self::auth()) sets.
+        pub fn set_auth(
+            mut self,
+            value: Option<crate::models::AgencyTokenAuth>,
+        ) -> Self {
+            self.auth = value;
+            self
+        }
+        /// Builds the [`KeystoneCreateAgencyTokenRequestBody`](super::KeystoneCreateAgencyTokenRequestBody); fails when a required field is not set.
+        pub fn build(
+            self,
+        ) -> Result<super::KeystoneCreateAgencyTokenRequestBody, rt::BuildError> {
+            Ok(super::KeystoneCreateAgencyTokenRequestBody {
+                auth: self
+                    .auth
+                    .ok_or_else(|| rt::BuildError::missing(
+                        "KeystoneCreateAgencyTokenRequestBody",
+                        "auth",
+                    ))?,
             })
         }
     }
@@ -37513,6 +38335,76 @@ pub mod builders {
                     .ok_or_else(|| rt::BuildError::missing(
                         "KeystoneCreateUserRequestBody",
                         "user",
+                    ))?,
+            })
+        }
+    }
+    /// Builds a [`KeystoneCreateUserTokenByPasswordAndMfaRequestBody`](super::KeystoneCreateUserTokenByPasswordAndMfaRequestBody).
+    #[cfg(feature = "auth")]
+    #[derive(Debug, Clone, Default)]
+    pub struct KeystoneCreateUserTokenByPasswordAndMfaRequestBody {
+        auth: Option<crate::models::MfaAuth>,
+    }
+    #[cfg(feature = "auth")]
+    impl KeystoneCreateUserTokenByPasswordAndMfaRequestBody {
+        /// Sets [`KeystoneCreateUserTokenByPasswordAndMfaRequestBody::auth`](super::KeystoneCreateUserTokenByPasswordAndMfaRequestBody).
+        pub fn auth(mut self, value: impl Into<crate::models::MfaAuth>) -> Self {
+            self.auth = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`auth`](Self::auth()) sets.
+        pub fn set_auth(mut self, value: Option<crate::models::MfaAuth>) -> Self {
+            self.auth = value;
+            self
+        }
+        /// Builds the [`KeystoneCreateUserTokenByPasswordAndMfaRequestBody`](super::KeystoneCreateUserTokenByPasswordAndMfaRequestBody); fails when a required field is not set.
+        pub fn build(
+            self,
+        ) -> Result<
+            super::KeystoneCreateUserTokenByPasswordAndMfaRequestBody,
+            rt::BuildError,
+        > {
+            Ok(super::KeystoneCreateUserTokenByPasswordAndMfaRequestBody {
+                auth: self
+                    .auth
+                    .ok_or_else(|| rt::BuildError::missing(
+                        "KeystoneCreateUserTokenByPasswordAndMfaRequestBody",
+                        "auth",
+                    ))?,
+            })
+        }
+    }
+    /// Builds a [`KeystoneCreateUserTokenByPasswordRequestBody`](super::KeystoneCreateUserTokenByPasswordRequestBody).
+    #[cfg(feature = "auth")]
+    #[derive(Debug, Clone, Default)]
+    pub struct KeystoneCreateUserTokenByPasswordRequestBody {
+        auth: Option<crate::models::PwdAuth>,
+    }
+    #[cfg(feature = "auth")]
+    impl KeystoneCreateUserTokenByPasswordRequestBody {
+        /// Sets [`KeystoneCreateUserTokenByPasswordRequestBody::auth`](super::KeystoneCreateUserTokenByPasswordRequestBody).
+        pub fn auth(mut self, value: impl Into<crate::models::PwdAuth>) -> Self {
+            self.auth = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`auth`](Self::auth()) sets.
+        pub fn set_auth(mut self, value: Option<crate::models::PwdAuth>) -> Self {
+            self.auth = value;
+            self
+        }
+        /// Builds the [`KeystoneCreateUserTokenByPasswordRequestBody`](super::KeystoneCreateUserTokenByPasswordRequestBody); fails when a required field is not set.
+        pub fn build(
+            self,
+        ) -> Result<
+            super::KeystoneCreateUserTokenByPasswordRequestBody,
+            rt::BuildError,
+        > {
+            Ok(super::KeystoneCreateUserTokenByPasswordRequestBody {
+                auth: self
+                    .auth
+                    .ok_or_else(|| rt::BuildError::missing(
+                        "KeystoneCreateUserTokenByPasswordRequestBody",
+                        "auth",
                     ))?,
             })
         }
@@ -38300,6 +39192,177 @@ pub mod builders {
             })
         }
     }
+    /// Builds a [`MfaAuth`](super::MfaAuth).
+    #[cfg(feature = "auth")]
+    #[derive(Debug, Clone, Default)]
+    pub struct MfaAuth {
+        identity: Option<crate::models::MfaIdentity>,
+        scope: Option<crate::models::AuthScope>,
+    }
+    #[cfg(feature = "auth")]
+    impl MfaAuth {
+        /// Sets [`MfaAuth::identity`](super::MfaAuth).
+        pub fn identity(mut self, value: impl Into<crate::models::MfaIdentity>) -> Self {
+            self.identity = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`identity`](Self::identity()) sets.
+        pub fn set_identity(
+            mut self,
+            value: Option<crate::models::MfaIdentity>,
+        ) -> Self {
+            self.identity = value;
+            self
+        }
+        /// Sets [`MfaAuth::scope`](super::MfaAuth).
+        pub fn scope(mut self, value: impl Into<crate::models::AuthScope>) -> Self {
+            self.scope = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`scope`](Self::scope()) sets.
+        pub fn set_scope(mut self, value: Option<crate::models::AuthScope>) -> Self {
+            self.scope = value;
+            self
+        }
+        /// Builds the [`MfaAuth`](super::MfaAuth); fails when a required field is not set.
+        pub fn build(self) -> Result<super::MfaAuth, rt::BuildError> {
+            Ok(super::MfaAuth {
+                identity: self
+                    .identity
+                    .ok_or_else(|| rt::BuildError::missing("MfaAuth", "identity"))?,
+                scope: self
+                    .scope
+                    .ok_or_else(|| rt::BuildError::missing("MfaAuth", "scope"))?,
+            })
+        }
+    }
+    /// Builds a [`MfaIdentity`](super::MfaIdentity).
+    #[cfg(feature = "auth")]
+    #[derive(Debug, Clone, Default)]
+    pub struct MfaIdentity {
+        methods: Option<Vec<String>>,
+        password: Option<crate::models::PwdPassword>,
+        totp: Option<crate::models::MfaTotp>,
+    }
+    #[cfg(feature = "auth")]
+    impl MfaIdentity {
+        /// 认证方法，该字段内容为[\&quot;password\&quot;, \&quot;totp\&quot;]。
+        pub fn methods(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
+            self.methods = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+        /// Sets or, with `None`, clears what [`methods`](Self::methods()) sets.
+        pub fn set_methods(mut self, value: Option<Vec<String>>) -> Self {
+            self.methods = value;
+            self
+        }
+        /// Sets [`MfaIdentity::password`](super::MfaIdentity).
+        pub fn password(mut self, value: impl Into<crate::models::PwdPassword>) -> Self {
+            self.password = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`password`](Self::password()) sets.
+        pub fn set_password(
+            mut self,
+            value: Option<crate::models::PwdPassword>,
+        ) -> Self {
+            self.password = value;
+            self
+        }
+        /// Sets [`MfaIdentity::totp`](super::MfaIdentity).
+        pub fn totp(mut self, value: impl Into<crate::models::MfaTotp>) -> Self {
+            self.totp = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`totp`](Self::totp()) sets.
+        pub fn set_totp(mut self, value: Option<crate::models::MfaTotp>) -> Self {
+            self.totp = value;
+            self
+        }
+        /// Builds the [`MfaIdentity`](super::MfaIdentity); fails when a required field is not set.
+        pub fn build(self) -> Result<super::MfaIdentity, rt::BuildError> {
+            Ok(super::MfaIdentity {
+                methods: self
+                    .methods
+                    .ok_or_else(|| rt::BuildError::missing("MfaIdentity", "methods"))?,
+                password: self
+                    .password
+                    .ok_or_else(|| rt::BuildError::missing("MfaIdentity", "password"))?,
+                totp: self
+                    .totp
+                    .ok_or_else(|| rt::BuildError::missing("MfaIdentity", "totp"))?,
+            })
+        }
+    }
+    /// Builds a [`MfaTotp`](super::MfaTotp).
+    #[cfg(feature = "auth")]
+    #[derive(Debug, Clone, Default)]
+    pub struct MfaTotp {
+        user: Option<crate::models::MfaTotpUser>,
+    }
+    #[cfg(feature = "auth")]
+    impl MfaTotp {
+        /// Sets [`MfaTotp::user`](super::MfaTotp).
+        pub fn user(mut self, value: impl Into<crate::models::MfaTotpUser>) -> Self {
+            self.user = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`user`](Self::user()) sets.
+        pub fn set_user(mut self, value: Option<crate::models::MfaTotpUser>) -> Self {
+            self.user = value;
+            self
+        }
+        /// Builds the [`MfaTotp`](super::MfaTotp); fails when a required field is not set.
+        pub fn build(self) -> Result<super::MfaTotp, rt::BuildError> {
+            Ok(super::MfaTotp {
+                user: self
+                    .user
+                    .ok_or_else(|| rt::BuildError::missing("MfaTotp", "user"))?,
+            })
+        }
+    }
+    /// Builds a [`MfaTotpUser`](super::MfaTotpUser).
+    #[cfg(feature = "auth")]
+    #[derive(Debug, Clone, Default)]
+    pub struct MfaTotpUser {
+        id: Option<String>,
+        passcode: Option<String>,
+    }
+    #[cfg(feature = "auth")]
+    impl MfaTotpUser {
+        /// 已开启虚拟MFA方式的登录保护的IAM用户ID。
+        pub fn id(mut self, value: impl Into<String>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`id`](Self::id()) sets.
+        pub fn set_id(mut self, value: Option<String>) -> Self {
+            self.id = value;
+            self
+        }
+        /// 虚拟MFA验证码，在MFA应用程序中获取动态验证码，获取方法请参见：[如何获取虚拟MFA验证码](https://support.huaweicloud.com/iam_faq/iam_01_0001.html)。
+        pub fn passcode(mut self, value: impl Into<String>) -> Self {
+            self.passcode = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`passcode`](Self::passcode()) sets.
+        pub fn set_passcode(mut self, value: Option<String>) -> Self {
+            self.passcode = value;
+            self
+        }
+        /// Builds the [`MfaTotpUser`](super::MfaTotpUser); fails when a required field is not set.
+        pub fn build(self) -> Result<super::MfaTotpUser, rt::BuildError> {
+            Ok(super::MfaTotpUser {
+                id: self.id.ok_or_else(|| rt::BuildError::missing("MfaTotpUser", "id"))?,
+                passcode: self
+                    .passcode
+                    .ok_or_else(|| rt::BuildError::missing("MfaTotpUser", "passcode"))?,
+            })
+        }
+    }
     /// Builds a [`PasswordPolicyOption`](super::PasswordPolicyOption).
     #[cfg(feature = "password-policy")]
     #[derive(Debug, Clone, Default)]
@@ -38535,6 +39598,224 @@ pub mod builders {
         pub fn build(self) -> Result<super::ProtocolOption, rt::BuildError> {
             Ok(super::ProtocolOption {
                 mapping_id: self.mapping_id,
+            })
+        }
+    }
+    /// Builds a [`PwdAuth`](super::PwdAuth).
+    #[cfg(feature = "auth")]
+    #[derive(Debug, Clone, Default)]
+    pub struct PwdAuth {
+        identity: Option<crate::models::PwdIdentity>,
+        scope: Option<crate::models::AuthScope>,
+    }
+    #[cfg(feature = "auth")]
+    impl PwdAuth {
+        /// Sets [`PwdAuth::identity`](super::PwdAuth).
+        pub fn identity(mut self, value: impl Into<crate::models::PwdIdentity>) -> Self {
+            self.identity = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`identity`](Self::identity()) sets.
+        pub fn set_identity(
+            mut self,
+            value: Option<crate::models::PwdIdentity>,
+        ) -> Self {
+            self.identity = value;
+            self
+        }
+        /// Sets [`PwdAuth::scope`](super::PwdAuth).
+        pub fn scope(mut self, value: impl Into<crate::models::AuthScope>) -> Self {
+            self.scope = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`scope`](Self::scope()) sets.
+        pub fn set_scope(mut self, value: Option<crate::models::AuthScope>) -> Self {
+            self.scope = value;
+            self
+        }
+        /// Builds the [`PwdAuth`](super::PwdAuth); fails when a required field is not set.
+        pub fn build(self) -> Result<super::PwdAuth, rt::BuildError> {
+            Ok(super::PwdAuth {
+                identity: self
+                    .identity
+                    .ok_or_else(|| rt::BuildError::missing("PwdAuth", "identity"))?,
+                scope: self
+                    .scope
+                    .ok_or_else(|| rt::BuildError::missing("PwdAuth", "scope"))?,
+            })
+        }
+    }
+    /// Builds a [`PwdIdentity`](super::PwdIdentity).
+    #[cfg(feature = "auth")]
+    #[derive(Debug, Clone, Default)]
+    pub struct PwdIdentity {
+        methods: Option<Vec<String>>,
+        password: Option<crate::models::PwdPassword>,
+    }
+    #[cfg(feature = "auth")]
+    impl PwdIdentity {
+        /// 认证方法，该字段内容为[\&quot;password\&quot;]。
+        pub fn methods(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
+            self.methods = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+        /// Sets or, with `None`, clears what [`methods`](Self::methods()) sets.
+        pub fn set_methods(mut self, value: Option<Vec<String>>) -> Self {
+            self.methods = value;
+            self
+        }
+        /// Sets [`PwdIdentity::password`](super::PwdIdentity).
+        pub fn password(mut self, value: impl Into<crate::models::PwdPassword>) -> Self {
+            self.password = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`password`](Self::password()) sets.
+        pub fn set_password(
+            mut self,
+            value: Option<crate::models::PwdPassword>,
+        ) -> Self {
+            self.password = value;
+            self
+        }
+        /// Builds the [`PwdIdentity`](super::PwdIdentity); fails when a required field is not set.
+        pub fn build(self) -> Result<super::PwdIdentity, rt::BuildError> {
+            Ok(super::PwdIdentity {
+                methods: self
+                    .methods
+                    .ok_or_else(|| rt::BuildError::missing("PwdIdentity", "methods"))?,
+                password: self
+                    .password
+                    .ok_or_else(|| rt::BuildError::missing("PwdIdentity", "password"))?,
+            })
+        }
+    }
+    /// Builds a [`PwdPassword`](super::PwdPassword).
+    #[cfg(feature = "auth")]
+    #[derive(Debug, Clone, Default)]
+    pub struct PwdPassword {
+        user: Option<crate::models::PwdPasswordUser>,
+    }
+    #[cfg(feature = "auth")]
+    impl PwdPassword {
+        /// Sets [`PwdPassword::user`](super::PwdPassword).
+        pub fn user(mut self, value: impl Into<crate::models::PwdPasswordUser>) -> Self {
+            self.user = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`user`](Self::user()) sets.
+        pub fn set_user(
+            mut self,
+            value: Option<crate::models::PwdPasswordUser>,
+        ) -> Self {
+            self.user = value;
+            self
+        }
+        /// Builds the [`PwdPassword`](super::PwdPassword); fails when a required field is not set.
+        pub fn build(self) -> Result<super::PwdPassword, rt::BuildError> {
+            Ok(super::PwdPassword {
+                user: self
+                    .user
+                    .ok_or_else(|| rt::BuildError::missing("PwdPassword", "user"))?,
+            })
+        }
+    }
+    /// Builds a [`PwdPasswordUser`](super::PwdPasswordUser).
+    #[cfg(feature = "auth")]
+    #[derive(Debug, Clone, Default)]
+    pub struct PwdPasswordUser {
+        domain: Option<crate::models::PwdPasswordUserDomain>,
+        name: Option<String>,
+        password: Option<String>,
+    }
+    #[cfg(feature = "auth")]
+    impl PwdPasswordUser {
+        /// Sets [`PwdPasswordUser::domain`](super::PwdPasswordUser).
+        pub fn domain(
+            mut self,
+            value: impl Into<crate::models::PwdPasswordUserDomain>,
+        ) -> Self {
+            self.domain = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`domain`](Self::domain()) sets.
+        pub fn set_domain(
+            mut self,
+            value: Option<crate::models::PwdPasswordUserDomain>,
+        ) -> Self {
+            self.domain = value;
+            self
+        }
+        /// IAM用户名，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`name`](Self::name()) sets.
+        pub fn set_name(mut self, value: Option<String>) -> Self {
+            self.name = value;
+            self
+        }
+        /// IAM用户的登录密码。
+        pub fn password(mut self, value: impl Into<String>) -> Self {
+            self.password = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`password`](Self::password()) sets.
+        pub fn set_password(mut self, value: Option<String>) -> Self {
+            self.password = value;
+            self
+        }
+        /// Builds the [`PwdPasswordUser`](super::PwdPasswordUser); fails when a required field is not set.
+        pub fn build(self) -> Result<super::PwdPasswordUser, rt::BuildError> {
+            Ok(super::PwdPasswordUser {
+                domain: self
+                    .domain
+                    .ok_or_else(|| rt::BuildError::missing(
+                        "PwdPasswordUser",
+                        "domain",
+                    ))?,
+                name: self
+                    .name
+                    .ok_or_else(|| rt::BuildError::missing("PwdPasswordUser", "name"))?,
+                password: self
+                    .password
+                    .ok_or_else(|| rt::BuildError::missing(
+                        "PwdPasswordUser",
+                        "password",
+                    ))?,
+            })
+        }
+    }
+    /// Builds a [`PwdPasswordUserDomain`](super::PwdPasswordUserDomain).
+    #[cfg(feature = "auth")]
+    #[derive(Debug, Clone, Default)]
+    pub struct PwdPasswordUserDomain {
+        name: Option<String>,
+    }
+    #[cfg(feature = "auth")]
+    impl PwdPasswordUserDomain {
+        /// IAM用户所属账号名，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`name`](Self::name()) sets.
+        pub fn set_name(mut self, value: Option<String>) -> Self {
+            self.name = value;
+            self
+        }
+        /// Builds the [`PwdPasswordUserDomain`](super::PwdPasswordUserDomain); fails when a required field is not set.
+        pub fn build(self) -> Result<super::PwdPasswordUserDomain, rt::BuildError> {
+            Ok(super::PwdPasswordUserDomain {
+                name: self
+                    .name
+                    .ok_or_else(|| rt::BuildError::missing(
+                        "PwdPasswordUserDomain",
+                        "name",
+                    ))?,
             })
         }
     }
@@ -38928,13 +40209,13 @@ pub mod builders {
         }
     }
     /// Builds a [`ServicePolicy`](super::ServicePolicy).
-    #[cfg(feature = "securitytokens")]
+    #[cfg(any(feature = "securitytokens", feature = "roles"))]
     #[derive(Debug, Clone, Default)]
     pub struct ServicePolicy {
         version: Option<String>,
         statement: Option<Vec<crate::models::ServiceStatement>>,
     }
-    #[cfg(feature = "securitytokens")]
+    #[cfg(any(feature = "securitytokens", feature = "roles"))]
     impl ServicePolicy {
         /// 权限版本号，创建自定义策略时，该字段值填为“1.1”。 &gt; - 1.0：系统预置的角色。以服务为粒度，提供有限的服务相关角色用于授权。 &gt; - 1.1：策略。IAM最新提供的一种细粒度授权的能力，可以精确到具体服务的操作、资源以及请求条件等。
         pub fn version(mut self, value: impl Into<String>) -> Self {
@@ -38977,8 +40258,104 @@ pub mod builders {
             })
         }
     }
+    /// Builds a [`ServicePolicyRoleOption`](super::ServicePolicyRoleOption).
+    #[cfg(feature = "roles")]
+    #[derive(Debug, Clone, Default)]
+    pub struct ServicePolicyRoleOption {
+        display_name: Option<String>,
+        r#type: Option<String>,
+        description: Option<String>,
+        description_cn: Option<String>,
+        policy: Option<crate::models::ServicePolicy>,
+    }
+    #[cfg(feature = "roles")]
+    impl ServicePolicyRoleOption {
+        /// 自定义策略展示名。
+        pub fn display_name(mut self, value: impl Into<String>) -> Self {
+            self.display_name = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`display_name`](Self::display_name()) sets.
+        pub fn set_display_name(mut self, value: Option<String>) -> Self {
+            self.display_name = value;
+            self
+        }
+        /// 自定义策略的显示模式。 &gt; - AX表示在domain层显示。 &gt; - XA表示在project层显示。 &gt; - 自定义策略的显示模式只能为AX或者XA，不能在domain层和project层都显示（AA），或者在domain层和project层都不显示（XX）。
+        pub fn r#type(mut self, value: impl Into<String>) -> Self {
+            self.r#type = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`type`](Self::type()) sets.
+        pub fn set_type(mut self, value: Option<String>) -> Self {
+            self.r#type = value;
+            self
+        }
+        /// 自定义策略的描述信息。
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.description = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`description`](Self::description()) sets.
+        pub fn set_description(mut self, value: Option<String>) -> Self {
+            self.description = value;
+            self
+        }
+        /// 自定义策略的中文描述信息。
+        pub fn description_cn(mut self, value: impl Into<String>) -> Self {
+            self.description_cn = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`description_cn`](Self::description_cn()) sets.
+        pub fn set_description_cn(mut self, value: Option<String>) -> Self {
+            self.description_cn = value;
+            self
+        }
+        /// Sets [`ServicePolicyRoleOption::policy`](super::ServicePolicyRoleOption).
+        pub fn policy(mut self, value: impl Into<crate::models::ServicePolicy>) -> Self {
+            self.policy = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`policy`](Self::policy()) sets.
+        pub fn set_policy(
+            mut self,
+            value: Option<crate::models::ServicePolicy>,
+        ) -> Self {
+            self.policy = value;
+            self
+        }
+        /// Builds the [`ServicePolicyRoleOption`](super::ServicePolicyRoleOption); fails when a required field is not set.
+        pub fn build(self) -> Result<super::ServicePolicyRoleOption, rt::BuildError> {
+            Ok(super::ServicePolicyRoleOption {
+                display_name: self
+                    .display_name
+                    .ok_or_else(|| rt::BuildError::missing(
+                        "ServicePolicyRoleOption",
+                        "display_name",
+                    ))?,
+                r#type: self
+                    .r#type
+                    .ok_or_else(|| rt::BuildError::missing(
+                        "ServicePolicyRoleOption",
+                        "type",
+                    ))?,
+                description: self
+                    .description
+                    .ok_or_else(|| rt::BuildError::missing(
+                        "ServicePolicyRoleOption",
+                        "description",
+                    ))?,
+                description_cn: self.description_cn,
+                policy: self
+                    .policy
+                    .ok_or_else(|| rt::BuildError::missing(
+                        "ServicePolicyRoleOption",
+                        "policy",
+                    ))?,
+            })
+        }
+    }
     /// Builds a [`ServiceStatement`](super::ServiceStatement).
-    #[cfg(feature = "securitytokens")]
+    #[cfg(any(feature = "securitytokens", feature = "roles"))]
     #[derive(Debug, Clone, Default)]
     pub struct ServiceStatement {
         action: Option<Vec<String>>,
@@ -38988,7 +40365,7 @@ pub mod builders {
         >,
         resource: Option<Vec<String>>,
     }
-    #[cfg(feature = "securitytokens")]
+    #[cfg(any(feature = "securitytokens", feature = "roles"))]
     impl ServiceStatement {
         /// 授权项，指对资源的具体操作权限。 &gt; - 格式为：服务名:资源类型:操作，例：vpc:ports:create。 &gt; - 服务名为产品名称，例如ecs、evs和vpc等，服务名仅支持小写。 资源类型和操作没有大小写，要求支持通配符号*，无需罗列全部授权项。
         pub fn action(
@@ -39074,6 +40451,99 @@ pub mod builders {
                     ))?,
                 condition: self.condition,
                 resource: self.resource,
+            })
+        }
+    }
+    /// Builds a [`TokenAuth`](super::TokenAuth).
+    #[cfg(feature = "securitytokens")]
+    #[derive(Debug, Clone, Default)]
+    pub struct TokenAuth {
+        identity: Option<crate::models::TokenAuthIdentity>,
+    }
+    #[cfg(feature = "securitytokens")]
+    impl TokenAuth {
+        /// Sets [`TokenAuth::identity`](super::TokenAuth).
+        pub fn identity(
+            mut self,
+            value: impl Into<crate::models::TokenAuthIdentity>,
+        ) -> Self {
+            self.identity = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`identity`](Self::identity()) sets.
+        pub fn set_identity(
+            mut self,
+            value: Option<crate::models::TokenAuthIdentity>,
+        ) -> Self {
+            self.identity = value;
+            self
+        }
+        /// Builds the [`TokenAuth`](super::TokenAuth); fails when a required field is not set.
+        pub fn build(self) -> Result<super::TokenAuth, rt::BuildError> {
+            Ok(super::TokenAuth {
+                identity: self
+                    .identity
+                    .ok_or_else(|| rt::BuildError::missing("TokenAuth", "identity"))?,
+            })
+        }
+    }
+    /// Builds a [`TokenAuthIdentity`](super::TokenAuthIdentity).
+    #[cfg(feature = "securitytokens")]
+    #[derive(Debug, Clone, Default)]
+    pub struct TokenAuthIdentity {
+        methods: Option<Vec<String>>,
+        token: Option<crate::models::IdentityToken>,
+        policy: Option<crate::models::ServicePolicy>,
+    }
+    #[cfg(feature = "securitytokens")]
+    impl TokenAuthIdentity {
+        /// 认证方法，该字段内容为[\&quot;token\&quot;]。
+        pub fn methods(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
+            self.methods = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+        /// Sets or, with `None`, clears what [`methods`](Self::methods()) sets.
+        pub fn set_methods(mut self, value: Option<Vec<String>>) -> Self {
+            self.methods = value;
+            self
+        }
+        /// Sets [`TokenAuthIdentity::token`](super::TokenAuthIdentity).
+        pub fn token(mut self, value: impl Into<crate::models::IdentityToken>) -> Self {
+            self.token = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`token`](Self::token()) sets.
+        pub fn set_token(mut self, value: Option<crate::models::IdentityToken>) -> Self {
+            self.token = value;
+            self
+        }
+        /// Sets [`TokenAuthIdentity::policy`](super::TokenAuthIdentity).
+        pub fn policy(mut self, value: impl Into<crate::models::ServicePolicy>) -> Self {
+            self.policy = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`policy`](Self::policy()) sets.
+        pub fn set_policy(
+            mut self,
+            value: Option<crate::models::ServicePolicy>,
+        ) -> Self {
+            self.policy = value;
+            self
+        }
+        /// Builds the [`TokenAuthIdentity`](super::TokenAuthIdentity); fails when a required field is not set.
+        pub fn build(self) -> Result<super::TokenAuthIdentity, rt::BuildError> {
+            Ok(super::TokenAuthIdentity {
+                methods: self
+                    .methods
+                    .ok_or_else(|| rt::BuildError::missing(
+                        "TokenAuthIdentity",
+                        "methods",
+                    ))?,
+                token: self.token,
+                policy: self.policy,
             })
         }
     }
@@ -39327,6 +40797,44 @@ pub mod builders {
                     .ok_or_else(|| rt::BuildError::missing(
                         "UpdateAgencyRequestBody",
                         "agency",
+                    ))?,
+            })
+        }
+    }
+    /// Builds a [`UpdateCloudServiceCustomPolicyRequestBody`](super::UpdateCloudServiceCustomPolicyRequestBody).
+    #[cfg(feature = "roles")]
+    #[derive(Debug, Clone, Default)]
+    pub struct UpdateCloudServiceCustomPolicyRequestBody {
+        role: Option<crate::models::ServicePolicyRoleOption>,
+    }
+    #[cfg(feature = "roles")]
+    impl UpdateCloudServiceCustomPolicyRequestBody {
+        /// Sets [`UpdateCloudServiceCustomPolicyRequestBody::role`](super::UpdateCloudServiceCustomPolicyRequestBody).
+        pub fn role(
+            mut self,
+            value: impl Into<crate::models::ServicePolicyRoleOption>,
+        ) -> Self {
+            self.role = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`role`](Self::role()) sets.
+        pub fn set_role(
+            mut self,
+            value: Option<crate::models::ServicePolicyRoleOption>,
+        ) -> Self {
+            self.role = value;
+            self
+        }
+        /// Builds the [`UpdateCloudServiceCustomPolicyRequestBody`](super::UpdateCloudServiceCustomPolicyRequestBody); fails when a required field is not set.
+        pub fn build(
+            self,
+        ) -> Result<super::UpdateCloudServiceCustomPolicyRequestBody, rt::BuildError> {
+            Ok(super::UpdateCloudServiceCustomPolicyRequestBody {
+                role: self
+                    .role
+                    .ok_or_else(|| rt::BuildError::missing(
+                        "UpdateCloudServiceCustomPolicyRequestBody",
+                        "role",
                     ))?,
             })
         }

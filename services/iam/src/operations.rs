@@ -1827,6 +1827,64 @@ pub struct CreateTemporaryAccessKeyByAgencyResponse {
     pub body: crate::models::CreateTemporaryAccessKeyByAgencyResponseBody,
 }
 
+#[cfg(feature = "securitytokens")]
+const CREATE_TEMPORARY_ACCESS_KEY_BY_TOKEN_OPERATION: rt::Operation = rt::Operation {
+    name: "CreateTemporaryAccessKeyByToken",
+    method: rt::http::Method::POST,
+    path: "/v3.0/OS-CREDENTIAL/securitytokens",
+    idempotent: false,
+};
+
+/// Request of [`Client::create_temporary_access_key_by_token`](crate::Client::create_temporary_access_key_by_token): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "securitytokens")]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct CreateTemporaryAccessKeyByTokenRequest {
+    /// The request body.
+    pub body: Option<crate::models::CreateTemporaryAccessKeyByTokenRequestBody>,
+}
+
+#[cfg(feature = "securitytokens")]
+impl CreateTemporaryAccessKeyByTokenRequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(
+        mut self,
+        value: impl Into<crate::models::CreateTemporaryAccessKeyByTokenRequestBody>,
+    ) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateTemporaryAccessKeyByTokenRequestBody>,
+    ) -> Self {
+        self.body = value;
+        self
+    }
+}
+
+/// Response of [`Client::create_temporary_access_key_by_token`](crate::Client::create_temporary_access_key_by_token).
+#[cfg(feature = "securitytokens")]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct CreateTemporaryAccessKeyByTokenResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+    /// Response to a successful request.
+    pub body: crate::models::CreateTemporaryAccessKeyByTokenResponse,
+}
+
 #[cfg(feature = "identity-providers")]
 const SHOW_OPEN_ID_CONNECT_CONFIG_OPERATION: rt::Operation = rt::Operation {
     name: "ShowOpenIdConnectConfig",
@@ -4042,6 +4100,64 @@ pub struct CreateAgencyCustomPolicyResponse {
 }
 
 #[cfg(feature = "roles")]
+const CREATE_CLOUD_SERVICE_CUSTOM_POLICY_OPERATION: rt::Operation = rt::Operation {
+    name: "CreateCloudServiceCustomPolicy",
+    method: rt::http::Method::POST,
+    path: "/v3.0/OS-ROLE/roles",
+    idempotent: false,
+};
+
+/// Request of [`Client::create_cloud_service_custom_policy`](crate::Client::create_cloud_service_custom_policy): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "roles")]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct CreateCloudServiceCustomPolicyRequest {
+    /// The request body.
+    pub body: Option<crate::models::CreateCloudServiceCustomPolicyRequestBody>,
+}
+
+#[cfg(feature = "roles")]
+impl CreateCloudServiceCustomPolicyRequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(
+        mut self,
+        value: impl Into<crate::models::CreateCloudServiceCustomPolicyRequestBody>,
+    ) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateCloudServiceCustomPolicyRequestBody>,
+    ) -> Self {
+        self.body = value;
+        self
+    }
+}
+
+/// Response of [`Client::create_cloud_service_custom_policy`](crate::Client::create_cloud_service_custom_policy).
+#[cfg(feature = "roles")]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct CreateCloudServiceCustomPolicyResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+    /// Response to a successful request.
+    pub body: crate::models::CreateCloudServiceCustomPolicyResponse,
+}
+
+#[cfg(feature = "roles")]
 const SHOW_CUSTOM_POLICY_OPERATION: rt::Operation = rt::Operation {
     name: "ShowCustomPolicy",
     method: rt::http::Method::GET,
@@ -4219,6 +4335,78 @@ pub struct UpdateAgencyCustomPolicyResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::UpdateAgencyCustomPolicyResponseBody,
+}
+
+#[cfg(feature = "roles")]
+const UPDATE_CLOUD_SERVICE_CUSTOM_POLICY_OPERATION: rt::Operation = rt::Operation {
+    name: "UpdateCloudServiceCustomPolicy",
+    method: rt::http::Method::PATCH,
+    path: "/v3.0/OS-ROLE/roles/{role_id}",
+    idempotent: false,
+};
+
+/// Request of [`Client::update_cloud_service_custom_policy`](crate::Client::update_cloud_service_custom_policy): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "roles")]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct UpdateCloudServiceCustomPolicyRequest {
+    /// 待修改的自定义策略ID，获取方式请参见：[自定义策略ID](https://apiexplorer.developer.huaweicloud.com/apiexplorer/doc?product&#x3D;IAM&amp;api&#x3D;ListCustomPolicies)。
+    ///
+    /// Required.
+    pub role_id: Option<String>,
+    /// The request body.
+    pub body: Option<crate::models::UpdateCloudServiceCustomPolicyRequestBody>,
+}
+
+#[cfg(feature = "roles")]
+impl UpdateCloudServiceCustomPolicyRequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`role_id`](Self::role_id).
+    pub fn role_id(mut self, value: impl Into<String>) -> Self {
+        self.role_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`role_id`](Self::role_id()) sets.
+    pub fn set_role_id(mut self, value: Option<String>) -> Self {
+        self.role_id = value;
+        self
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(
+        mut self,
+        value: impl Into<crate::models::UpdateCloudServiceCustomPolicyRequestBody>,
+    ) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::UpdateCloudServiceCustomPolicyRequestBody>,
+    ) -> Self {
+        self.body = value;
+        self
+    }
+}
+
+/// Response of [`Client::update_cloud_service_custom_policy`](crate::Client::update_cloud_service_custom_policy).
+#[cfg(feature = "roles")]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct UpdateCloudServiceCustomPolicyResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+    /// Response to a successful request.
+    pub body: crate::models::UpdateCloudServiceCustomPolicyResponse,
 }
 
 #[cfg(feature = "api-acl-policy")]
@@ -6829,6 +7017,230 @@ pub struct KeystoneCreateScopedTokenResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::KeystoneCreateScopedTokenResponseBody,
+    /// The `X-Subject-Token` response header.
+    ///
+    /// From the `X-Subject-Token` response header, when the server sent it.
+    pub x_subject_token: Option<String>,
+}
+
+#[cfg(feature = "auth")]
+const KEYSTONE_CREATE_AGENCY_TOKEN_OPERATION: rt::Operation = rt::Operation {
+    name: "KeystoneCreateAgencyToken",
+    method: rt::http::Method::POST,
+    path: "/v3/auth/tokens",
+    idempotent: false,
+};
+
+/// Request of [`Client::keystone_create_agency_token`](crate::Client::keystone_create_agency_token): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "auth")]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct KeystoneCreateAgencyTokenRequest {
+    /// 如果设置该参数，返回的响应体中将不显示catalog信息。任何非空字符串都将解释为true，并使该字段生效。
+    pub nocatalog: Option<String>,
+    /// The request body.
+    pub body: Option<crate::models::KeystoneCreateAgencyTokenRequestBody>,
+}
+
+#[cfg(feature = "auth")]
+impl KeystoneCreateAgencyTokenRequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`nocatalog`](Self::nocatalog).
+    pub fn nocatalog(mut self, value: impl Into<String>) -> Self {
+        self.nocatalog = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`nocatalog`](Self::nocatalog()) sets.
+    pub fn set_nocatalog(mut self, value: Option<String>) -> Self {
+        self.nocatalog = value;
+        self
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(
+        mut self,
+        value: impl Into<crate::models::KeystoneCreateAgencyTokenRequestBody>,
+    ) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::KeystoneCreateAgencyTokenRequestBody>,
+    ) -> Self {
+        self.body = value;
+        self
+    }
+}
+
+/// Response of [`Client::keystone_create_agency_token`](crate::Client::keystone_create_agency_token).
+#[cfg(feature = "auth")]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct KeystoneCreateAgencyTokenResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+    /// Response to a successful request.
+    pub body: crate::models::KeystoneCreateAgencyTokenResponse,
+    /// The `X-Subject-Token` response header.
+    ///
+    /// From the `X-Subject-Token` response header, when the server sent it.
+    pub x_subject_token: Option<String>,
+}
+
+#[cfg(feature = "auth")]
+const KEYSTONE_CREATE_USER_TOKEN_BY_PASSWORD_OPERATION: rt::Operation = rt::Operation {
+    name: "KeystoneCreateUserTokenByPassword",
+    method: rt::http::Method::POST,
+    path: "/v3/auth/tokens",
+    idempotent: false,
+};
+
+/// Request of [`Client::keystone_create_user_token_by_password`](crate::Client::keystone_create_user_token_by_password): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "auth")]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct KeystoneCreateUserTokenByPasswordRequest {
+    /// 如果设置该参数，返回的响应体中将不显示catalog信息。任何非空字符串都将解释为true，并使该字段生效。
+    pub nocatalog: Option<String>,
+    /// The request body.
+    pub body: Option<crate::models::KeystoneCreateUserTokenByPasswordRequestBody>,
+}
+
+#[cfg(feature = "auth")]
+impl KeystoneCreateUserTokenByPasswordRequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`nocatalog`](Self::nocatalog).
+    pub fn nocatalog(mut self, value: impl Into<String>) -> Self {
+        self.nocatalog = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`nocatalog`](Self::nocatalog()) sets.
+    pub fn set_nocatalog(mut self, value: Option<String>) -> Self {
+        self.nocatalog = value;
+        self
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(
+        mut self,
+        value: impl Into<crate::models::KeystoneCreateUserTokenByPasswordRequestBody>,
+    ) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::KeystoneCreateUserTokenByPasswordRequestBody>,
+    ) -> Self {
+        self.body = value;
+        self
+    }
+}
+
+/// Response of [`Client::keystone_create_user_token_by_password`](crate::Client::keystone_create_user_token_by_password).
+#[cfg(feature = "auth")]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct KeystoneCreateUserTokenByPasswordResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+    /// Response to a successful request.
+    pub body: crate::models::KeystoneCreateUserTokenByPasswordResponse,
+    /// The `X-Subject-Token` response header.
+    ///
+    /// From the `X-Subject-Token` response header, when the server sent it.
+    pub x_subject_token: Option<String>,
+}
+
+#[cfg(feature = "auth")]
+const KEYSTONE_CREATE_USER_TOKEN_BY_PASSWORD_AND_MFA_OPERATION: rt::Operation = rt::Operation {
+    name: "KeystoneCreateUserTokenByPasswordAndMfa",
+    method: rt::http::Method::POST,
+    path: "/v3/auth/tokens",
+    idempotent: false,
+};
+
+/// Request of [`Client::keystone_create_user_token_by_password_and_mfa`](crate::Client::keystone_create_user_token_by_password_and_mfa): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "auth")]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct KeystoneCreateUserTokenByPasswordAndMfaRequest {
+    /// 如果设置该参数，返回的响应体中将不显示catalog信息。任何非空字符串都将解释为true，并使该字段生效。
+    pub nocatalog: Option<String>,
+    /// The request body.
+    pub body: Option<crate::models::KeystoneCreateUserTokenByPasswordAndMfaRequestBody>,
+}
+
+#[cfg(feature = "auth")]
+impl KeystoneCreateUserTokenByPasswordAndMfaRequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`nocatalog`](Self::nocatalog).
+    pub fn nocatalog(mut self, value: impl Into<String>) -> Self {
+        self.nocatalog = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`nocatalog`](Self::nocatalog()) sets.
+    pub fn set_nocatalog(mut self, value: Option<String>) -> Self {
+        self.nocatalog = value;
+        self
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(
+        mut self,
+        value: impl Into<
+            crate::models::KeystoneCreateUserTokenByPasswordAndMfaRequestBody,
+        >,
+    ) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::KeystoneCreateUserTokenByPasswordAndMfaRequestBody>,
+    ) -> Self {
+        self.body = value;
+        self
+    }
+}
+
+/// Response of [`Client::keystone_create_user_token_by_password_and_mfa`](crate::Client::keystone_create_user_token_by_password_and_mfa).
+#[cfg(feature = "auth")]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct KeystoneCreateUserTokenByPasswordAndMfaResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+    /// Response to a successful request.
+    pub body: crate::models::KeystoneCreateUserTokenByPasswordAndMfaResponse,
     /// The `X-Subject-Token` response header.
     ///
     /// From the `X-Subject-Token` response header, when the server sent it.
@@ -10645,6 +11057,50 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
+    /// 通过token获取临时访问密钥
+    ///
+    /// 该接口可以用于通过token来获取临时AK/SK和securitytoken。
+    ///
+    /// 临时AK/SK和securitytoken是系统颁发给IAM用户的临时访问令牌，有效期为15分钟至24小时，过期后需要重新获取。临时AK/SK和securitytoken遵循权限最小化原则。鉴权时，临时AK/SK和securitytoken必须同时使用，请求头中需要添加“x-security-token”字段，使用方法详情请参考：[API签名参考](https://support.huaweicloud.com/devg-apisign/api-sign-provide.html)。
+    ///
+    /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
+    ///
+    /// `POST /v3.0/OS-CREDENTIAL/securitytokens`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::CreateTemporaryAccessKeyByTokenRequest;
+    ///
+    /// let request = CreateTemporaryAccessKeyByTokenRequest::new();
+    /// match client.create_temporary_access_key_by_token(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "securitytokens")]
+    pub async fn create_temporary_access_key_by_token(
+        &self,
+        request: CreateTemporaryAccessKeyByTokenRequest,
+    ) -> Result<CreateTemporaryAccessKeyByTokenResponse, rt::Error> {
+        let mut call = rt::Call::new(&CREATE_TEMPORARY_ACCESS_KEY_BY_TOKEN_OPERATION);
+        call.set_json_body(
+            "application/json;charset=utf-8",
+            request.body.as_ref(),
+            false,
+        );
+        let response = self.core.send(call).await?;
+        Ok(CreateTemporaryAccessKeyByTokenResponse {
+            status: response.status(),
+            request_id: response.request_id(),
+            body: response.json()?,
+            headers: response.into_headers(),
+        })
+    }
     /// 查询OpenId Connect身份提供商配置
     ///
     /// `GET /v3.0/OS-FEDERATION/identity-providers/{idp_id}/openid-connect-config`
@@ -11950,6 +12406,48 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
+    /// 创建云服务自定义策略
+    ///
+    /// 该接口可以用于[管理员](https://support.huaweicloud.com/usermanual-iam/iam_01_0001.html)创建云服务自定义策略。
+    ///
+    /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
+    ///
+    /// `POST /v3.0/OS-ROLE/roles`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::CreateCloudServiceCustomPolicyRequest;
+    ///
+    /// let request = CreateCloudServiceCustomPolicyRequest::new();
+    /// match client.create_cloud_service_custom_policy(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "roles")]
+    pub async fn create_cloud_service_custom_policy(
+        &self,
+        request: CreateCloudServiceCustomPolicyRequest,
+    ) -> Result<CreateCloudServiceCustomPolicyResponse, rt::Error> {
+        let mut call = rt::Call::new(&CREATE_CLOUD_SERVICE_CUSTOM_POLICY_OPERATION);
+        call.set_json_body(
+            "application/json;charset=utf-8",
+            request.body.as_ref(),
+            false,
+        );
+        let response = self.core.send(call).await?;
+        Ok(CreateCloudServiceCustomPolicyResponse {
+            status: response.status(),
+            request_id: response.request_id(),
+            body: response.json()?,
+            headers: response.into_headers(),
+        })
+    }
     /// 查询自定义策略详情
     ///
     /// 该接口可以用于[管理员](https://support.huaweicloud.com/usermanual-iam/iam_01_0001.html)查询自定义策略详情。
@@ -12066,6 +12564,50 @@ impl crate::Client {
         );
         let response = self.core.send(call).await?;
         Ok(UpdateAgencyCustomPolicyResponse {
+            status: response.status(),
+            request_id: response.request_id(),
+            body: response.json()?,
+            headers: response.into_headers(),
+        })
+    }
+    /// 修改云服务自定义策略
+    ///
+    /// 该接口可以用于[管理员](https://support.huaweicloud.com/usermanual-iam/iam_01_0001.html)修改云服务自定义策略。
+    ///
+    /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
+    ///
+    /// `PATCH /v3.0/OS-ROLE/roles/{role_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::UpdateCloudServiceCustomPolicyRequest;
+    ///
+    /// let request = UpdateCloudServiceCustomPolicyRequest::new()
+    ///     .role_id("your-role-id");
+    /// match client.update_cloud_service_custom_policy(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "roles")]
+    pub async fn update_cloud_service_custom_policy(
+        &self,
+        request: UpdateCloudServiceCustomPolicyRequest,
+    ) -> Result<UpdateCloudServiceCustomPolicyResponse, rt::Error> {
+        let mut call = rt::Call::new(&UPDATE_CLOUD_SERVICE_CUSTOM_POLICY_OPERATION);
+        call.set_path("role_id", request.role_id);
+        call.set_json_body(
+            "application/json;charset=utf-8",
+            request.body.as_ref(),
+            false,
+        );
+        let response = self.core.send(call).await?;
+        Ok(UpdateCloudServiceCustomPolicyResponse {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
@@ -13816,6 +14358,156 @@ impl crate::Client {
         );
         let response = self.core.send(call).await?;
         Ok(KeystoneCreateScopedTokenResponse {
+            status: response.status(),
+            request_id: response.request_id(),
+            body: response.json()?,
+            x_subject_token: response.header("x-subject-token"),
+            headers: response.into_headers(),
+        })
+    }
+    /// 获取委托Token
+    ///
+    /// 该接口可以用于获取委托方的token。
+    ///
+    /// 例如：A账号希望B账号管理自己的某些资源，所以A账号创建了委托给B账号，则A账号为委托方，B账号为被委托方。那么B账号可以通过该接口获取委托token。B账号仅能使用该token管理A账号的委托资源，不能管理自己账号中的资源。如果B账号需要管理自己账号中的资源，则需要获取自己的用户token。
+    ///
+    /// token是系统颁发给用户的访问令牌，承载用户的身份、权限等信息。调用IAM以及其他云服务的接口时，可以使用本接口获取的token进行鉴权。
+    ///
+    /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。如果使用全局区域的Endpoint调用，该token可以在所有区域使用；如果使用非全局区域的Endpoint调用，则该token仅在该区域生效，不能跨区域使用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
+    ///
+    /// &gt; - token的有效期为24小时，建议进行缓存，避免频繁调用。
+    ///
+    /// `POST /v3/auth/tokens`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneCreateAgencyTokenRequest;
+    ///
+    /// let request = KeystoneCreateAgencyTokenRequest::new();
+    /// match client.keystone_create_agency_token(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "auth")]
+    pub async fn keystone_create_agency_token(
+        &self,
+        request: KeystoneCreateAgencyTokenRequest,
+    ) -> Result<KeystoneCreateAgencyTokenResponse, rt::Error> {
+        let mut call = rt::Call::new(&KEYSTONE_CREATE_AGENCY_TOKEN_OPERATION);
+        call.set_query("nocatalog", request.nocatalog.map(Into::into), false);
+        call.set_json_body(
+            "application/json;charset=utf-8",
+            request.body.as_ref(),
+            false,
+        );
+        let response = self.core.send(call).await?;
+        Ok(KeystoneCreateAgencyTokenResponse {
+            status: response.status(),
+            request_id: response.request_id(),
+            body: response.json()?,
+            x_subject_token: response.header("x-subject-token"),
+            headers: response.into_headers(),
+        })
+    }
+    /// 获取IAM用户Token（使用密码）
+    ///
+    /// 该接口可以用于通过用户名/密码的方式进行认证来获取IAM用户token。
+    ///
+    /// token是系统颁发给IAM用户的访问令牌，承载用户的身份、权限等信息。调用IAM以及其他云服务的接口时，可以使用本接口获取的IAM用户token进行鉴权。
+    ///
+    /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。如果使用全局区域的Endpoint调用，该token可以在所有区域使用；如果使用非全局区域的Endpoint调用，则该token仅在该区域生效，不能跨区域使用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
+    /// &gt; - token的有效期为24小时，建议进行缓存，避免频繁调用。
+    /// &gt; - 通过Postman获取用户token示例请参见：[如何通过Postman获取用户token](https://support.huaweicloud.com/iam_faq/iam_01_034.html)。
+    /// &gt; - 如果需要获取具有Security Administrator权限的token，请参见：[IAM 常见问题](https://support.huaweicloud.com/iam_faq/iam_01_0608.html)。
+    ///
+    /// `POST /v3/auth/tokens`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneCreateUserTokenByPasswordRequest;
+    ///
+    /// let request = KeystoneCreateUserTokenByPasswordRequest::new();
+    /// match client.keystone_create_user_token_by_password(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "auth")]
+    pub async fn keystone_create_user_token_by_password(
+        &self,
+        request: KeystoneCreateUserTokenByPasswordRequest,
+    ) -> Result<KeystoneCreateUserTokenByPasswordResponse, rt::Error> {
+        let mut call = rt::Call::new(&KEYSTONE_CREATE_USER_TOKEN_BY_PASSWORD_OPERATION);
+        call.set_query("nocatalog", request.nocatalog.map(Into::into), false);
+        call.set_json_body(
+            "application/json;charset=utf-8",
+            request.body.as_ref(),
+            false,
+        );
+        let response = self.core.send(call).await?;
+        Ok(KeystoneCreateUserTokenByPasswordResponse {
+            status: response.status(),
+            request_id: response.request_id(),
+            body: response.json()?,
+            x_subject_token: response.header("x-subject-token"),
+            headers: response.into_headers(),
+        })
+    }
+    /// 获取IAM用户Token（使用密码+虚拟MFA）
+    ///
+    /// 该接口可以用于通过用户名/密码+虚拟MFA的方式进行认证，在IAM用户开启了的登录保护功能，并选择通过虚拟MFA验证时获取IAM用户token。
+    ///
+    /// token是系统颁发给用户的访问令牌，承载用户的身份、权限等信息。调用IAM以及其他云服务的接口时，可以使用本接口获取的token进行鉴权。
+    ///
+    /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。如果使用全局区域的Endpoint调用，该token可以在所有区域使用；如果使用非全局区域的Endpoint调用，则该token仅在该区域生效，不能跨区域使用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
+    /// &gt; - token的有效期为24小时，建议进行缓存，避免频繁调用。
+    /// &gt; - 通过Postman获取用户token示例请参见：[如何通过Postman获取用户token](https://support.huaweicloud.com/iam_faq/iam_01_034.html)。
+    /// &gt; - 如果需要获取具有Security Administrator权限的token，请参见：[IAM 常见问题](https://support.huaweicloud.com/iam_faq/iam_01_0608.html)。
+    ///
+    /// `POST /v3/auth/tokens`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneCreateUserTokenByPasswordAndMfaRequest;
+    ///
+    /// let request = KeystoneCreateUserTokenByPasswordAndMfaRequest::new();
+    /// match client.keystone_create_user_token_by_password_and_mfa(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "auth")]
+    pub async fn keystone_create_user_token_by_password_and_mfa(
+        &self,
+        request: KeystoneCreateUserTokenByPasswordAndMfaRequest,
+    ) -> Result<KeystoneCreateUserTokenByPasswordAndMfaResponse, rt::Error> {
+        let mut call = rt::Call::new(
+            &KEYSTONE_CREATE_USER_TOKEN_BY_PASSWORD_AND_MFA_OPERATION,
+        );
+        call.set_query("nocatalog", request.nocatalog.map(Into::into), false);
+        call.set_json_body(
+            "application/json;charset=utf-8",
+            request.body.as_ref(),
+            false,
+        );
+        let response = self.core.send(call).await?;
+        Ok(KeystoneCreateUserTokenByPasswordAndMfaResponse {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,

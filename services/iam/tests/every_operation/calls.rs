@@ -150,6 +150,12 @@ fn every_operation_answers_through_the_mock() {
                     "CreateTemporaryAccessKeyByAgency",
                     __create_temporary_access_key_by_agency(client, mock),
                 ));
+            #[cfg(feature = "securitytokens")]
+            calls
+                .push((
+                    "CreateTemporaryAccessKeyByToken",
+                    __create_temporary_access_key_by_token(client, mock),
+                ));
             #[cfg(feature = "identity-providers")]
             calls
                 .push((
@@ -301,6 +307,12 @@ fn every_operation_answers_through_the_mock() {
                     __create_agency_custom_policy(client, mock),
                 ));
             #[cfg(feature = "roles")]
+            calls
+                .push((
+                    "CreateCloudServiceCustomPolicy",
+                    __create_cloud_service_custom_policy(client, mock),
+                ));
+            #[cfg(feature = "roles")]
             calls.push(("ShowCustomPolicy", __show_custom_policy(client, mock)));
             #[cfg(feature = "roles")]
             calls.push(("DeleteCustomPolicy", __delete_custom_policy(client, mock)));
@@ -309,6 +321,12 @@ fn every_operation_answers_through_the_mock() {
                 .push((
                     "UpdateAgencyCustomPolicy",
                     __update_agency_custom_policy(client, mock),
+                ));
+            #[cfg(feature = "roles")]
+            calls
+                .push((
+                    "UpdateCloudServiceCustomPolicy",
+                    __update_cloud_service_custom_policy(client, mock),
                 ));
             #[cfg(feature = "api-acl-policy")]
             calls
@@ -533,6 +551,24 @@ fn every_operation_answers_through_the_mock() {
                     "KeystoneCreateScopedToken",
                     __keystone_create_scoped_token(client, mock),
                 ));
+            #[cfg(feature = "auth")]
+            calls
+                .push((
+                    "KeystoneCreateAgencyToken",
+                    __keystone_create_agency_token(client, mock),
+                ));
+            #[cfg(feature = "auth")]
+            calls
+                .push((
+                    "KeystoneCreateUserTokenByPassword",
+                    __keystone_create_user_token_by_password(client, mock),
+                ));
+            #[cfg(feature = "auth")]
+            calls
+                .push((
+                    "KeystoneCreateUserTokenByPasswordAndMfa",
+                    __keystone_create_user_token_by_password_and_mfa(client, mock),
+                ));
             #[cfg(feature = "config")]
             calls
                 .push((
@@ -718,7 +754,7 @@ fn every_operation_answers_through_the_mock() {
         failures.is_empty(), "operations that failed against the mock:\n{}", failures
         .join("\n")
     );
-    assert!(called <= 143usize);
+    assert!(called <= 149usize);
     #[cfg(
         all(
             feature = "misc",
@@ -753,7 +789,7 @@ fn every_operation_answers_through_the_mock() {
             feature = "services"
         )
     )]
-    assert_eq!(called, 143usize, "with every tag feature on, every operation is called");
+    assert_eq!(called, 149usize, "with every tag feature on, every operation is called");
     assert_eq!(requests.len(), called, "one request per operation");
     for request in &requests {
         assert!(request.authenticated, "{:?} was not authenticated", request.operation);
@@ -1421,6 +1457,36 @@ fn __create_temporary_access_key_by_agency<'a>(
                     .expect("the mock's example body decodes"),
             );
         let response = client.create_temporary_access_key_by_agency(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "securitytokens")]
+#[allow(unused_variables)]
+fn __create_temporary_access_key_by_token<'a>(
+    client: &'a huaweicloud_iam::Client,
+    mock: &'a huaweicloud_iam::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_iam::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_iam::operations::CreateTemporaryAccessKeyByTokenRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_iam::models::CreateTemporaryAccessKeyByTokenRequestBody,
+                >(
+                        mock
+                            .example_request_body("CreateTemporaryAccessKeyByToken")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_temporary_access_key_by_token(request).await?;
         let _ = response;
         ::std::result::Result::Ok(())
     })
@@ -2192,6 +2258,36 @@ fn __create_agency_custom_policy<'a>(
 
 #[cfg(feature = "roles")]
 #[allow(unused_variables)]
+fn __create_cloud_service_custom_policy<'a>(
+    client: &'a huaweicloud_iam::Client,
+    mock: &'a huaweicloud_iam::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_iam::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_iam::operations::CreateCloudServiceCustomPolicyRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_iam::models::CreateCloudServiceCustomPolicyRequestBody,
+                >(
+                        mock
+                            .example_request_body("CreateCloudServiceCustomPolicy")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_cloud_service_custom_policy(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "roles")]
+#[allow(unused_variables)]
 fn __show_custom_policy<'a>(
     client: &'a huaweicloud_iam::Client,
     mock: &'a huaweicloud_iam::mock::MockServer,
@@ -2258,6 +2354,37 @@ fn __update_agency_custom_policy<'a>(
                     .expect("the mock's example body decodes"),
             );
         let response = client.update_agency_custom_policy(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "roles")]
+#[allow(unused_variables)]
+fn __update_cloud_service_custom_policy<'a>(
+    client: &'a huaweicloud_iam::Client,
+    mock: &'a huaweicloud_iam::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_iam::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_iam::operations::UpdateCloudServiceCustomPolicyRequest::new()
+            .role_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_iam::models::UpdateCloudServiceCustomPolicyRequestBody,
+                >(
+                        mock
+                            .example_request_body("UpdateCloudServiceCustomPolicy")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_cloud_service_custom_policy(request).await?;
         let _ = response;
         ::std::result::Result::Ok(())
     })
@@ -3309,6 +3436,100 @@ fn __keystone_create_scoped_token<'a>(
                     .expect("the mock's example body decodes"),
             );
         let response = client.keystone_create_scoped_token(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "auth")]
+#[allow(unused_variables)]
+fn __keystone_create_agency_token<'a>(
+    client: &'a huaweicloud_iam::Client,
+    mock: &'a huaweicloud_iam::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_iam::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_iam::operations::KeystoneCreateAgencyTokenRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_iam::models::KeystoneCreateAgencyTokenRequestBody,
+                >(
+                        mock
+                            .example_request_body("KeystoneCreateAgencyToken")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.keystone_create_agency_token(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "auth")]
+#[allow(unused_variables)]
+fn __keystone_create_user_token_by_password<'a>(
+    client: &'a huaweicloud_iam::Client,
+    mock: &'a huaweicloud_iam::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_iam::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_iam::operations::KeystoneCreateUserTokenByPasswordRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_iam::models::KeystoneCreateUserTokenByPasswordRequestBody,
+                >(
+                        mock
+                            .example_request_body("KeystoneCreateUserTokenByPassword")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.keystone_create_user_token_by_password(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "auth")]
+#[allow(unused_variables)]
+fn __keystone_create_user_token_by_password_and_mfa<'a>(
+    client: &'a huaweicloud_iam::Client,
+    mock: &'a huaweicloud_iam::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_iam::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_iam::operations::KeystoneCreateUserTokenByPasswordAndMfaRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_iam::models::KeystoneCreateUserTokenByPasswordAndMfaRequestBody,
+                >(
+                        mock
+                            .example_request_body(
+                                "KeystoneCreateUserTokenByPasswordAndMfa",
+                            )
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client
+            .keystone_create_user_token_by_password_and_mfa(request)
+            .await?;
         let _ = response;
         ::std::result::Result::Ok(())
     })
