@@ -138,14 +138,33 @@ fn operation_description(api: &Api, operation: &Operation) -> Value {
             "schema": schema,
         })
     });
+    let status = operation.response.status;
     let mut response = Map::new();
-    response.insert("status".into(), json!(operation.response.status));
-    if let Some(body) = &operation.response.body {
-        response.insert("media_type".into(), json!(body.media_type));
-        if let ResponseKind::Json(ty) = &body.kind {
+    response.insert("status".into(), json!(status));
+    // The mock answers with the first 2xx status, so with bodies by status the body of
+    // that status is described.
+    let (answered, ty) = match operation
+        .response
+        .body
+        .as_ref()
+        .map(|body| (body, &body.kind))
+    {
+        Some((body, ResponseKind::Json(ty))) => (Some(body), Some(ty)),
+        Some((body, ResponseKind::Stream)) => (Some(body), None),
+        Some((body, ResponseKind::ByStatus(statuses))) => {
+            match status_index(statuses, status).map(|index| &statuses[index]) {
+                Some(StatusBody { ty: Some(ty), .. }) => (Some(body), Some(ty)),
+                _ => (None, None),
+            }
+        }
+        None => (None, None),
+    };
+    if let Some(answered) = answered {
+        response.insert("media_type".into(), json!(answered.media_type));
+        if let Some(ty) = ty {
             response.insert("schema".into(), type_schema(api, ty));
         }
-        if let Some(example) = &body.example {
+        if let Some(example) = &answered.example {
             response.insert("example".into(), example.clone());
         }
     }

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::ir::{Api, BodyKind, ModelId, ModelKind, Operation, ResponseKind, Type};
+use crate::ir::{Api, BodyKind, ModelId, ModelKind, Operation, Type};
 
 /// Every model reachable from `starts` by following `edges` zero or more times (the starts
 /// included), in id order.
@@ -130,8 +130,10 @@ pub fn sent_models(operation: &Operation, out: &mut Vec<ModelId>) {
 
 /// The models an operation's answers name: its success body and its declared error bodies.
 pub fn received_models(operation: &Operation, out: &mut Vec<ModelId>) {
-    if let Some(ResponseKind::Json(ty)) = operation.response.body.as_ref().map(|body| &body.kind) {
-        named_in(ty, out);
+    if let Some(body) = &operation.response.body {
+        for ty in body.kind.json_types() {
+            named_in(ty, out);
+        }
     }
     for error in &operation.errors {
         if let Some(ty) = &error.body {

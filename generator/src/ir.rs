@@ -381,23 +381,67 @@ pub struct Response {
 /// A 2xx response body.
 #[derive(Debug)]
 pub struct ResponseBody {
-    /// The media type as the spec writes it.
+    /// The media type as the spec writes it (with `ByStatus`, that of the first 2xx
+    /// response with a body).
     pub media_type: String,
     /// Whether some 2xx response has no content, so the body may be absent.
     pub optional: bool,
     pub doc: Option<String>,
     pub kind: ResponseKind,
-    /// The spec's example of the body, if any (the mock answers with it).
+    /// The spec's example of the body, if any (the mock answers with it); with `ByStatus`,
+    /// the first 2xx response's.
     pub example: Option<serde_json::Value>,
 }
 
 /// How a response body is decoded.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ResponseKind {
     /// JSON of this type.
     Json(Type),
     /// Anything else: handed over as a byte stream, not buffered.
     Stream,
+    /// JSON whose type depends on the status: the 2xx responses declare different bodies.
+    /// One entry per declared 2xx status, in spec order.
+    ByStatus(Vec<StatusBody>),
+}
+
+impl ResponseKind {
+    /// The JSON types a body of this kind decodes into: one, none for a stream, or one per
+    /// status that declares a body.
+    pub fn json_types(&self) -> Vec<&Type> {
+        match self {
+            ResponseKind::Json(ty) => vec![ty],
+            ResponseKind::Stream => Vec::new(),
+            ResponseKind::ByStatus(statuses) => statuses
+                .iter()
+                .filter_map(|status| status.ty.as_ref())
+                .collect(),
+        }
+    }
+}
+
+/// With bodies by status, the index of the entry an answer with `status` decodes into: the
+/// status itself, else the `2XX` range.
+pub fn status_index(statuses: &[StatusBody], status: u16) -> Option<usize> {
+    let code = status.to_string();
+    statuses
+        .iter()
+        .position(|entry| entry.status == code)
+        .or_else(|| {
+            statuses
+                .iter()
+                .position(|entry| entry.status.parse::<u16>().is_err())
+        })
+}
+
+/// The body one declared 2xx status gives, when the 2xx bodies differ.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusBody {
+    /// `201`, or a range such as `2XX`.
+    pub status: String,
+    /// The JSON type of the body; `None` when this status declares no content.
+    pub ty: Option<Type>,
+    pub doc: Option<String>,
 }
 
 /// A response header kept on the response type.

@@ -209,6 +209,7 @@ mod ok {
         responses,
         scalar_formats,
         sdk_style_names,
+        several_2xx_bodies,
     }
 }
 
@@ -221,7 +222,6 @@ mod bad {
         cookie_parameter,
         credentials_extension_invalid,
         deep_arrays,
-        different_2xx_bodies,
         duplicate_operation_id,
         empty_document,
         enum_variants_collide_after_keyword_escape,
@@ -265,6 +265,7 @@ mod bad {
         response_header_object,
         scalar_document,
         several_problems,
+        stream_beside_another_2xx_body,
         type_names_collide,
         unbalanced_braces_in_path,
         unsafe_path_templates,

@@ -82,6 +82,7 @@ fn arm(api: &Api, operation: &Operation) -> (TokenStream, TokenStream) {
     let super::call::Names {
         method,
         request,
+        success,
         cfg,
         ..
     } = super::call::Names::of(operation);
@@ -119,6 +120,10 @@ fn arm(api: &Api, operation: &Operation) -> (TokenStream, TokenStream) {
         }) => quote! {
             #rt::by_name::to_json(&response.body.collect(1 << 20).await?.to_vec())
         },
+        Some(ResponseBody {
+            kind: ResponseKind::ByStatus(statuses),
+            ..
+        }) => by_status_json(statuses, &success),
         Some(_) => quote!(#rt::by_name::to_json(&response.body)),
         None => quote! {
             let _ = response;
@@ -180,5 +185,27 @@ fn form(api: &Api, id: ModelId) -> TokenStream {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
+    }
+}
+
+/// The JSON of a body by status: the body of whichever status answered (`null` for one
+/// without content).
+fn by_status_json(statuses: &[StatusBody], success: &Ident) -> TokenStream {
+    let rt = rt();
+    let success = quote!(crate::operations::#success);
+    let arms = statuses.iter().filter_map(|status| {
+        let (variant, _) = super::call::status_variant(&status.status)?;
+        Some(match status.ty {
+            Some(_) => quote!(#success::#variant(body) => #rt::by_name::to_json(body),),
+            None => quote! {
+                #success::#variant => ::std::result::Result::Ok(#rt::serde_json::Value::Null),
+            },
+        })
+    });
+    quote! {
+        match &response.body {
+            #(#arms)*
+            #success::Undeclared(body) => ::std::result::Result::Ok(body.clone()),
+        }
     }
 }

@@ -18,6 +18,8 @@ pub(super) struct Names {
     pub(super) request: Ident,
     pub(super) response: Ident,
     pub(super) error: Ident,
+    /// The body by status, when the 2xx responses declare different bodies.
+    pub(super) success: Ident,
     /// `#[cfg]` of the operation's tag features, on each of its items.
     pub(super) cfg: TokenStream,
 }
@@ -31,9 +33,26 @@ impl Names {
             request: names::pascal_ident(&format!("{pascal}Request")),
             response: names::pascal_ident(&format!("{pascal}Response")),
             error: names::pascal_ident(&format!("{pascal}Error")),
+            success: names::pascal_ident(&format!("{pascal}Success")),
             cfg: cfg(Some(&operation.features)),
         }
     }
+}
+
+/// The enum variant of a declared status, with the pattern of `u16` statuses it matches:
+/// `Status404` for `404`, `Status4xx` for the range `4XX`; `None` for anything else.
+pub(super) fn status_variant(status: &str) -> Option<(Ident, TokenStream)> {
+    if let Ok(code) = status.parse::<u16>() {
+        return Some((format_ident!("Status{code}"), quote!(#code)));
+    }
+    let digit = status
+        .chars()
+        .next()
+        .and_then(|first| first.to_digit(10))
+        .and_then(|digit| u16::try_from(digit).ok())?;
+    let low = digit * 100;
+    let high = low + 99;
+    Some((format_ident!("Status{digit}xx"), quote!(#low..=#high)))
 }
 
 /// `option.map(...)` that turns each value into text (the identity for strings).
@@ -225,6 +244,13 @@ pub(super) fn method_parts(api: &Api, operation: &Operation, constant: &Ident) -
     let body_init = match &operation.response.body {
         None => None,
         Some(_) if streaming => Some(quote!(body: response.body,)),
+        Some(ResponseBody {
+            kind: ResponseKind::ByStatus(_),
+            ..
+        }) => {
+            let success = Names::of(operation).success;
+            Some(quote!(body: #success::from_response(&response)?,))
+        }
         Some(ResponseBody { optional: true, .. }) => Some(quote!(body: response.json_optional()?,)),
         Some(_) => Some(quote!(body: response.json()?,)),
     };

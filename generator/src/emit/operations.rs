@@ -7,7 +7,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::call::{method_parts, MethodParts, Names};
+use super::call::{method_parts, status_variant, MethodParts, Names};
 use super::{doc, doc_or_allow, rt, setter_pair, shown, std_type, type_tokens};
 use crate::ir::*;
 use crate::names;
@@ -62,6 +62,7 @@ fn operation_types(api: &Api, operation: &Operation) -> TokenStream {
     let method = format_ident!("{}", http_method);
     let request = request_type(api, operation, &names);
     let response = response_type(api, operation, &names);
+    let success = success_type(api, operation, &names);
     let errors = error_type(api, operation, &names);
     let page_impl = pagination
         .as_ref()
@@ -77,6 +78,7 @@ fn operation_types(api: &Api, operation: &Operation) -> TokenStream {
 
         #request
         #response
+        #success
         #errors
         #page_impl
     }
@@ -219,10 +221,14 @@ fn response_type(api: &Api, operation: &Operation, names: &Names) -> TokenStream
         })
     );
     if let Some(body) = &operation.response.body {
-        let text = body
-            .doc
-            .clone()
-            .unwrap_or_else(|| "The response body.".to_owned());
+        let text = match (&body.kind, &body.doc) {
+            (ResponseKind::ByStatus(_), _) => format!(
+                "The response body, which depends on the status: see [`{}`].",
+                names.success
+            ),
+            (_, Some(text)) => text.clone(),
+            (_, None) => "The response body.".to_owned(),
+        };
         let body_doc = doc(&text);
         let ty = match &body.kind {
             ResponseKind::Json(ty) if body.optional => {
@@ -232,6 +238,10 @@ fn response_type(api: &Api, operation: &Operation, names: &Names) -> TokenStream
             }
             ResponseKind::Json(ty) => type_tokens(api, ty),
             ResponseKind::Stream => quote!(#rt::ByteStream),
+            ResponseKind::ByStatus(_) => {
+                let success = &names.success;
+                quote!(#success)
+            }
         };
         fields.push(quote!(#body_doc pub body: #ty,));
     }
@@ -273,6 +283,77 @@ fn response_type(api: &Api, operation: &Operation, names: &Names) -> TokenStream
     }
 }
 
+/// When the 2xx responses declare different bodies: the body as one enum, a variant per
+/// declared status and one for a 2xx status the spec does not declare, decoded by the
+/// answer's status.
+fn success_type(api: &Api, operation: &Operation, names: &Names) -> Option<TokenStream> {
+    let rt = rt();
+    let Some(ResponseBody {
+        kind: ResponseKind::ByStatus(statuses),
+        ..
+    }) = &operation.response.body
+    else {
+        return None;
+    };
+    // Exact statuses match before ranges.
+    let mut statuses: Vec<&StatusBody> = statuses.iter().collect();
+    statuses.sort_by_key(|status| status.status.parse::<u16>().is_err());
+    let mut variants = Vec::new();
+    let mut arms = Vec::new();
+    for status in statuses {
+        let Some((variant, pattern)) = status_variant(&status.status) else {
+            continue;
+        };
+        let text = match &status.doc {
+            Some(text) => format!("`{}`: {text}", status.status),
+            None => format!("`{}`.", status.status),
+        };
+        let variant_doc = doc(&text);
+        match &status.ty {
+            Some(ty) => {
+                let ty = type_tokens(api, ty);
+                variants.push(quote!(#variant_doc #variant(#ty),));
+                arms.push(quote!(#pattern => response.json().map(Self::#variant),));
+            }
+            None => {
+                variants.push(quote!(#variant_doc #variant,));
+                arms.push(quote!(#pattern => Ok(Self::#variant),));
+            }
+        }
+    }
+    let success = &names.success;
+    let method = shown(&names.method);
+    let success_doc = format!(
+        " The body of [`Client::{method}`](crate::Client::{method})'s response, by the status the server answered with (the response's `status`)."
+    );
+    let cfg = &names.cfg;
+    Some(quote! {
+        #[doc = #success_doc]
+        #cfg
+        #[derive(Debug, Clone)]
+        #[cfg_attr(feature = "serde", derive(PartialEq))]
+        #[non_exhaustive]
+        pub enum #success {
+            #(#variants)*
+            /// A 2xx status the spec does not declare, with its body as JSON (`Null` when empty).
+            Undeclared(#rt::serde_json::Value),
+        }
+
+        #cfg
+        impl #success {
+            /// Decodes an answer's body into the variant of its status.
+            fn from_response(response: &#rt::RawResponse) -> Result<Self, #rt::Error> {
+                match response.status() {
+                    #(#arms)*
+                    _ => response
+                        .json_optional()
+                        .map(|body| Self::Undeclared(body.unwrap_or_default())),
+                }
+            }
+        }
+    })
+}
+
 /// The declared error bodies as one enum, decoded from a service error by status.
 fn error_type(api: &Api, operation: &Operation, names: &Names) -> Option<TokenStream> {
     let rt = rt();
@@ -299,21 +380,9 @@ fn error_type(api: &Api, operation: &Operation, names: &Names) -> Option<TokenSt
                 has_default = true;
                 (format_ident!("Default"), quote!(_))
             }
-            status => match status.parse::<u16>() {
-                Ok(code) => (format_ident!("Status{code}"), quote!(#code)),
-                Err(_) => {
-                    let Some(digit) = status
-                        .chars()
-                        .next()
-                        .and_then(|first| first.to_digit(10))
-                        .and_then(|digit| u16::try_from(digit).ok())
-                    else {
-                        continue;
-                    };
-                    let low = digit * 100;
-                    let high = low + 99;
-                    (format_ident!("Status{digit}xx"), quote!(#low..=#high))
-                }
+            status => match status_variant(status) {
+                Some(variant_and_pattern) => variant_and_pattern,
+                None => continue,
             },
         };
         let ty = type_tokens(api, ty);
@@ -364,6 +433,7 @@ fn method_item(api: &Api, operation: &Operation, names: &Names, crate_name: &str
         request,
         response,
         error,
+        success: _,
         cfg,
     } = names;
     let mut text = operation.doc.clone().unwrap_or_default();

@@ -241,12 +241,10 @@ impl Lowerer<'_> {
             {
                 uses.push((format!("operation `{}` request body", operation.name), ty));
             }
-            if let Some(ResponseBody {
-                kind: ResponseKind::Json(ty),
-                ..
-            }) = &operation.response.body
-            {
-                uses.push((format!("operation `{}` response body", operation.name), ty));
+            if let Some(body) = &operation.response.body {
+                for ty in body.kind.json_types() {
+                    uses.push((format!("operation `{}` response body", operation.name), ty));
+                }
             }
         }
         let mut problems = Vec::new();

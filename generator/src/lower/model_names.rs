@@ -1,10 +1,10 @@
 //! The model name of a component schema: its name in PascalCase, except where
 //! `use models::*; use operations::*; use <crate>::*;` would then meet the same name twice.
-//! A schema named like an operation's request, response or error type (`ListAlertsResponse`,
-//! the body the official SDK's response class holds) is `ListAlertsResponseBody`; one named
-//! like a prelude item or a crate-root export (`Result`, `Region`) is `ResultModel`. When a
-//! schema already has that name, the next suffix is taken; a collision left is reported
-//! when the name is claimed.
+//! A schema named like an operation's request, response, error or success type
+//! (`ListAlertsResponse`, the body the official SDK's response class holds) is
+//! `ListAlertsResponseBody`; one named like a prelude item or a crate-root export (`Result`,
+//! `Region`) is `ResultModel`. When a schema already has that name, the next suffix is
+//! taken; a collision left is reported when the name is claimed.
 
 use std::collections::BTreeSet;
 
@@ -69,7 +69,7 @@ const GLOB_SHADOWED: [&str; 49] = [
 
 /// What a spec's schema names become.
 pub(super) struct ModelNames {
-    /// `<Op>Request`, `<Op>Response` and `<Op>Error` of every operation.
+    /// `<Op>Request`, `<Op>Response`, `<Op>Error` and `<Op>Success` of every operation.
     operation_types: BTreeSet<String>,
     /// Every schema's name in PascalCase.
     schema_names: BTreeSet<String>,
@@ -85,7 +85,7 @@ impl ModelNames {
             for (_, operation) in item.iter() {
                 if let Some(id) = &operation.operation_id {
                     let pascal = names::pascal(id);
-                    for suffix in ["Request", "Response", "Error"] {
+                    for suffix in ["Request", "Response", "Error", "Success"] {
                         operation_types.insert(format!("{pascal}{suffix}"));
                     }
                 }

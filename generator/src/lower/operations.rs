@@ -48,7 +48,7 @@ struct Taken {
     operation_ids: HashMap<String, String>,
     /// Escaped method name → the `operationId` that took it.
     method_names: HashMap<String, String>,
-    /// `…Request`/`…Response`/`…Error` → the `operationId` that took it.
+    /// `…Request`/`…Response`/`…Error`/`…Success` → the `operationId` that took it.
     type_names: HashMap<String, String>,
 }
 
@@ -169,7 +169,7 @@ impl Lowerer<'_> {
         // The operation's own types live in `operations`, apart from the models, so only
         // operations can collide there.
         let pascal = names::pascal(&name);
-        for suffix in ["Request", "Response", "Error"] {
+        for suffix in ["Request", "Response", "Error", "Success"] {
             let type_name = format!("{pascal}{suffix}");
             if let Some(previous) = taken.type_names.insert(type_name.clone(), name.clone()) {
                 self.error(

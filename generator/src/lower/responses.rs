@@ -11,6 +11,23 @@ use crate::names;
 /// Fields every response type has; a declared header may not take their names.
 const RESPONSE_FIELDS: [&str; 4] = ["status", "body", "headers", "request_id"];
 
+/// A declared 2xx response as lowered: its status, description and body.
+struct Success<'s> {
+    status: String,
+    path: String,
+    doc: Option<String>,
+    body: Option<DeclaredBody<'s>>,
+}
+
+/// A declared response body: what it decodes as, and what the mock answers with.
+struct DeclaredBody<'s> {
+    kind: ResponseKind,
+    media_type: String,
+    example: Option<serde_json::Value>,
+    /// The schema as written, so that a later 2xx with the same one reuses its type.
+    schema: Option<&'s oa::ReferenceOr<oa::Schema>>,
+}
+
 impl Lowerer<'_> {
     pub(super) fn lower_responses(
         &mut self,
@@ -19,14 +36,8 @@ impl Lowerer<'_> {
         path: &str,
     ) -> (Response, Vec<ErrorResponse>) {
         let components = self.spec.components.as_ref();
-        let mut success = Response {
-            status: 200,
-            body: None,
-            headers: Vec::new(),
-        };
-        let mut status_seen = false;
-        // A 2xx without content next to one with a body makes the body optional.
-        let mut success_without_body = false;
+        let mut headers = Vec::new();
+        let mut successes: Vec<Success<'_>> = Vec::new();
         let mut errors = Vec::new();
         let declared = responses
             .responses
@@ -49,22 +60,35 @@ impl Lowerer<'_> {
                 continue;
             };
             let is_success = status.starts_with('2');
-            if is_success && !status_seen {
-                status_seen = true;
-                success.status = status.parse().unwrap_or(200);
-            }
             let doc = Some(response.description.clone()).filter(|text| !text.trim().is_empty());
             let body = match pick_content(&response.content) {
                 None => None,
                 Some((media_type, content)) => {
                     let content_path = format!("{response_path}.content.{media_type}");
-                    let hint = if is_success {
-                        format!("{operation_pascal}ResponseBody")
-                    } else {
+                    let json = is_json(media_type);
+                    // A 2xx body written as an earlier one's is that body's type, not a
+                    // second model; the first 2xx body's inline model is
+                    // `<Op>ResponseBody`, a later different one's `<Op>Response<Status>`.
+                    let earlier = successes
+                        .iter()
+                        .filter_map(|success| success.body.as_ref())
+                        .find(|body| {
+                            is_success
+                                && json
+                                && is_json(&body.media_type)
+                                && body.schema.is_some()
+                                && body.schema == content.schema.as_ref()
+                        });
+                    let hint = if !is_success {
                         format!("{operation_pascal}Error{}", names::pascal(&status))
+                    } else if successes.iter().any(|success| success.body.is_some()) {
+                        format!("{operation_pascal}Response{status}")
+                    } else {
+                        format!("{operation_pascal}ResponseBody")
                     };
-                    let kind = match (&content.schema, is_json(media_type)) {
-                        (Some(schema), true) => match self.lower_ref_or(
+                    let kind = match (earlier, &content.schema, json) {
+                        (Some(earlier), ..) => earlier.kind.clone(),
+                        (None, Some(schema), true) => match self.lower_ref_or(
                             schema,
                             &format!("{content_path}.schema"),
                             &hint,
@@ -72,8 +96,8 @@ impl Lowerer<'_> {
                             Some(ty) => ResponseKind::Json(ty),
                             None => continue,
                         },
-                        (None, true) => ResponseKind::Json(Type::JsonValue),
-                        (_, false) => ResponseKind::Stream,
+                        (None, None, true) => ResponseKind::Json(Type::JsonValue),
+                        (None, _, false) => ResponseKind::Stream,
                     };
                     let example = content.example.clone().or_else(|| {
                         content.examples.values().find_map(|example| match example {
@@ -81,48 +105,113 @@ impl Lowerer<'_> {
                             oa::ReferenceOr::Reference { .. } => None,
                         })
                     });
-                    Some((kind, media_type.clone(), example))
+                    Some(DeclaredBody {
+                        kind,
+                        media_type: media_type.clone(),
+                        example,
+                        schema: content.schema.as_ref(),
+                    })
                 }
             };
             if !is_success {
                 errors.push(ErrorResponse {
                     status,
                     body: match body {
-                        Some((ResponseKind::Json(ty), ..)) => Some(ty),
+                        Some(DeclaredBody {
+                            kind: ResponseKind::Json(ty),
+                            ..
+                        }) => Some(ty),
                         _ => None,
                     },
                     doc,
                 });
                 continue;
             }
-            match body {
-                None => success_without_body = true,
-                Some((kind, media_type, example)) => match &success.body {
-                    Some(existing) if existing.kind != kind => {
-                        self.unsupported(
-                            &response_path,
-                            "giving 2xx responses of one operation different bodies",
-                            "give every 2xx response of an operation the same schema",
-                        );
-                    }
-                    Some(_) => {}
-                    None => {
-                        success.body = Some(ResponseBody {
-                            media_type,
-                            optional: false,
-                            doc,
-                            kind,
-                            example,
-                        })
-                    }
+            self.lower_response_headers(response, &response_path, &mut headers);
+            successes.push(Success {
+                status,
+                path: response_path,
+                doc,
+                body,
+            });
+        }
+        let status = successes
+            .first()
+            .and_then(|success| success.status.parse().ok())
+            .unwrap_or(200);
+        let response = Response {
+            status,
+            body: self.success_body(successes, status),
+            headers,
+        };
+        (response, errors)
+    }
+
+    /// The body of the response type: the one body the 2xx responses share (optional when
+    /// some 2xx has none), or, when their bodies differ, one per status. `status` is the
+    /// one the mock answers with.
+    fn success_body(&mut self, successes: Vec<Success<'_>>, status: u16) -> Option<ResponseBody> {
+        let mut bodies = successes.iter().filter_map(|success| success.body.as_ref());
+        let first = bodies.next()?;
+        let Some(different) = successes
+            .iter()
+            .find(|success| matches!(&success.body, Some(body) if body.kind != first.kind))
+        else {
+            // One body for every 2xx that has one.
+            let optional = successes.iter().any(|success| success.body.is_none());
+            let (doc, body) = successes
+                .into_iter()
+                .find_map(|success| Some((success.doc, success.body?)))?;
+            return Some(ResponseBody {
+                media_type: body.media_type,
+                optional,
+                doc,
+                kind: body.kind,
+                example: body.example,
+            });
+        };
+        let streams = successes.iter().any(|success| {
+            matches!(
+                &success.body,
+                Some(DeclaredBody {
+                    kind: ResponseKind::Stream,
+                    ..
+                })
+            )
+        });
+        if streams {
+            self.unsupported(
+                &different.path,
+                "a 2xx response body that is not JSON beside a 2xx response with another body",
+                "give the 2xx responses of an operation the same body, or JSON bodies only",
+            );
+            return None;
+        }
+        let statuses: Vec<StatusBody> = successes
+            .iter()
+            .map(|success| StatusBody {
+                status: success.status.clone(),
+                ty: match &success.body {
+                    Some(DeclaredBody {
+                        kind: ResponseKind::Json(ty),
+                        ..
+                    }) => Some(ty.clone()),
+                    _ => None,
                 },
-            }
-            self.lower_response_headers(response, &response_path, &mut success.headers);
-        }
-        if let Some(body) = &mut success.body {
-            body.optional = success_without_body;
-        }
-        (success, errors)
+                doc: success.doc.clone(),
+            })
+            .collect();
+        // The mock answers with `status`: the media type and example of its body.
+        let answered = status_index(&statuses, status)
+            .and_then(|index| successes[index].body.as_ref())
+            .unwrap_or(first);
+        Some(ResponseBody {
+            media_type: answered.media_type.clone(),
+            optional: false,
+            doc: None,
+            kind: ResponseKind::ByStatus(statuses),
+            example: answered.example.clone(),
+        })
     }
 
     fn lower_response_headers(
