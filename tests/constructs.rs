@@ -497,6 +497,117 @@ async fn declared_error_bodies_decode_into_the_typed_error() {
 }
 
 #[tokio::test]
+async fn different_2xx_bodies_decode_into_the_variant_of_the_answers_status() {
+    use fixture_several_2xx_bodies::mock::MockAnswer;
+    use fixture_several_2xx_bodies::models::Job;
+    use fixture_several_2xx_bodies::operations::{
+        CreateJobRequest, CreateJobSuccess, RunJobRequest, RunJobSuccess,
+    };
+    let mock = fixture_several_2xx_bodies::mock::start(AK, SK)
+        .await
+        .unwrap();
+    let client = client::<fixture_several_2xx_bodies::Client>(&mock.endpoint());
+    let request = || CreateJobRequest::new().body(Job::builder().name("nightly").build().unwrap());
+
+    // Without a set answer, the mock answers with the first 2xx and a minimal body.
+    let response = client.create_job(request()).await.unwrap();
+    assert_eq!(response.status, 200);
+    match &response.body {
+        CreateJobSuccess::Status200(job) => assert_eq!(job.name, "string"),
+        other => panic!("{other:?}"),
+    }
+
+    // Unknown fields are ignored, as the official SDK ignores them; declared headers of
+    // every 2xx are fields, each set when that answer carries it.
+    mock.push_answer(
+        "CreateJob",
+        MockAnswer::json(
+            200,
+            json!({"name": "nightly", "result": "done", "extra": 1}),
+        )
+        .header("X-Job-Cost", "7"),
+    );
+    mock.push_answer(
+        "CreateJob",
+        MockAnswer::json(202, json!({"ticket": "t1", "poll_after_seconds": 5}))
+            .header("Location", "/jobs/t1"),
+    );
+    mock.push_answer(
+        "CreateJob",
+        MockAnswer::json(203, json!({"note": "from a cache", "name": "nightly"})),
+    );
+    mock.push_answer("CreateJob", MockAnswer::raw(205, "application/json", ""));
+    mock.push_answer("CreateJob", MockAnswer::json(202, json!({"poll": 5})));
+
+    let response = client.create_job(request()).await.unwrap();
+    assert_eq!(response.status, 200);
+    assert_eq!(
+        (response.x_job_cost, response.location.as_deref()),
+        (Some(7), None)
+    );
+    match response.body {
+        CreateJobSuccess::Status200(job) => {
+            assert_eq!(job.name, "nightly");
+            assert_eq!(job.result.as_deref(), Some("done"));
+        }
+        other => panic!("{other:?}"),
+    }
+
+    let response = client.create_job(request()).await.unwrap();
+    assert_eq!(response.status, 202);
+    assert_eq!(
+        (response.x_job_cost, response.location.as_deref()),
+        (None, Some("/jobs/t1"))
+    );
+    match response.body {
+        CreateJobSuccess::Status202(ticket) => {
+            assert_eq!(ticket.ticket, "t1");
+            assert_eq!(ticket.poll_after_seconds, Some(5));
+        }
+        other => panic!("{other:?}"),
+    }
+
+    // A 2xx the spec does not declare keeps its body as JSON, `null` when empty.
+    let response = client.create_job(request()).await.unwrap();
+    assert_eq!(response.status, 203);
+    assert_eq!(
+        response.body,
+        CreateJobSuccess::Undeclared(json!({"note": "from a cache", "name": "nightly"}))
+    );
+    let response = client.create_job(request()).await.unwrap();
+    assert_eq!(response.status, 205);
+    assert_eq!(response.body, CreateJobSuccess::Undeclared(json!(null)));
+
+    // A body that does not match its status's type is a decode error naming the status.
+    let error = client.create_job(request()).await.unwrap_err();
+    assert!(
+        matches!(error, Error::Decode { status: 202, .. }),
+        "{error:?}"
+    );
+
+    // A status without content is a variant without data; a range takes the statuses the
+    // spec does not list; the first 2xx (204 here) is the mock's default answer.
+    let response = client.run_job(RunJobRequest::new().id("j1")).await.unwrap();
+    assert_eq!(
+        (response.status, &response.body),
+        (204, &RunJobSuccess::Status204)
+    );
+    mock.push_answer("RunJob", MockAnswer::json(200, json!({"name": "ran"})));
+    mock.push_answer("RunJob", MockAnswer::json(201, json!({"ticket": "t2"})));
+    let response = client.run_job(RunJobRequest::new().id("j1")).await.unwrap();
+    assert!(
+        matches!(&response.body, RunJobSuccess::Status200(job) if job.name == "ran"),
+        "{response:?}"
+    );
+    let response = client.run_job(RunJobRequest::new().id("j1")).await.unwrap();
+    assert_eq!(response.status, 201);
+    assert!(
+        matches!(&response.body, RunJobSuccess::Status2xx(ticket) if ticket.ticket == "t2"),
+        "{response:?}"
+    );
+}
+
+#[tokio::test]
 async fn tests_set_any_answer_of_the_mock_and_read_what_it_recorded() {
     use fixture_sdk_style_names::mock::MockAnswer;
     use fixture_sdk_style_names::operations::GetItemRequest;
