@@ -298,6 +298,7 @@ fn success_type(api: &Api, operation: &Operation, names: &Names) -> Option<Token
     // Exact statuses match before ranges.
     let mut statuses: Vec<&StatusBody> = statuses.iter().collect();
     statuses.sort_by_key(|status| status.status.parse::<u16>().is_err());
+    let allow = overlapping_arms(statuses.iter().map(|status| status.status.as_str()));
     let mut variants = Vec::new();
     let mut arms = Vec::new();
     for status in statuses {
@@ -342,6 +343,7 @@ fn success_type(api: &Api, operation: &Operation, names: &Names) -> Option<Token
         #cfg
         impl #success {
             /// Decodes an answer's body into the variant of its status.
+            #allow
             fn from_response(response: &#rt::RawResponse) -> Result<Self, #rt::Error> {
                 match response.status() {
                     #(#arms)*
@@ -352,6 +354,20 @@ fn success_type(api: &Api, operation: &Operation, names: &Names) -> Option<Token
             }
         }
     })
+}
+
+/// `#[allow]` of clippy's lint on overlapping match arms, when `statuses` has an exact
+/// status and a range: the exact one's arm comes first on purpose.
+fn overlapping_arms<'s>(statuses: impl Iterator<Item = &'s str>) -> Option<TokenStream> {
+    let (mut exact, mut range) = (false, false);
+    for status in statuses {
+        match status.parse::<u16>() {
+            Ok(_) => exact = true,
+            Err(_) if status != "default" => range = true,
+            Err(_) => {}
+        }
+    }
+    (exact && range).then(|| quote!(#[allow(clippy::match_overlapping_arm)]))
 }
 
 /// The declared error bodies as one enum, decoded from a service error by status.
@@ -371,6 +387,7 @@ fn error_type(api: &Api, operation: &Operation, names: &Names) -> Option<TokenSt
         status if status.parse::<u16>().is_ok() => 0,
         _ => 1,
     });
+    let allow = overlapping_arms(declared.iter().map(|(error, _)| error.status.as_str()));
     let mut variants = Vec::new();
     let mut arms = Vec::new();
     let mut has_default = false;
@@ -415,6 +432,7 @@ fn error_type(api: &Api, operation: &Operation, names: &Names) -> Option<TokenSt
         impl #error_ident {
             /// Decodes a service error's body into the type the spec declares for its
             /// status; `None` when none is declared or the body does not match it.
+            #allow
             pub fn from_service_error(error: &#rt::ServiceError) -> ::std::option::Option<Self> {
                 match error.status {
                     #(#arms)*

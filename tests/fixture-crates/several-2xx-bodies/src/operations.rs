@@ -95,14 +95,18 @@ impl CreateJobSuccess {
 pub enum CreateJobError {
     /// `400`: Bad job.
     Status400(crate::models::ErrorBody),
+    /// `4XX`: Another client error.
+    Status4xx(crate::models::ErrorBody),
 }
 
 impl CreateJobError {
     /// Decodes a service error's body into the type the spec declares for its
     /// status; `None` when none is declared or the body does not match it.
+    #[allow(clippy::match_overlapping_arm)]
     pub fn from_service_error(error: &rt::ServiceError) -> ::std::option::Option<Self> {
         match error.status {
             400u16 => error.decode_body().ok().map(Self::Status400),
+            400u16..=499u16 => error.decode_body().ok().map(Self::Status4xx),
             _ => None,
         }
     }
@@ -339,6 +343,7 @@ pub enum RunJobSuccess {
 
 impl RunJobSuccess {
     /// Decodes an answer's body into the variant of its status.
+    #[allow(clippy::match_overlapping_arm)]
     fn from_response(response: &rt::RawResponse) -> Result<Self, rt::Error> {
         match response.status() {
             204u16 => Ok(Self::Status204),
