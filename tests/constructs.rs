@@ -585,6 +585,24 @@ async fn different_2xx_bodies_decode_into_the_variant_of_the_answers_status() {
         "{error:?}"
     );
 
+    // With both modules glob-imported, the schema `CreateJobSuccess` is the model
+    // `CreateJobSuccessBody` and no name is ambiguous.
+    {
+        use fixture_several_2xx_bodies::models::*;
+        use fixture_several_2xx_bodies::operations::*;
+        mock.push_answer(
+            "CreateJob",
+            MockAnswer::json(201, json!({"existing": {"name": "nightly"}})),
+        );
+        let response = client.create_job(request()).await.unwrap();
+        let body: Option<CreateJobSuccessBody> = match response.body {
+            CreateJobSuccess::Status201(body) => Some(body),
+            _ => None,
+        };
+        let existing = body.and_then(|body| body.existing);
+        assert_eq!(existing.map(|job| job.name).as_deref(), Some("nightly"));
+    }
+
     // A status without content is a variant without data; a range takes the statuses the
     // spec does not list; the first 2xx (204 here) is the mock's default answer.
     let response = client.run_job(RunJobRequest::new().id("j1")).await.unwrap();

@@ -54,6 +54,9 @@ fn __create_job(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call
             crate::operations::CreateJobSuccess::Status202(body) => {
                 rt::by_name::to_json(body)
             }
+            crate::operations::CreateJobSuccess::Status201(body) => {
+                rt::by_name::to_json(body)
+            }
             crate::operations::CreateJobSuccess::Undeclared(body) => {
                 ::std::result::Result::Ok(body.clone())
             }

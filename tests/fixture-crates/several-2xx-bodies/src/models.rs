@@ -86,6 +86,75 @@ impl<'de> rt::serde::Deserialize<'de> for Job {
     }
 }
 
+/// The data at `components.schemas.CreateJobSuccess` in the spec.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct CreateJobSuccessBody {
+    /// The `existing` member of the JSON object.
+    pub existing: Option<crate::models::Job>,
+}
+
+#[cfg(feature = "serde")]
+impl rt::serde::Serialize for CreateJobSuccessBody {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.existing.is_some());
+        let mut state = serializer.serialize_struct("CreateJobSuccessBody", len)?;
+        if let Some(value) = &self.existing {
+            state.serialize_field("existing", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for CreateJobSuccessBody {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["existing"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateJobSuccessBody;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct CreateJobSuccessBody")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<CreateJobSuccessBody, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "existing" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut existing = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => existing = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateJobSuccessBody { existing })
+            }
+        }
+        deserializer.deserialize_struct("CreateJobSuccessBody", FIELDS, __Visitor)
+    }
+}
+
 /// The data at `components.schemas.JobTicket` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]

@@ -69,6 +69,8 @@ pub enum CreateJobSuccess {
     Status200(crate::models::Job),
     /// `202`: The job is queued; poll the ticket.
     Status202(crate::models::CreateJobResponse202),
+    /// `201`: A job that already existed.
+    Status201(crate::models::CreateJobSuccessBody),
     /// A 2xx status the spec does not declare, with its body as JSON (`Null` when empty).
     Undeclared(rt::serde_json::Value),
 }
@@ -79,6 +81,7 @@ impl CreateJobSuccess {
         match response.status() {
             200u16 => response.json().map(Self::Status200),
             202u16 => response.json().map(Self::Status202),
+            201u16 => response.json().map(Self::Status201),
             _ => {
                 response
                     .json_optional()
