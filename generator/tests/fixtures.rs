@@ -244,6 +244,7 @@ mod bad {
         operation_ids_collide_after_case,
         operation_named_like_a_client_method,
         pagination_invalid,
+        pagination_with_2xx_bodies_by_status,
         parameter_named_body,
         parameter_names_collide,
         parameter_with_content,

@@ -27,8 +27,9 @@ impl Lowerer<'_> {
         }) = &response.body
         else {
             self.error(
-                Diagnostic::new(path, "a paged operation needs a JSON response body")
-                    .help("remove `x-pagination`, or declare the 2xx response's JSON schema"),
+                Diagnostic::new(path, "a paged operation needs one JSON response body").help(
+                    "remove `x-pagination`, or declare one JSON schema for its 2xx responses",
+                ),
             );
             return None;
         };
