@@ -1,5 +1,5 @@
-//! Responses of an operation: the 2xx body and headers that make the response type, and the
-//! declared error responses.
+//! Responses of an operation: the 2xx body and headers that make the response type (one
+//! body, or one per status when the 2xx bodies differ), and the declared error responses.
 
 use openapiv3 as oa;
 
@@ -151,13 +151,12 @@ impl Lowerer<'_> {
     /// some 2xx has none), or, when their bodies differ, one per status. `status` is the
     /// one the mock answers with.
     fn success_body(&mut self, successes: Vec<Success<'_>>, status: u16) -> Option<ResponseBody> {
-        let mut bodies = successes.iter().filter_map(|success| success.body.as_ref());
-        let first = bodies.next()?;
+        let first = successes.iter().find_map(|success| success.body.as_ref())?;
         let Some(different) = successes
             .iter()
             .find(|success| matches!(&success.body, Some(body) if body.kind != first.kind))
         else {
-            // One body for every 2xx that has one.
+            // Every 2xx with a body has this one: the response has one body type.
             let optional = successes.iter().any(|success| success.body.is_none());
             let (doc, body) = successes
                 .into_iter()
