@@ -77,7 +77,7 @@ fn type_name_schema(ty: &Type, id_of: impl Fn(ModelId) -> ModelId + Copy) -> Val
         Type::Array(inner) => json!({"type": "array", "items": type_name_schema(inner, id_of)}),
         Type::Map(inner) => json!({"type": "object", "additional": type_name_schema(inner, id_of)}),
         Type::JsonObject => json!({"type": "object"}),
-        Type::JsonValue => json!({}),
+        Type::JsonValue | Type::Alternatives(_) => json!({}),
         Type::File => json!({"type": "binary"}),
     }
 }

@@ -5,7 +5,7 @@ use std::fmt;
 use crate::names::escape_controls;
 
 /// One problem in the spec.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
     /// Where in the spec, as a YAML path (`paths./pets/{id}.get.parameters[0]`).
     pub path: String,
@@ -24,7 +24,7 @@ pub struct Diagnostic {
 }
 
 /// What kind of problem a [`Diagnostic`] is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     /// The spec is wrong, or contradicts itself: always refused.
     Invalid,

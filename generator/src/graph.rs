@@ -95,11 +95,28 @@ pub fn components(count: usize, edges: impl Fn(ModelId) -> Vec<ModelId>) -> Vec<
     component
 }
 
-/// The models a type names anywhere inside it (through arrays and maps).
+/// The models a type names anywhere inside it (through arrays and maps), the alternatives
+/// of a `oneOf` or `anyOf` value included: the value's docs link to them, so they travel
+/// (and are compiled) where it does.
 pub fn named_in(ty: &Type, out: &mut Vec<ModelId>) {
     match ty {
         Type::Model(id) => out.push(*id),
         Type::Array(inner) | Type::Map(inner) => named_in(inner, out),
+        Type::Alternatives(alternatives) => {
+            for member in &alternatives.members {
+                named_in(member, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The models the Rust type of `ty` names (through arrays and maps): unlike [`named_in`],
+/// not the alternatives of a `oneOf` or `anyOf` value, which is a JSON value in Rust.
+pub fn named_in_rust_type(ty: &Type, out: &mut Vec<ModelId>) {
+    match ty {
+        Type::Model(id) => out.push(*id),
+        Type::Array(inner) | Type::Map(inner) => named_in_rust_type(inner, out),
         _ => {}
     }
 }

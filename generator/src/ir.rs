@@ -179,8 +179,30 @@ pub enum Type {
     JsonObject,
     /// Any JSON value (a schema without a type).
     JsonValue,
+    /// Any JSON value documented as one of some types (`oneOf` or `anyOf` of several
+    /// schemas). The official SDKs type these `object` and pass the value through, so it is
+    /// a JSON value too; the alternatives name the models the docs link to, which are then
+    /// generated (with their serde impls) wherever the value travels.
+    Alternatives(Alternatives),
     /// A file part of a multipart form (`type: string, format: binary` in a form).
     File,
+}
+
+/// The alternatives of a `oneOf` or `anyOf` value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alternatives {
+    pub choice: Choice,
+    /// The alternatives' types, in spec order.
+    pub members: Vec<Type>,
+}
+
+/// How many alternatives a value matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    /// Exactly one (`oneOf`).
+    One,
+    /// One or more (`anyOf`).
+    Any,
 }
 
 /// One API operation: a request type, a response type and a method on `Client`.

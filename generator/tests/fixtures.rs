@@ -183,6 +183,7 @@ macro_rules! fixtures {
 mod ok {
     fixtures! {
         check_ok, OK:
+        alternatives,
         arrays,
         doc_bare_carriage_return,
         downloads_and_media_types,
@@ -216,8 +217,9 @@ mod ok {
 mod bad {
     fixtures! {
         check_bad, BAD:
-        all_of_many,
-        any_of,
+        all_of_cycle,
+        all_of_non_object_member,
+        all_of_property_types_differ,
         array_of_itself,
         cookie_parameter,
         credentials_extension_invalid,
@@ -238,8 +240,7 @@ mod bad {
         mixed_type_keywords,
         not_openapi_3,
         not_schema,
-        one_of,
-        one_of_top_level,
+        one_of_empty,
         openapi_3_1,
         operation_ids_collide_after_case,
         operation_named_like_a_client_method,
@@ -495,5 +496,41 @@ fn spec_bytes_that_are_not_utf8_are_located() {
     assert_eq!(
         generator::spec_text("\u{feff}title: Größe\n".as_bytes(), "spec/x.yaml").unwrap(),
         "title: Größe\n"
+    );
+}
+
+/// `allOf` members are merged by following their `$ref`s: a long chain of `allOf`s, each
+/// including the next, is a located error, never a stack overflow; a short one merges.
+#[test]
+fn a_long_all_of_chain_is_refused_and_a_short_one_merges() {
+    let chain = |length: usize| {
+        let mut spec = String::from(
+            "openapi: 3.0.3\ninfo: {title: Chain, version: \"1\"}\npaths: {}\ncomponents:\n  schemas:\n",
+        );
+        for index in 0..length {
+            let next = if index + 1 < length {
+                format!("{{$ref: \"#/components/schemas/S{}\"}}", index + 1)
+            } else {
+                "{type: object}".to_owned()
+            };
+            spec.push_str(&format!(
+                "    S{index}:\n      allOf: [{next}, {{type: object, properties: {{p{index}: {{type: string}}}}}}]\n"
+            ));
+        }
+        generate(&spec, "chain.yaml")
+    };
+    let files = chain(10).expect("a chain of 10 merges");
+    let models = files
+        .iter()
+        .find(|file| file.name == "src/models.rs")
+        .map(|file| file.contents.as_str())
+        .unwrap_or_default();
+    assert!(models.contains("pub p9: Option<String>"), "{models}");
+    let error = chain(10_000).expect_err("a chain of 10,000 is refused");
+    assert!(
+        error
+            .to_string()
+            .contains("`allOf` includes schemas that include others more than 64 deep"),
+        "{error}"
     );
 }

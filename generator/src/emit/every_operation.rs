@@ -140,7 +140,7 @@ fn value_as(api: &Api, ty: &Type, root: &TokenStream, exact: bool) -> TokenStrea
             let ty = type_tokens_in(api, ty, root);
             quote!(<#ty as ::std::default::Default>::default())
         }
-        Type::JsonValue => quote!(#rt::serde_json::Value::Null),
+        Type::JsonValue | Type::Alternatives(_) => quote!(#rt::serde_json::Value::Null),
         Type::File => quote!(#rt::FilePart::from_bytes(&b"mock file"[..]).file_name("mock.txt")),
     }
 }

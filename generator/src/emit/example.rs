@@ -146,7 +146,9 @@ fn value(api: &Api, ty: &Type, name: &str, krate: &str, depth: usize, exact: boo
             format!("[(\"key\", {inner})]")
         }
         Type::JsonObject => format!("{krate}::runtime::serde_json::Map::new()"),
-        Type::JsonValue => format!("{krate}::runtime::serde_json::Value::Null"),
+        Type::JsonValue | Type::Alternatives(_) => {
+            format!("{krate}::runtime::serde_json::Value::Null")
+        }
         Type::File => {
             format!("{krate}::runtime::FilePart::from_bytes(&b\"file contents\"[..]).file_name(\"file.txt\")")
         }

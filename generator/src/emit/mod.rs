@@ -181,7 +181,7 @@ fn type_tokens_in(api: &Api, ty: &Type, root: &TokenStream) -> TokenStream {
             let string = std_type(api, "String");
             quote!(#rt::serde_json::Map<#string, #rt::serde_json::Value>)
         }
-        Type::JsonValue => quote!(#rt::serde_json::Value),
+        Type::JsonValue | Type::Alternatives(_) => quote!(#rt::serde_json::Value),
         Type::File => quote!(#rt::FilePart),
     }
 }

@@ -4,7 +4,7 @@
 
 use openapiv3 as oa;
 
-use super::{describe_type, essence, is_json, pick_content, schemas, Lowerer};
+use super::{describe_type, essence, is_json, join_doc, pick_content, schemas, Lowerer};
 use crate::error::Diagnostic;
 use crate::ir::*;
 use crate::names;
@@ -104,13 +104,21 @@ impl Lowerer<'_> {
         } else {
             BodyKind::Raw
         };
+        let description = body
+            .description
+            .clone()
+            .filter(|text| !text.trim().is_empty());
+        let doc = match &kind {
+            BodyKind::Json(ty) => match self.alternatives_doc(ty) {
+                Some(note) => join_doc(&[description.as_deref(), Some(&note)]),
+                None => description,
+            },
+            _ => description,
+        };
         Some(RequestBody {
             media_type: media_type.clone(),
             required: body.required,
-            doc: body
-                .description
-                .clone()
-                .filter(|text| !text.trim().is_empty()),
+            doc,
             kind,
         })
     }
@@ -173,31 +181,33 @@ impl Lowerer<'_> {
                     }
                 }
             }
-            Some(oa::ReferenceOr::Item(schema)) => match schemas::shape(schema, &schema_path) {
-                Ok(schemas::Shape::Object {
-                    properties,
-                    required,
-                }) => {
-                    let pascal = names::pascal(hint);
-                    if !self.claim_type_name(&pascal, &schema_path) {
-                        return None;
+            Some(oa::ReferenceOr::Item(schema)) => {
+                match schemas::shape(self.schemas, schema, &schema_path) {
+                    Ok(schemas::Shape::Object {
+                        properties,
+                        required,
+                    }) => {
+                        let pascal = names::pascal(hint);
+                        if !self.claim_type_name(&pascal, &schema_path) {
+                            return None;
+                        }
+                        let doc = schema.schema_data.description.clone();
+                        let id = self.add_model(pascal.clone(), doc, &schema_path);
+                        let model =
+                            self.lower_struct(&pascal, &properties, &required, &schema_path, true);
+                        self.set_kind(id, ModelKind::Struct(model));
+                        Some(id)
                     }
-                    let doc = schema.schema_data.description.clone();
-                    let id = self.add_model(pascal.clone(), doc, &schema_path);
-                    let model =
-                        self.lower_struct(&pascal, &properties, &required, &schema_path, true);
-                    self.set_kind(id, ModelKind::Struct(model));
-                    Some(id)
+                    Ok(_) => {
+                        self.error(not_an_object(&schema_path));
+                        None
+                    }
+                    Err(diagnostic) => {
+                        self.error(diagnostic);
+                        None
+                    }
                 }
-                Ok(_) => {
-                    self.error(not_an_object(&schema_path));
-                    None
-                }
-                Err(diagnostic) => {
-                    self.error(diagnostic);
-                    None
-                }
-            },
+            }
             None => {
                 self.error(not_an_object(content_path));
                 None

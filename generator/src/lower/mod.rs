@@ -15,7 +15,7 @@ mod responses;
 mod schemas;
 mod service;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
 use openapiv3 as oa;
@@ -119,6 +119,8 @@ struct Lowerer<'a> {
     spec: &'a oa::OpenAPI,
     schemas: &'a IndexMap<String, oa::ReferenceOr<oa::Schema>>,
     diagnostics: Vec<Diagnostic>,
+    /// Every problem recorded, to record each once.
+    reported: HashSet<Diagnostic>,
     models: Vec<Slot>,
     /// Escaped Rust type name → the YAML path that claimed it, to report collisions.
     type_names: HashMap<String, String>,
@@ -147,6 +149,7 @@ impl<'a> Lowerer<'a> {
             spec,
             schemas,
             diagnostics: Vec::new(),
+            reported: HashSet::new(),
             models: Vec::new(),
             type_names: HashMap::new(),
             components: HashMap::new(),
@@ -157,8 +160,12 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// Records a problem once: a shared schema (an `allOf` member, say) can be met from
+    /// several places.
     fn error(&mut self, diagnostic: Diagnostic) {
-        self.diagnostics.push(diagnostic);
+        if self.reported.insert(diagnostic.clone()) {
+            self.diagnostics.push(diagnostic);
+        }
     }
 
     /// Drops the models an operation left out by `--skip-unsupported` had made (its inline
@@ -342,7 +349,7 @@ fn describe_type(lowerer: &Lowerer<'_>, ty: &Type) -> String {
         }
         Type::Array(inner) => format!("array of {}", describe_type(lowerer, inner)),
         Type::Map(_) | Type::JsonObject => "object".into(),
-        Type::JsonValue => "any JSON value".into(),
+        Type::JsonValue | Type::Alternatives(_) => "any JSON value".into(),
         Type::File => "binary".into(),
     }
 }

@@ -3,7 +3,7 @@
 
 use openapiv3 as oa;
 
-use super::{is_json, pick_content, Lowerer};
+use super::{is_json, join_doc, pick_content, Lowerer};
 use crate::error::Diagnostic;
 use crate::ir::*;
 use crate::names;
@@ -127,6 +127,17 @@ impl Lowerer<'_> {
                 });
                 continue;
             }
+            // A body of alternatives (`oneOf`/`anyOf`) names them in the docs.
+            let doc = match &body {
+                Some(DeclaredBody {
+                    kind: ResponseKind::Json(ty),
+                    ..
+                }) => match self.alternatives_doc(ty) {
+                    Some(note) => join_doc(&[doc.as_deref(), Some(&note)]),
+                    None => doc,
+                },
+                _ => doc,
+            };
             self.lower_response_headers(response, &response_path, &mut headers);
             successes.push(Success {
                 status,

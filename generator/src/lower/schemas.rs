@@ -1,8 +1,15 @@
 //! Schemas into the type space: component schemas first (each gets its id before any is
 //! lowered, so references and cycles resolve), inline object and enum schemas as they are
 //! met, named after the place that needs them.
+//!
+//! Composition follows the official Huawei SDKs, the wire oracle: an `allOf` of object
+//! schemas is flattened into one object, and a `oneOf` or `anyOf` of several schemas is a
+//! JSON value passed through unchanged (the SDKs type it `object`), whose docs name the
+//! alternatives.
 
 use std::collections::{BTreeSet, HashMap};
+
+use indexmap::IndexMap;
 
 use openapiv3 as oa;
 
@@ -13,7 +20,11 @@ use crate::graph;
 use crate::ir::*;
 use crate::names;
 
-/// How a schema is shaped, after looking through `allOf` wrappers of one element.
+/// The component schemas of a spec, by name.
+pub(super) type Schemas = IndexMap<String, oa::ReferenceOr<oa::Schema>>;
+
+/// How a schema is shaped, after looking through wrappers of one schema (`allOf`, `oneOf`,
+/// `anyOf`) and flattening an `allOf` of object schemas.
 pub(super) enum Shape<'s> {
     Ref(&'s str),
     Object {
@@ -24,6 +35,11 @@ pub(super) enum Shape<'s> {
     Plain(Type),
     Array(Option<&'s oa::ReferenceOr<Box<oa::Schema>>>),
     Map(&'s oa::ReferenceOr<oa::Schema>),
+    /// A `oneOf` or `anyOf` of several schemas.
+    Alternatives {
+        choice: Choice,
+        members: &'s [oa::ReferenceOr<oa::Schema>],
+    },
 }
 
 fn describe(data: &oa::SchemaData) -> Option<String> {
@@ -66,7 +82,7 @@ impl<'a> Lowerer<'a> {
                 ),
                 // Problems are reported when the schema is lowered, not here.
                 oa::ReferenceOr::Item(schema) => (
-                    match shape(schema, &path) {
+                    match shape(schemas, schema, &path) {
                         Ok(Shape::Object { .. }) => ComponentKind::Struct,
                         Ok(Shape::Enum(_)) => ComponentKind::Enum,
                         _ => ComponentKind::Alias,
@@ -100,7 +116,7 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 oa::ReferenceOr::Item(schema) => {
-                    let shape = match shape(schema, &path) {
+                    let shape = match shape(schemas, schema, &path) {
                         Ok(shape) => shape,
                         Err(diagnostic) => {
                             self.error(diagnostic);
@@ -130,6 +146,11 @@ impl<'a> Lowerer<'a> {
                         }
                         other => {
                             if let Some(ty) = self.lower_shape(other, None, &path, &model_name) {
+                                if let Some(note) = self.alternatives_doc(&ty) {
+                                    let doc = self.models[id.0].doc.take();
+                                    self.models[id.0].doc =
+                                        super::join_doc(&[doc.as_deref(), Some(&note)]);
+                                }
                                 self.set_kind(id, ModelKind::Alias(ty));
                             }
                         }
@@ -139,20 +160,18 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// The component schemas from which following bare `$ref`s (a `$ref`, or an `allOf` of
+    /// The component schemas from which following bare `$ref`s (a `$ref`, or a wrapper of
     /// one) never ends: it comes back to a schema it passed. Each chain is walked once, and
     /// a schema's answer is kept as soon as it is known, so this is linear in the schemas.
     fn looping_ref_chains(&self) -> BTreeSet<String> {
         let schemas: &'a indexmap::IndexMap<String, oa::ReferenceOr<oa::Schema>> = self.schemas;
-        // The schema a bare `$ref` in `name` points to, if `name` is one.
+        // The schema a bare `$ref` in `name` points to, if `name` is one (also through a
+        // wrapper of one schema, as `shape` sees it).
         let next = |name: &str| -> Option<&'a str> {
             let reference = match schemas.get(name)? {
                 oa::ReferenceOr::Reference { reference } => reference,
-                oa::ReferenceOr::Item(schema) => match &schema.schema_kind {
-                    oa::SchemaKind::AllOf { all_of } if all_of.len() == 1 => match &all_of[0] {
-                        oa::ReferenceOr::Reference { reference } => reference,
-                        oa::ReferenceOr::Item(_) => return None,
-                    },
+                oa::ReferenceOr::Item(schema) => match shape(schemas, schema, name) {
+                    Ok(Shape::Ref(reference)) => reference,
                     _ => return None,
                 },
             };
@@ -230,7 +249,8 @@ impl<'a> Lowerer<'a> {
     /// Lowers an inline schema to a type, creating inline models named after `hint`.
     fn lower_schema(&mut self, schema: &oa::Schema, path: &str, hint: &str) -> Option<Type> {
         let doc = describe(&schema.schema_data);
-        match shape(schema, path) {
+        let schemas = self.schemas;
+        match shape(schemas, schema, path) {
             Ok(shape) => self.lower_shape(shape, doc, path, hint),
             Err(diagnostic) => {
                 self.error(diagnostic);
@@ -290,6 +310,70 @@ impl<'a> Lowerer<'a> {
                 self.set_kind(id, ModelKind::Enum(model));
                 Some(Type::Model(id))
             }
+            Shape::Alternatives { choice, members } => {
+                // Each alternative is lowered (inline ones named `<hint>1`, `<hint>2`, ...)
+                // so the docs can link to it and its model is generated.
+                let keyword = keyword(choice);
+                let mut types = Vec::new();
+                let mut failed = false;
+                for (index, member) in members.iter().enumerate() {
+                    let member_path = format!("{path}.{keyword}[{index}]");
+                    let member_hint = format!("{hint}{}", index + 1);
+                    match self.lower_ref_or(member, &member_path, &member_hint) {
+                        Some(ty) => types.push(ty),
+                        None => failed = true,
+                    }
+                }
+                (!failed).then_some(Type::Alternatives(Alternatives {
+                    choice,
+                    members: types,
+                }))
+            }
+        }
+    }
+
+    /// The sentence that names the alternatives of a `oneOf` or `anyOf` value (or of an
+    /// array's items), for the docs of the field, alias or body that holds it.
+    pub(super) fn alternatives_doc(&self, ty: &Type) -> Option<String> {
+        let (alternatives, items) = match ty {
+            Type::Alternatives(alternatives) => (alternatives, false),
+            Type::Array(inner) => match &**inner {
+                Type::Alternatives(alternatives) => (alternatives, true),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let names: Vec<String> = alternatives
+            .members
+            .iter()
+            .map(|member| self.alternative_name(member))
+            .collect();
+        let names = names.join(", ");
+        let heading = match alternatives.choice {
+            Choice::One => "One of",
+            Choice::Any => "Any of",
+        };
+        Some(if items {
+            format!(
+                "Each item is {}: {names} (a JSON value; decode it with `serde_json::from_value`).",
+                heading.to_lowercase()
+            )
+        } else {
+            format!("{heading}: {names} (a JSON value; decode it with `serde_json::from_value`).")
+        })
+    }
+
+    /// An alternative as the docs name it: a model by an intra-doc link, anything else in
+    /// words.
+    fn alternative_name(&self, ty: &Type) -> String {
+        match ty {
+            Type::Model(id) => {
+                let ident = names::pascal_ident(&self.models[id.0].name).to_string();
+                format!("[`{ident}`](crate::models::{ident})")
+            }
+            Type::Array(inner) => format!("an array of {}", self.alternative_name(inner)),
+            Type::Map(inner) => format!("a map of {}", self.alternative_name(inner)),
+            other => format!("`{}`", super::describe_type(self, other)),
         }
     }
 
@@ -343,6 +427,10 @@ impl<'a> Lowerer<'a> {
                     (describe(&schema.schema_data), schema.schema_data.nullable)
                 }
                 oa::ReferenceOr::Reference { .. } => (None, false),
+            };
+            let doc = match self.alternatives_doc(&ty) {
+                Some(note) => super::join_doc(&[doc.as_deref(), Some(&note)]),
+                None => doc,
             };
             fields.push(Field {
                 name: snake,
@@ -415,7 +503,7 @@ impl<'a> Lowerer<'a> {
         let alias_edges = |id: ModelId| {
             let mut out = Vec::new();
             if let Some(ModelKind::Alias(ty)) = &self.models[id.0].kind {
-                graph::named_in(ty, &mut out);
+                graph::named_in_rust_type(ty, &mut out);
             }
             out.retain(|target| matches!(self.models[target.0].kind, Some(ModelKind::Alias(_))));
             out
@@ -446,7 +534,11 @@ fn ref_cycle(path: &str, name: &str, reference: &str) -> Diagnostic {
 }
 
 /// Classifies a schema, or says what the generator does not support about it.
-pub(super) fn shape<'s>(schema: &'s oa::Schema, path: &str) -> Result<Shape<'s>, Diagnostic> {
+pub(super) fn shape<'s>(
+    schemas: &'s Schemas,
+    schema: &'s oa::Schema,
+    path: &str,
+) -> Result<Shape<'s>, Diagnostic> {
     match &schema.schema_kind {
         oa::SchemaKind::Type(oa::Type::Object(object)) => {
             if !object.properties.is_empty() {
@@ -497,37 +589,360 @@ pub(super) fn shape<'s>(schema: &'s oa::Schema, path: &str) -> Result<Shape<'s>,
             Ok(Shape::Plain(Type::Boolean))
         }
         oa::SchemaKind::Type(oa::Type::Array(array)) => Ok(Shape::Array(array.items.as_ref())),
-        oa::SchemaKind::AllOf { all_of } if all_of.len() == 1 => match &all_of[0] {
-            oa::ReferenceOr::Reference { reference } => Ok(Shape::Ref(reference)),
-            oa::ReferenceOr::Item(inner) => shape(inner, &format!("{path}.allOf[0]")),
-        },
-        oa::SchemaKind::AllOf { .. } => Err(unsupported(
-            path,
-            "`allOf` with more than one schema",
-            "merge the properties into one object schema",
-        )),
-        oa::SchemaKind::OneOf { .. } => Err(unsupported(
-            path,
-            "`oneOf`",
-            "describe the value as one object schema, or as `{}` for any JSON value",
-        )),
-        oa::SchemaKind::AnyOf { .. } => Err(unsupported(
-            path,
-            "`anyOf`",
-            "describe the value as one object schema, or as `{}` for any JSON value",
-        )),
+        oa::SchemaKind::AllOf { all_of } => all_of_shape(schemas, schema, all_of, path),
+        oa::SchemaKind::OneOf { one_of } => alternatives_shape(schemas, Choice::One, one_of, path),
+        oa::SchemaKind::AnyOf { any_of } => alternatives_shape(schemas, Choice::Any, any_of, path),
         oa::SchemaKind::Not { .. } => Err(unsupported(
             path,
             "`not`",
             "describe what the value is rather than what it is not",
         )),
-        oa::SchemaKind::Any(any) => any_shape(any, path),
+        oa::SchemaKind::Any(any) => any_shape(schemas, schema, any, path),
     }
 }
 
-fn any_shape<'s>(any: &'s oa::AnySchema, path: &str) -> Result<Shape<'s>, Diagnostic> {
+/// The keyword of a choice, for paths and messages.
+fn keyword(choice: Choice) -> &'static str {
+    match choice {
+        Choice::One => "oneOf",
+        Choice::Any => "anyOf",
+    }
+}
+
+/// The shape of the one schema a wrapper (`allOf`, `oneOf`, `anyOf`) holds.
+fn single<'s>(
+    schemas: &'s Schemas,
+    member: &'s oa::ReferenceOr<oa::Schema>,
+    path: &str,
+) -> Result<Shape<'s>, Diagnostic> {
+    match member {
+        oa::ReferenceOr::Reference { reference } => Ok(Shape::Ref(reference)),
+        oa::ReferenceOr::Item(inner) => shape(schemas, inner, path),
+    }
+}
+
+/// A `oneOf` or `anyOf`: one schema is that schema; several are alternatives.
+fn alternatives_shape<'s>(
+    schemas: &'s Schemas,
+    choice: Choice,
+    members: &'s [oa::ReferenceOr<oa::Schema>],
+    path: &str,
+) -> Result<Shape<'s>, Diagnostic> {
+    let keyword = keyword(choice);
+    match members {
+        [] => Err(
+            Diagnostic::new(path, format!("`{keyword}` lists no schemas")).help(
+                "list the schemas the value can match, or describe it as `{}` for any JSON value",
+            ),
+        ),
+        [only] => single(schemas, only, &format!("{path}.{keyword}[0]")),
+        _ => Ok(Shape::Alternatives { choice, members }),
+    }
+}
+
+/// An `allOf`: one schema that matters is that schema; several object schemas are merged
+/// into one object.
+fn all_of_shape<'s>(
+    schemas: &'s Schemas,
+    schema: &'s oa::Schema,
+    all_of: &'s [oa::ReferenceOr<oa::Schema>],
+    path: &str,
+) -> Result<Shape<'s>, Diagnostic> {
+    if all_of.is_empty() {
+        // No constraint at all.
+        return Ok(Shape::Plain(Type::JsonValue));
+    }
+    if let Some((index, member)) = sole_member(all_of) {
+        return single(schemas, member, &format!("{path}.allOf[{index}]"));
+    }
+    merged_shape(schemas, schema, path)
+}
+
+/// The one member of an `allOf` that says anything, when there is one: a member without
+/// keywords (only a `description`, say) constrains nothing, so `allOf: [{$ref: X},
+/// {description: ..}]` is `X`.
+fn sole_member(
+    all_of: &[oa::ReferenceOr<oa::Schema>],
+) -> Option<(usize, &oa::ReferenceOr<oa::Schema>)> {
+    if let [only] = all_of {
+        return Some((0, only));
+    }
+    let mut substantive = all_of
+        .iter()
+        .enumerate()
+        .filter(|(_, member)| !is_annotation_only(member));
+    let first = substantive.next()?;
+    substantive.next().is_none().then_some(first)
+}
+
+/// Whether a schema has no keywords but annotations (`description`, `title`, `nullable`).
+fn is_annotation_only(schema: &oa::ReferenceOr<oa::Schema>) -> bool {
+    matches!(
+        schema,
+        oa::ReferenceOr::Item(schema)
+            if schema.schema_kind == oa::SchemaKind::Any(oa::AnySchema::default())
+    )
+}
+
+/// An object schema flattened from its `allOf` members (and its own properties), or a
+/// free-form object when they define no property.
+fn merged_shape<'s>(
+    schemas: &'s Schemas,
+    schema: &'s oa::Schema,
+    path: &str,
+) -> Result<Shape<'s>, Diagnostic> {
+    let mut merged = Merged::default();
+    merged.object(schemas, schema, path, path, None)?;
+    if merged.properties.is_empty() && merged.required.is_empty() {
+        return Ok(Shape::Plain(Type::JsonObject));
+    }
+    Ok(Shape::Object {
+        properties: merged
+            .properties
+            .into_iter()
+            .map(|(name, property)| (name, property.schema))
+            .collect(),
+        required: merged.required,
+    })
+}
+
+/// How many component schemas an `allOf` may reach through `$ref`s to other `allOf`s, one
+/// inside the next.
+const MAX_ALL_OF_CHAIN: usize = 64;
+
+/// An `allOf` being flattened, as the official SDKs flatten it into one model: the
+/// properties and required names of its object schemas, in member order.
+#[derive(Default)]
+struct Merged<'s> {
+    properties: IndexMap<&'s String, MergedProperty<'s>>,
+    required: Vec<&'s String>,
+    /// Component schemas already merged: merging one again adds nothing.
+    done: BTreeSet<&'s str>,
+    /// Component schemas being merged, to find one that includes itself.
+    open: Vec<&'s str>,
+}
+
+/// A property of a flattened `allOf`, and where it was first defined.
+struct MergedProperty<'s> {
+    schema: &'s oa::ReferenceOr<Box<oa::Schema>>,
+    path: String,
+}
+
+impl<'s> Merged<'s> {
+    /// Merges the members of an `allOf` written at `path`.
+    fn all_of(
+        &mut self,
+        schemas: &'s Schemas,
+        members: &'s [oa::ReferenceOr<oa::Schema>],
+        path: &str,
+    ) -> Result<(), Diagnostic> {
+        for (index, member) in members.iter().enumerate() {
+            let member_path = format!("{path}.allOf[{index}]");
+            match member {
+                oa::ReferenceOr::Item(schema) => {
+                    self.object(schemas, schema, &member_path, &member_path, None)?;
+                }
+                oa::ReferenceOr::Reference { reference } => {
+                    self.component(schemas, reference, &member_path)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Merges the component schema a member at `at` refers to.
+    fn component(
+        &mut self,
+        schemas: &'s Schemas,
+        reference: &'s str,
+        at: &str,
+    ) -> Result<(), Diagnostic> {
+        let found = reference
+            .strip_prefix("#/components/schemas/")
+            .and_then(|name| schemas.get_key_value(name));
+        let Some((name, target)) = found else {
+            return Err(points_to_nothing(
+                at,
+                reference,
+                "refer to a schema defined under `components.schemas` as `#/components/schemas/Name`",
+            ));
+        };
+        let name = name.as_str();
+        if self.done.contains(name) {
+            return Ok(());
+        }
+        if self.open.contains(&name) {
+            return Err(Diagnostic::new(
+                at,
+                format!("`allOf` cycle: `{name}` includes itself through `{reference}`"),
+            )
+            .help("an `allOf` cannot include the schema it is part of; refer to it from a property instead"));
+        }
+        // Merging recurses through the chain, so its length is bounded like YAML nesting.
+        if self.open.len() >= MAX_ALL_OF_CHAIN {
+            return Err(Diagnostic::new(
+                at,
+                format!("`allOf` includes schemas that include others more than {MAX_ALL_OF_CHAIN} deep"),
+            )
+            .help("merge some of the schemas so that the chain of `allOf`s is shorter"));
+        }
+        self.open.push(name);
+        let merged = match target {
+            oa::ReferenceOr::Reference { reference } => self.component(schemas, reference, at),
+            oa::ReferenceOr::Item(schema) => {
+                let path = format!("components.schemas.{name}");
+                self.object(schemas, schema, &path, at, Some(reference))
+            }
+        };
+        self.open.pop();
+        merged?;
+        self.done.insert(name);
+        Ok(())
+    }
+
+    /// Merges an object schema written at `path`, reached from the member at `at` (through
+    /// `reference`, when that member is one), where a schema that is not an object is
+    /// reported.
+    fn object(
+        &mut self,
+        schemas: &'s Schemas,
+        schema: &'s oa::Schema,
+        path: &str,
+        at: &str,
+        reference: Option<&str>,
+    ) -> Result<(), Diagnostic> {
+        let no_members: &'s [oa::ReferenceOr<oa::Schema>] = &[];
+        let (properties, required, all_of) = match &schema.schema_kind {
+            oa::SchemaKind::Type(oa::Type::Object(object)) => {
+                (Some(&object.properties), &object.required[..], no_members)
+            }
+            oa::SchemaKind::AllOf { all_of } => (None, &[][..], &all_of[..]),
+            oa::SchemaKind::Any(any) if is_object_like(any) => {
+                (Some(&any.properties), &any.required[..], &any.all_of[..])
+            }
+            other => {
+                let member = match reference {
+                    Some(reference) => format!("`allOf` member `{reference}`"),
+                    None => "this `allOf` member".to_owned(),
+                };
+                return Err(Diagnostic::new(
+                    at,
+                    format!("{member} is {}, not an object schema", kind_name(other)),
+                )
+                .help("`allOf` merges object schemas into one object: make every member an object schema (or a `$ref` to one), or use `oneOf` for a value that is one of several schemas"));
+            }
+        };
+        self.all_of(schemas, all_of, path)?;
+        for (name, property) in properties.into_iter().flatten() {
+            self.property(name, property, format!("{path}.properties.{name}"))?;
+        }
+        for name in required {
+            if !self.required.contains(&name) {
+                self.required.push(name);
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds a property; one defined again must have the same type.
+    fn property(
+        &mut self,
+        name: &'s String,
+        schema: &'s oa::ReferenceOr<Box<oa::Schema>>,
+        path: String,
+    ) -> Result<(), Diagnostic> {
+        match self.properties.get(name) {
+            None => {
+                self.properties
+                    .insert(name, MergedProperty { schema, path });
+                Ok(())
+            }
+            Some(first) if same_type(first.schema, schema) => Ok(()),
+            Some(first) => Err(Diagnostic::new(
+                path,
+                format!(
+                    "property `{name}` has another type here than at `{}`, where the `allOf` defines it first",
+                    first.path
+                ),
+            )
+            .help("`allOf` merges its members into one object: give the property the same schema in every member, or rename one of them")),
+        }
+    }
+}
+
+/// Whether two definitions of a property have the same type: the same `$ref`, or inline
+/// schemas that differ at most in annotations (`description`, `example`).
+fn same_type(
+    first: &oa::ReferenceOr<Box<oa::Schema>>,
+    second: &oa::ReferenceOr<Box<oa::Schema>>,
+) -> bool {
+    match (first, second) {
+        (
+            oa::ReferenceOr::Reference { reference: first },
+            oa::ReferenceOr::Reference { reference: second },
+        ) => first == second,
+        (oa::ReferenceOr::Item(first), oa::ReferenceOr::Item(second)) => {
+            first.schema_kind == second.schema_kind
+        }
+        _ => false,
+    }
+}
+
+/// Whether a schema without one of the typed forms is an object: no type or `object`, and
+/// nothing of another type.
+fn is_object_like(any: &oa::AnySchema) -> bool {
+    matches!(any.typ.as_deref(), None | Some("object"))
+        && any.items.is_none()
+        && any.enumeration.is_empty()
+        && any.one_of.is_empty()
+        && any.any_of.is_empty()
+        && any.not.is_none()
+}
+
+/// What a schema is, for a message about a schema that is not an object.
+fn kind_name(kind: &oa::SchemaKind) -> String {
+    match kind {
+        oa::SchemaKind::Type(oa::Type::String(_)) => "a string".into(),
+        oa::SchemaKind::Type(oa::Type::Integer(_)) => "an integer".into(),
+        oa::SchemaKind::Type(oa::Type::Number(_)) => "a number".into(),
+        oa::SchemaKind::Type(oa::Type::Boolean(_)) => "a boolean".into(),
+        oa::SchemaKind::Type(oa::Type::Array(_)) => "an array".into(),
+        oa::SchemaKind::Type(oa::Type::Object(_)) => "an object".into(),
+        oa::SchemaKind::OneOf { .. } => "a `oneOf`".into(),
+        oa::SchemaKind::AnyOf { .. } => "an `anyOf`".into(),
+        oa::SchemaKind::AllOf { .. } => "an `allOf`".into(),
+        oa::SchemaKind::Not { .. } => "a `not`".into(),
+        oa::SchemaKind::Any(any) => match any.typ.as_deref() {
+            Some(typ) => format!("a `type: {typ}` schema"),
+            None if any.items.is_some() => "an array".into(),
+            None if !any.one_of.is_empty() => "a `oneOf`".into(),
+            None if !any.any_of.is_empty() => "an `anyOf`".into(),
+            None => "a schema of another kind".into(),
+        },
+    }
+}
+
+fn any_shape<'s>(
+    schemas: &'s Schemas,
+    schema: &'s oa::Schema,
+    any: &'s oa::AnySchema,
+    path: &str,
+) -> Result<Shape<'s>, Diagnostic> {
     if let Some(value) = any.enumeration.iter().find(|value| !value.is_string()) {
         return Err(non_string_enum(path, &value.to_string()));
+    }
+    // Composition beside other keywords (`type: object` with `oneOf` or `allOf`, as the
+    // SDKs' specs often write them with a `discriminator`).
+    if is_object_like(any) && !any.all_of.is_empty() {
+        return merged_shape(schemas, schema, path);
+    }
+    if matches!(any.typ.as_deref(), None | Some("object")) && any.properties.is_empty() {
+        if !any.one_of.is_empty() {
+            return alternatives_shape(schemas, Choice::One, &any.one_of, path);
+        }
+        if !any.any_of.is_empty() {
+            return alternatives_shape(schemas, Choice::Any, &any.any_of, path);
+        }
     }
     match any.typ.as_deref() {
         None | Some("object") if !any.properties.is_empty() => Ok(Shape::Object {
