@@ -1,7 +1,8 @@
 //! The constructs real Huawei specs use, each through a crate generated from a fixture spec
 //! (`tests/fixture-crates/*`) and called against its generated mock or a raw loopback
 //! server: multipart uploads, streamed downloads, csv query arrays, several 2xx answers,
-//! SDK-style schema names, typed error bodies, and bad values refused before sending.
+//! SDK-style schema names, typed error bodies, bad values refused before sending, and
+//! `oneOf`/`anyOf` values and flattened `allOf` models.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -694,4 +695,92 @@ async fn the_mock_refuses_requests_that_do_not_match_the_spec() {
     };
     let error = client.send(Call::new(&UNKNOWN)).await.unwrap_err();
     assert_eq!(error.status(), Some(404));
+}
+
+#[tokio::test]
+async fn one_of_values_pass_through_and_all_of_models_are_flattened() {
+    use fixture_alternatives::mock::MockAnswer;
+    use fixture_alternatives::models::{Cat, Dog, Employee, Owner, OwnerLead, Person};
+    use fixture_alternatives::operations::{CreateOwnerRequest, PutPetRequest};
+    let mock = fixture_alternatives::mock::start(AK, SK).await.unwrap();
+    let client = client::<fixture_alternatives::Client>(&mock.endpoint());
+
+    // A `oneOf` field takes a JSON value of one alternative, built from its model or by
+    // hand; an `allOf` model has the fields of all its members, in member order.
+    let cat = Cat::builder().meow(true).build().unwrap();
+    let person = Person::builder()
+        .name("Ann")
+        .age(41)
+        .email("ann@example.com")
+        .build()
+        .unwrap();
+    let employee = Employee::builder()
+        .name("Bo")
+        .email("bo@example.com")
+        .badge(7)
+        .build()
+        .unwrap();
+    let body = Owner::builder()
+        .pet(serde_json::to_value(&cat).unwrap())
+        .id(json!(12))
+        .tags([json!("x"), json!({"label": "y"})])
+        .person(person)
+        .lead(OwnerLead::builder().name("Cy").age(3).build().unwrap())
+        .employee(employee)
+        .only_dog(Dog::builder().bark(false).build().unwrap())
+        .annotated_cat(cat)
+        .build()
+        .unwrap();
+    let answer = json!({
+        "pet": {"bark": true, "name": "Rex", "extra": [1, 2]},
+        "rival": null,
+        "favourite": "a string is a JSON value too",
+        "person": {"name": "Ann", "age": 41, "email": "ann@example.com"},
+        "employee": {"name": "Bo", "email": "bo@example.com", "badge": 7},
+    });
+    mock.set_answer("CreateOwner", MockAnswer::json(200, answer.clone()));
+    let response = client
+        .create_owner(CreateOwnerRequest::new().body(body))
+        .await
+        .unwrap();
+    let recorded = &mock.requests()[0];
+    assert!(recorded.authenticated);
+    assert_eq!(
+        String::from_utf8_lossy(&recorded.body),
+        json!({
+            "pet": {"meow": true},
+            "id": 12,
+            "tags": ["x", {"label": "y"}],
+            "person": {"name": "Ann", "age": 41, "email": "ann@example.com"},
+            "lead": {"name": "Cy", "age": 3},
+            "employee": {"name": "Bo", "email": "bo@example.com", "badge": 7},
+            "only_dog": {"bark": false},
+            "annotated_cat": {"meow": true},
+        })
+        .to_string(),
+        "the fields in schema order, the values as given"
+    );
+
+    // Decoded: the alternatives as received (unknown keys kept), the flattened models typed.
+    let owner = response.body;
+    assert_eq!(owner.pet, answer["pet"]);
+    let dog: Dog = serde_json::from_value(owner.pet).unwrap();
+    assert_eq!(dog.name.as_deref(), Some("Rex"));
+    assert_eq!(owner.rival, None);
+    assert_eq!(owner.favourite, Some(json!("a string is a JSON value too")));
+    assert_eq!(owner.person.name, "Ann");
+    assert_eq!(owner.person.age, Some(41));
+    assert_eq!(owner.person.email, "ann@example.com");
+    let employee = owner.employee.unwrap();
+    assert_eq!((employee.name.as_str(), employee.badge), ("Bo", Some(7)));
+
+    // A body that is a `oneOf` itself is a JSON value both ways.
+    mock.set_answer("PutPet", MockAnswer::json(200, json!({"meow": false})));
+    let response = client
+        .put_pet(PutPetRequest::new().body(json!({"bark": true})))
+        .await
+        .unwrap();
+    assert_eq!(mock.requests()[1].json(), Some(json!({"bark": true})));
+    let cat: Cat = serde_json::from_value(response.body).unwrap();
+    assert!(!cat.meow);
 }
