@@ -364,12 +364,14 @@ impl<'a> Lowerer<'a> {
     }
 
     /// An alternative as the docs name it: a model by an intra-doc link, anything else in
-    /// words.
+    /// words. The note goes to models and operations alike, so the link has the full path;
+    /// its text says `models::` so that it is not the redundant link rustdoc warns about
+    /// inside `models`.
     fn alternative_name(&self, ty: &Type) -> String {
         match ty {
             Type::Model(id) => {
                 let ident = names::pascal_ident(&self.models[id.0].name).to_string();
-                format!("[`{ident}`](crate::models::{ident})")
+                format!("[`models::{ident}`](crate::models::{ident})")
             }
             Type::Array(inner) => format!("an array of {}", self.alternative_name(inner)),
             Type::Map(inner) => format!("a map of {}", self.alternative_name(inner)),

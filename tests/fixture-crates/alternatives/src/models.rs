@@ -302,7 +302,7 @@ impl<'de> rt::serde::Deserialize<'de> for Aged {
 
 /// A pet of any kind.
 ///
-/// One of: [`Cat`](crate::models::Cat), [`Dog`](crate::models::Dog) (a JSON value; decode it with `serde_json::from_value`).
+/// One of: [`models::Cat`](crate::models::Cat), [`models::Dog`](crate::models::Dog) (a JSON value; decode it with `serde_json::from_value`).
 pub type Pet = rt::serde_json::Value;
 
 /// A person, flattened from three members.
@@ -504,15 +504,15 @@ impl<'de> rt::serde::Deserialize<'de> for Employee {
 pub struct Owner {
     /// The owner's pet.
     ///
-    /// One of: [`Cat`](crate::models::Cat), [`Dog`](crate::models::Dog) (a JSON value; decode it with `serde_json::from_value`).
+    /// One of: [`models::Cat`](crate::models::Cat), [`models::Dog`](crate::models::Dog) (a JSON value; decode it with `serde_json::from_value`).
     pub pet: rt::serde_json::Value,
-    /// Any of: [`Cat`](crate::models::Cat), [`Dog`](crate::models::Dog) (a JSON value; decode it with `serde_json::from_value`).
+    /// Any of: [`models::Cat`](crate::models::Cat), [`models::Dog`](crate::models::Dog) (a JSON value; decode it with `serde_json::from_value`).
     pub rival: Option<rt::serde_json::Value>,
     /// The `favourite` member of the JSON object.
     pub favourite: Option<crate::models::Pet>,
     /// Any of: `string`, `integer` (a JSON value; decode it with `serde_json::from_value`).
     pub id: Option<rt::serde_json::Value>,
-    /// Each item is one of: `string`, [`OwnerTagsItem2`](crate::models::OwnerTagsItem2) (a JSON value; decode it with `serde_json::from_value`).
+    /// Each item is one of: `string`, [`models::OwnerTagsItem2`](crate::models::OwnerTagsItem2) (a JSON value; decode it with `serde_json::from_value`).
     pub tags: Option<Vec<rt::serde_json::Value>>,
     /// The `person` member of the JSON object.
     pub person: crate::models::Person,
@@ -1021,7 +1021,7 @@ pub mod builders {
     impl Owner {
         /// The owner's pet.
         ///
-        /// One of: [`Cat`](crate::models::Cat), [`Dog`](crate::models::Dog) (a JSON value; decode it with `serde_json::from_value`).
+        /// One of: [`models::Cat`](crate::models::Cat), [`models::Dog`](crate::models::Dog) (a JSON value; decode it with `serde_json::from_value`).
         pub fn pet(mut self, value: impl Into<rt::serde_json::Value>) -> Self {
             self.pet = Some(value.into());
             self
@@ -1031,7 +1031,7 @@ pub mod builders {
             self.pet = value;
             self
         }
-        /// Any of: [`Cat`](crate::models::Cat), [`Dog`](crate::models::Dog) (a JSON value; decode it with `serde_json::from_value`).
+        /// Any of: [`models::Cat`](crate::models::Cat), [`models::Dog`](crate::models::Dog) (a JSON value; decode it with `serde_json::from_value`).
         pub fn rival(mut self, value: impl Into<rt::serde_json::Value>) -> Self {
             self.rival = Some(value.into());
             self
@@ -1061,7 +1061,7 @@ pub mod builders {
             self.id = value;
             self
         }
-        /// Each item is one of: `string`, [`OwnerTagsItem2`](crate::models::OwnerTagsItem2) (a JSON value; decode it with `serde_json::from_value`).
+        /// Each item is one of: `string`, [`models::OwnerTagsItem2`](crate::models::OwnerTagsItem2) (a JSON value; decode it with `serde_json::from_value`).
         pub fn tags(
             mut self,
             value: impl IntoIterator<Item = impl Into<rt::serde_json::Value>>,

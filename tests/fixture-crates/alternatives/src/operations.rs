@@ -66,7 +66,7 @@ const PUT_PET_OPERATION: rt::Operation = rt::Operation {
 pub struct PutPetRequest {
     /// The pet to store.
     ///
-    /// One of: [`Cat`](crate::models::Cat), [`Dog`](crate::models::Dog) (a JSON value; decode it with `serde_json::from_value`).
+    /// One of: [`models::Cat`](crate::models::Cat), [`models::Dog`](crate::models::Dog) (a JSON value; decode it with `serde_json::from_value`).
     ///
     /// Required.
     pub body: Option<rt::serde_json::Value>,
