@@ -497,6 +497,94 @@ impl<'de> rt::serde::Deserialize<'de> for Employee {
     }
 }
 
+/// Composition beside `type: object`, as the SDKs' specs write it.
+///
+/// One of: [`models::Animal1`](crate::models::Animal1), [`models::Animal2`](crate::models::Animal2) (a JSON value; decode it with `serde_json::from_value`).
+pub type Animal = rt::serde_json::Value;
+
+/// Own properties after those of the `allOf` members.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct Mixed {
+    /// The `base` member of the JSON object.
+    pub base: Option<String>,
+    /// The `own` member of the JSON object.
+    pub own: Option<String>,
+}
+
+impl Mixed {
+    /// Starts building a [`Mixed`]; see [`builders::Mixed`].
+    pub fn builder() -> crate::models::builders::Mixed {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for Mixed {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.base.is_some()) + usize::from(self.own.is_some());
+        let mut state = serializer.serialize_struct("Mixed", len)?;
+        if let Some(value) = &self.base {
+            state.serialize_field("base", value)?;
+        }
+        if let Some(value) = &self.own {
+            state.serialize_field("own", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Mixed {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["base", "own"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Mixed;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Mixed")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<Mixed, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "base" => Some(0),
+                        "own" => Some(1),
+                        _ => None,
+                    }
+                }
+                let mut base = None;
+                let mut own = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => base = __map.next_value()?,
+                        Some(1) => own = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Mixed { base, own })
+            }
+        }
+        deserializer.deserialize_struct("Mixed", FIELDS, __Visitor)
+    }
+}
+
 /// The data at `components.schemas.Owner` in the spec.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -524,6 +612,10 @@ pub struct Owner {
     pub only_dog: Option<crate::models::Dog>,
     /// The `annotated_cat` member of the JSON object.
     pub annotated_cat: Option<crate::models::Cat>,
+    /// The `animal` member of the JSON object.
+    pub animal: Option<crate::models::Animal>,
+    /// The `mixed` member of the JSON object.
+    pub mixed: Option<crate::models::Mixed>,
 }
 
 impl Owner {
@@ -543,7 +635,8 @@ impl rt::serde::Serialize for Owner {
             + usize::from(self.favourite.is_some()) + usize::from(self.id.is_some())
             + usize::from(self.tags.is_some()) + 1 + usize::from(self.lead.is_some())
             + usize::from(self.employee.is_some()) + usize::from(self.only_dog.is_some())
-            + usize::from(self.annotated_cat.is_some());
+            + usize::from(self.annotated_cat.is_some())
+            + usize::from(self.animal.is_some()) + usize::from(self.mixed.is_some());
         let mut state = serializer.serialize_struct("Owner", len)?;
         state.serialize_field("pet", &self.pet)?;
         if let Some(value) = &self.rival {
@@ -571,6 +664,12 @@ impl rt::serde::Serialize for Owner {
         if let Some(value) = &self.annotated_cat {
             state.serialize_field("annotated_cat", value)?;
         }
+        if let Some(value) = &self.animal {
+            state.serialize_field("animal", value)?;
+        }
+        if let Some(value) = &self.mixed {
+            state.serialize_field("mixed", value)?;
+        }
         state.end()
     }
 }
@@ -590,6 +689,8 @@ impl<'de> rt::serde::Deserialize<'de> for Owner {
             "employee",
             "only_dog",
             "annotated_cat",
+            "animal",
+            "mixed",
         ];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
@@ -616,6 +717,8 @@ impl<'de> rt::serde::Deserialize<'de> for Owner {
                         "employee" => Some(7),
                         "only_dog" => Some(8),
                         "annotated_cat" => Some(9),
+                        "animal" => Some(10),
+                        "mixed" => Some(11),
                         _ => None,
                     }
                 }
@@ -629,6 +732,8 @@ impl<'de> rt::serde::Deserialize<'de> for Owner {
                 let mut employee = None;
                 let mut only_dog = None;
                 let mut annotated_cat = None;
+                let mut animal = None;
+                let mut mixed = None;
                 let __seed = rt::FieldSeed {
                     find: __field,
                     count: FIELDS.len(),
@@ -645,6 +750,8 @@ impl<'de> rt::serde::Deserialize<'de> for Owner {
                         Some(7) => employee = __map.next_value()?,
                         Some(8) => only_dog = __map.next_value()?,
                         Some(9) => annotated_cat = __map.next_value()?,
+                        Some(10) => animal = __map.next_value()?,
+                        Some(11) => mixed = __map.next_value()?,
                         _ => {
                             __map.next_value::<rt::serde::de::IgnoredAny>()?;
                         }
@@ -661,10 +768,178 @@ impl<'de> rt::serde::Deserialize<'de> for Owner {
                     employee,
                     only_dog,
                     annotated_cat,
+                    animal,
+                    mixed,
                 })
             }
         }
         deserializer.deserialize_struct("Owner", FIELDS, __Visitor)
+    }
+}
+
+/// The data at `components.schemas.Animal.oneOf[0]` in the spec.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct Animal1 {
+    /// The `kind` member of the JSON object.
+    pub kind: Option<String>,
+    /// The `meow` member of the JSON object.
+    pub meow: Option<bool>,
+}
+
+impl Animal1 {
+    /// Starts building a [`Animal1`]; see [`builders::Animal1`].
+    pub fn builder() -> crate::models::builders::Animal1 {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for Animal1 {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.kind.is_some()) + usize::from(self.meow.is_some());
+        let mut state = serializer.serialize_struct("Animal1", len)?;
+        if let Some(value) = &self.kind {
+            state.serialize_field("kind", value)?;
+        }
+        if let Some(value) = &self.meow {
+            state.serialize_field("meow", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Animal1 {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["kind", "meow"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Animal1;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Animal1")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<Animal1, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "kind" => Some(0),
+                        "meow" => Some(1),
+                        _ => None,
+                    }
+                }
+                let mut kind = None;
+                let mut meow = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => kind = __map.next_value()?,
+                        Some(1) => meow = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Animal1 { kind, meow })
+            }
+        }
+        deserializer.deserialize_struct("Animal1", FIELDS, __Visitor)
+    }
+}
+
+/// The data at `components.schemas.Animal.oneOf[1]` in the spec.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct Animal2 {
+    /// The `kind` member of the JSON object.
+    pub kind: Option<String>,
+    /// The `bark` member of the JSON object.
+    pub bark: Option<bool>,
+}
+
+impl Animal2 {
+    /// Starts building a [`Animal2`]; see [`builders::Animal2`].
+    pub fn builder() -> crate::models::builders::Animal2 {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for Animal2 {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.kind.is_some()) + usize::from(self.bark.is_some());
+        let mut state = serializer.serialize_struct("Animal2", len)?;
+        if let Some(value) = &self.kind {
+            state.serialize_field("kind", value)?;
+        }
+        if let Some(value) = &self.bark {
+            state.serialize_field("bark", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Animal2 {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["kind", "bark"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Animal2;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Animal2")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<Animal2, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "kind" => Some(0),
+                        "bark" => Some(1),
+                        _ => None,
+                    }
+                }
+                let mut kind = None;
+                let mut bark = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => kind = __map.next_value()?,
+                        Some(1) => bark = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Animal2 { kind, bark })
+            }
+        }
+        deserializer.deserialize_struct("Animal2", FIELDS, __Visitor)
     }
 }
 
@@ -1004,6 +1279,41 @@ pub mod builders {
             })
         }
     }
+    /// Builds a [`Mixed`](super::Mixed).
+    #[derive(Debug, Clone, Default)]
+    pub struct Mixed {
+        base: Option<String>,
+        own: Option<String>,
+    }
+    impl Mixed {
+        /// Sets [`Mixed::base`](super::Mixed).
+        pub fn base(mut self, value: impl Into<String>) -> Self {
+            self.base = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`base`](Self::base()) sets.
+        pub fn set_base(mut self, value: Option<String>) -> Self {
+            self.base = value;
+            self
+        }
+        /// Sets [`Mixed::own`](super::Mixed).
+        pub fn own(mut self, value: impl Into<String>) -> Self {
+            self.own = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`own`](Self::own()) sets.
+        pub fn set_own(mut self, value: Option<String>) -> Self {
+            self.own = value;
+            self
+        }
+        /// Builds the [`Mixed`](super::Mixed); fails when a required field is not set.
+        pub fn build(self) -> Result<super::Mixed, rt::BuildError> {
+            Ok(super::Mixed {
+                base: self.base,
+                own: self.own,
+            })
+        }
+    }
     /// Builds a [`Owner`](super::Owner).
     #[derive(Debug, Clone, Default)]
     pub struct Owner {
@@ -1017,6 +1327,8 @@ pub mod builders {
         employee: Option<crate::models::Employee>,
         only_dog: Option<crate::models::Dog>,
         annotated_cat: Option<crate::models::Cat>,
+        animal: Option<crate::models::Animal>,
+        mixed: Option<crate::models::Mixed>,
     }
     impl Owner {
         /// The owner's pet.
@@ -1124,6 +1436,26 @@ pub mod builders {
             self.annotated_cat = value;
             self
         }
+        /// Sets [`Owner::animal`](super::Owner).
+        pub fn animal(mut self, value: impl Into<crate::models::Animal>) -> Self {
+            self.animal = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`animal`](Self::animal()) sets.
+        pub fn set_animal(mut self, value: Option<crate::models::Animal>) -> Self {
+            self.animal = value;
+            self
+        }
+        /// Sets [`Owner::mixed`](super::Owner).
+        pub fn mixed(mut self, value: impl Into<crate::models::Mixed>) -> Self {
+            self.mixed = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`mixed`](Self::mixed()) sets.
+        pub fn set_mixed(mut self, value: Option<crate::models::Mixed>) -> Self {
+            self.mixed = value;
+            self
+        }
         /// Builds the [`Owner`](super::Owner); fails when a required field is not set.
         pub fn build(self) -> Result<super::Owner, rt::BuildError> {
             Ok(super::Owner {
@@ -1139,6 +1471,78 @@ pub mod builders {
                 employee: self.employee,
                 only_dog: self.only_dog,
                 annotated_cat: self.annotated_cat,
+                animal: self.animal,
+                mixed: self.mixed,
+            })
+        }
+    }
+    /// Builds a [`Animal1`](super::Animal1).
+    #[derive(Debug, Clone, Default)]
+    pub struct Animal1 {
+        kind: Option<String>,
+        meow: Option<bool>,
+    }
+    impl Animal1 {
+        /// Sets [`Animal1::kind`](super::Animal1).
+        pub fn kind(mut self, value: impl Into<String>) -> Self {
+            self.kind = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`kind`](Self::kind()) sets.
+        pub fn set_kind(mut self, value: Option<String>) -> Self {
+            self.kind = value;
+            self
+        }
+        /// Sets [`Animal1::meow`](super::Animal1).
+        pub fn meow(mut self, value: impl Into<bool>) -> Self {
+            self.meow = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`meow`](Self::meow()) sets.
+        pub fn set_meow(mut self, value: Option<bool>) -> Self {
+            self.meow = value;
+            self
+        }
+        /// Builds the [`Animal1`](super::Animal1); fails when a required field is not set.
+        pub fn build(self) -> Result<super::Animal1, rt::BuildError> {
+            Ok(super::Animal1 {
+                kind: self.kind,
+                meow: self.meow,
+            })
+        }
+    }
+    /// Builds a [`Animal2`](super::Animal2).
+    #[derive(Debug, Clone, Default)]
+    pub struct Animal2 {
+        kind: Option<String>,
+        bark: Option<bool>,
+    }
+    impl Animal2 {
+        /// Sets [`Animal2::kind`](super::Animal2).
+        pub fn kind(mut self, value: impl Into<String>) -> Self {
+            self.kind = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`kind`](Self::kind()) sets.
+        pub fn set_kind(mut self, value: Option<String>) -> Self {
+            self.kind = value;
+            self
+        }
+        /// Sets [`Animal2::bark`](super::Animal2).
+        pub fn bark(mut self, value: impl Into<bool>) -> Self {
+            self.bark = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`bark`](Self::bark()) sets.
+        pub fn set_bark(mut self, value: Option<bool>) -> Self {
+            self.bark = value;
+            self
+        }
+        /// Builds the [`Animal2`](super::Animal2); fails when a required field is not set.
+        pub fn build(self) -> Result<super::Animal2, rt::BuildError> {
+            Ok(super::Animal2 {
+                kind: self.kind,
+                bark: self.bark,
             })
         }
     }
