@@ -66,9 +66,9 @@ mod by_name;
 pub use client::*;
 pub use huaweicloud_sdk_core as runtime;
 pub use huaweicloud_sdk_core::{
-    Attempt, CallOptions, Credentials, Error, Interceptor, Items, Outcome, Page, Pages, Region,
-    RetryPolicy, Secret, ServiceError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_TIMEOUT,
+    Attempt, CallOptions, Credentials, CredentialsProvider, Error, Interceptor, Items, Outcome,
+    Page, Pages, Region, RetryPolicy, Secret, ServiceError, SigningAlgorithm,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
 };
 
 /// A local mock of Alternatives (feature `mock`): a loopback server that verifies AK/SK
