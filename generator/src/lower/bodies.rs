@@ -4,7 +4,7 @@
 
 use openapiv3 as oa;
 
-use super::{describe_type, essence, is_json, join_doc, pick_content, schemas, Lowerer};
+use super::{describe_type, essence, is_json, join_doc, pick_content, shapes, Lowerer};
 use crate::error::Diagnostic;
 use crate::ir::*;
 use crate::names;
@@ -182,8 +182,8 @@ impl Lowerer<'_> {
                 }
             }
             Some(oa::ReferenceOr::Item(schema)) => {
-                match schemas::shape(self.schemas, schema, &schema_path) {
-                    Ok(schemas::Shape::Object {
+                match shapes::shape(self.schemas, schema, &schema_path) {
+                    Ok(shapes::Shape::Object {
                         properties,
                         required,
                     }) => {

@@ -14,6 +14,7 @@ mod parameters;
 mod responses;
 mod schemas;
 mod service;
+mod shapes;
 
 use std::collections::{HashMap, HashSet};
 
