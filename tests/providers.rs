@@ -59,9 +59,11 @@ fn clear_environment() {
     );
 }
 
-/// A fresh scratch folder of this test process.
+/// A fresh scratch folder of this test process, under the target folder's scratch space
+/// (not the system's temp folder, where each run would leave its folders behind).
 fn scratch(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("providers-{}-{name}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("providers-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("a scratch folder");
     dir
