@@ -9,8 +9,6 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use indexmap::IndexMap;
-
 use openapiv3 as oa;
 
 use super::model_names;
@@ -20,9 +18,6 @@ use crate::error::Diagnostic;
 use crate::graph;
 use crate::ir::*;
 use crate::names;
-
-/// The component schemas of a spec, by name.
-pub(super) type Schemas = IndexMap<String, oa::ReferenceOr<oa::Schema>>;
 
 fn describe(data: &oa::SchemaData) -> Option<String> {
     data.description

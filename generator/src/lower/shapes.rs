@@ -8,10 +8,12 @@ use std::collections::BTreeSet;
 use indexmap::IndexMap;
 use openapiv3 as oa;
 
-use super::schemas::Schemas;
 use super::{points_to_nothing, unsupported};
 use crate::error::Diagnostic;
 use crate::ir::*;
+
+/// The component schemas of a spec, by name.
+pub(super) type Schemas = IndexMap<String, oa::ReferenceOr<oa::Schema>>;
 
 /// How a schema is shaped, after looking through wrappers of one schema (`allOf`, `oneOf`,
 /// `anyOf`) and flattening an `allOf` of object schemas.
