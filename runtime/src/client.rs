@@ -13,7 +13,7 @@ use crate::endpoint::Endpoint;
 use crate::error::{Error, ServiceError};
 use crate::interceptor::{Interceptor, Outcome};
 use crate::options::CallOptions;
-use crate::ready::Ready;
+use crate::ready::{Ready, Settings};
 use crate::request::{Call, Scope};
 use crate::response::{
     request_id_of, Answer, ByteStream, Delivery, RawResponse, StreamingResponse,
@@ -252,7 +252,12 @@ impl Client {
         span: tracing::Span,
     ) -> Result<T, Error> {
         let body = OutgoingBody::new(call.body.take(), call.operation).await?;
-        let ready = self.ready(endpoint, call, scope, body)?;
+        let settings = Settings {
+            options: self.options.as_deref(),
+            global: self.inner.service.global,
+            ignore_content_type_for_get_request: self.inner.ignore_content_type_for_get_request,
+        };
+        let ready = Ready::new(&settings, endpoint, call, scope, body)?;
         self.send_ready(&ready, &span).await
     }
 
@@ -289,7 +294,7 @@ impl Client {
             span.record("attempt", attempt);
             // Fixed keys, or a provider's current ones (refreshed once for all calls).
             let keys = inner.auth.keys().await?;
-            let mut request = self.build_request(ready, &keys)?;
+            let mut request = ready.request(&inner.auth, &keys)?;
             for interceptor in &inner.interceptors {
                 interceptor.before_attempt(&ready.attempt(attempt), request.headers_mut());
             }

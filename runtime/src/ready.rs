@@ -1,32 +1,41 @@
 //! A call made ready to send: its URL rendered, its headers checked, its body settled
-//! ([`Client::ready`]), and the HTTP request of each attempt built and signed from it
-//! ([`Client::build_request`]).
+//! ([`Ready::new`]), and the HTTP request of each attempt built and signed from it
+//! ([`Ready::request`]).
 
-use crate::auth::{Keys, Signable};
+use crate::auth::{Auth, Keys, Signable};
 use crate::body::OutgoingBody;
-use crate::client::Client;
 use crate::endpoint::Endpoint;
 use crate::error::Error;
 use crate::headers::{header_name, header_value};
 use crate::interceptor::Attempt;
+use crate::options::CallOptions;
 use crate::request::{Call, Operation, Scope};
 use crate::signer;
 use crate::USER_AGENT;
 
-impl Client {
+/// What of the client and the handle a call is made ready with.
+pub(crate) struct Settings<'a> {
+    /// The handle's per-call options.
+    pub(crate) options: Option<&'a CallOptions>,
+    /// Whether the service is global (its calls carry the account id).
+    pub(crate) global: bool,
+    /// `ClientBuilder::ignore_content_type_for_get_request`.
+    pub(crate) ignore_content_type_for_get_request: bool,
+}
+
+impl<'a> Ready<'a> {
     /// Renders a call's URL (path and query encoded as they are signed) and checks the
     /// handle's options.
-    pub(crate) fn ready<'a>(
-        &self,
+    pub(crate) fn new(
+        settings: &Settings<'_>,
         endpoint: &'a Endpoint,
         mut call: Call,
         scope: Scope<'a>,
         body: OutgoingBody,
     ) -> Result<Ready<'a>, Error> {
         let operation = call.operation;
-        if let Some(problem) = self
+        if let Some(problem) = settings
             .options
-            .as_deref()
             .and_then(|options| options.problem.as_deref())
         {
             return Err(Error::InvalidRequest(format!(
@@ -36,9 +45,8 @@ impl Client {
         }
         let (path, query) = call.prepare_in(scope)?;
         let url = endpoint.url(operation.name, &path, &query)?;
-        let extra = self
+        let extra = settings
             .options
-            .as_deref()
             .map_or(&[][..], |options| options.headers.as_slice());
         let mut headers = Vec::with_capacity(call.headers.len() + extra.len());
         // A `Content-Type` given in any spelling replaces the default one; only the one
@@ -69,7 +77,7 @@ impl Client {
         let default_content_type = match body.content_type() {
             Some(_) => None,
             None if given_any_content_type => None,
-            None if self.inner.ignore_content_type_for_get_request
+            None if settings.ignore_content_type_for_get_request
                 && operation.method == http::Method::GET =>
             {
                 None
@@ -97,7 +105,7 @@ impl Client {
             body,
             // A global service's calls carry the account id, others the project id, as
             // the official SDK's `GlobalCredentials` and `BasicCredentials` sign them.
-            scope: if self.inner.service.global {
+            scope: if settings.global {
                 Scope {
                     project_id: None,
                     domain_id: scope.domain_id,
@@ -114,13 +122,9 @@ impl Client {
     /// Builds one attempt's request, its headers in the order the official SDK sends
     /// them: the call's, then the authentication scheme's (a fresh date and signature
     /// every attempt, for AK/SK).
-    pub(crate) fn build_request(
-        &self,
-        ready: &Ready<'_>,
-        keys: &Keys,
-    ) -> Result<reqwest::Request, Error> {
+    pub(crate) fn request(&self, auth: &Auth, keys: &Keys) -> Result<reqwest::Request, Error> {
         use http::header;
-        let inner = &*self.inner;
+        let ready = self;
         let operation = ready.operation;
         let body = &ready.body;
         let mut request = reqwest::Request::new(operation.method.clone(), ready.url.clone());
@@ -137,7 +141,7 @@ impl Client {
         for (name, value) in &ready.headers {
             map.append(name.clone(), value.clone());
         }
-        inner.auth.apply(
+        auth.apply(
             keys,
             map,
             &Signable {
