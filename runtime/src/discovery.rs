@@ -30,15 +30,37 @@ static KEYSTONE_LIST_PROJECTS: Operation = Operation {
     idempotent: true,
 };
 
+/// An entry of an IAM list: only its id is read.
 #[derive(Deserialize)]
-struct Projects {
-    #[serde(default)]
-    projects: Vec<Project>,
+struct Listed {
+    id: String,
 }
 
 #[derive(Deserialize)]
-struct Project {
-    id: String,
+struct Projects {
+    #[serde(default)]
+    projects: Vec<Listed>,
+}
+
+#[derive(Deserialize)]
+struct Domains {
+    #[serde(default)]
+    domains: Vec<Listed>,
+}
+
+/// Sends one discovery call to IAM and decodes its answer. The client's own settings,
+/// without a handle's per-call options (extra headers meant for the service are not for
+/// IAM), and without project or account headers.
+async fn ask_iam<T: serde::de::DeserializeOwned>(
+    client: &Client,
+    iam: &Endpoint,
+    call: Call,
+) -> Result<T, Error> {
+    let response: RawResponse = client
+        .without_options()
+        .send_to(iam, call, Scope::default(), tracing::Span::none())
+        .await?;
+    response.json()
 }
 
 /// Asks IAM for the project named `region`: `GET {iam}/v3/projects?name={region}`, signed
@@ -50,13 +72,7 @@ pub(crate) async fn discover(
 ) -> Result<String, Error> {
     let mut call = Call::new(&KEYSTONE_LIST_PROJECTS);
     call.query("name", region.id());
-    // The client's own settings, without a handle's per-call options: extra headers meant
-    // for the service are not for IAM.
-    let plain = client.without_options();
-    let response: RawResponse = plain
-        .send_to(iam, call, Scope::default(), tracing::Span::none())
-        .await?;
-    let Projects { projects } = response.json()?;
+    let Projects { projects } = ask_iam(client, iam, call).await?;
     match projects.as_slice() {
         [project] => {
             tracing::debug!(region = region.id(), "project id found in IAM");
@@ -80,27 +96,12 @@ static KEYSTONE_LIST_AUTH_DOMAINS: Operation = Operation {
     idempotent: true,
 };
 
-#[derive(Deserialize)]
-struct Domains {
-    #[serde(default)]
-    domains: Vec<Domain>,
-}
-
-#[derive(Deserialize)]
-struct Domain {
-    id: String,
-}
-
 /// Asks IAM for the account (domain) of the client's credentials: `GET
 /// {iam}/v3/auth/domains`, signed, without project or account headers. The first account
 /// listed is taken, as the official SDK takes it.
 pub(crate) async fn discover_domain(client: &Client, iam: &Endpoint) -> Result<String, Error> {
     let call = Call::new(&KEYSTONE_LIST_AUTH_DOMAINS);
-    let plain = client.without_options();
-    let response: RawResponse = plain
-        .send_to(iam, call, Scope::default(), tracing::Span::none())
-        .await?;
-    let Domains { domains } = response.json()?;
+    let Domains { domains } = ask_iam(client, iam, call).await?;
     match domains.into_iter().next() {
         Some(domain) => {
             tracing::debug!("account (domain) id found in IAM");

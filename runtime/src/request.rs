@@ -276,16 +276,13 @@ impl Call {
         entries: Option<Vec<(String, Vec<QueryValue>)>>,
         required: bool,
     ) {
-        match entries {
-            Some(entries) => self.query.extend(entries.into_iter().map(|(key, values)| {
-                (
-                    name,
-                    QueryValue::Text(format!("{key}={}", python_list(&values))),
-                )
-            })),
-            None if required => self.missing("query parameter", name),
-            None => {}
-        }
+        let entries = entries.map(|entries| {
+            entries
+                .into_iter()
+                .map(|(key, values)| (key, QueryValue::Text(python_list(&values))))
+                .collect()
+        });
+        self.set_query_map(name, entries, required);
     }
 
     /// Adds a header when the value is set.
