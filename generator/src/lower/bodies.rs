@@ -133,15 +133,10 @@ impl Lowerer<'_> {
         let Some(ModelKind::Struct(model)) = self.models[id.0].kind.as_ref() else {
             return Err(describe_type(self, ty));
         };
-        let scalar = |ty: &Type| match self.through_aliases(ty) {
-            Type::String | Type::Boolean | Type::I32 | Type::I64 | Type::F32 | Type::F64 => true,
-            Type::Model(id) => matches!(self.models[id.0].kind, Some(ModelKind::Enum(_))),
-            _ => false,
-        };
         for field in &model.fields {
             let fits = match self.through_aliases(&field.ty) {
-                Type::Array(item) => scalar(item),
-                other => scalar(other),
+                Type::Array(item) => self.is_scalar(item),
+                other => self.is_scalar(other),
             };
             if !fits {
                 return Err(format!(

@@ -283,6 +283,16 @@ impl<'a> Lowerer<'a> {
     fn is_enum(&self, ty: &Type) -> bool {
         matches!(ty, Type::Model(id) if matches!(self.models[id.0].kind, Some(ModelKind::Enum(_))))
     }
+
+    /// Whether a value of this type is one text on the wire (a parameter, a form field, a
+    /// query map's value): a string, number, boolean or string enum, aliases seen through.
+    fn is_scalar(&self, ty: &Type) -> bool {
+        let ty = self.through_aliases(ty);
+        matches!(
+            ty,
+            Type::String | Type::Boolean | Type::I32 | Type::I64 | Type::F32 | Type::F64
+        ) || self.is_enum(ty)
+    }
 }
 
 /// The message for a `$ref` that resolves to nothing.

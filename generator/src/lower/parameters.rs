@@ -367,20 +367,14 @@ impl Lowerer<'_> {
             })),
             other => other,
         };
-        let scalar = |lowerer: &Self, ty: &Type| {
-            matches!(
-                ty,
-                Type::String | Type::Boolean | Type::I32 | Type::I64 | Type::F32 | Type::F64
-            ) || lowerer.is_enum(ty)
-        };
         let supported = match (&ty, location) {
-            (Type::Array(inner), ParamLocation::Query) => scalar(self, inner),
+            (Type::Array(inner), ParamLocation::Query) => self.is_scalar(inner),
             // A map, sent as the official SDK sends a dict: `name=key=value` pairs.
             (Type::Map(inner), ParamLocation::Query) => match &**inner {
-                Type::Array(item) => scalar(self, item),
-                value => scalar(self, value),
+                Type::Array(item) => self.is_scalar(item),
+                value => self.is_scalar(value),
             },
-            (ty, _) => scalar(self, ty),
+            (ty, _) => self.is_scalar(ty),
         };
         if !supported {
             let what = format!(
