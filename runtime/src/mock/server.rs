@@ -319,9 +319,10 @@ async fn handle(
         body,
         authenticated: false,
     };
+    let candidates = route(&state.description, &recorded);
     // The identity services the credential providers call, unsigned; unless the service
     // describes the route itself (a mock of IAM answers as that IAM).
-    if route(&state.description, &recorded).is_empty() {
+    if candidates.is_empty() {
         if let Some(answer) = state.identity.answer(&recorded) {
             state.record(recorded);
             return respond(answer).await;
@@ -329,7 +330,6 @@ async fn handle(
     }
     let auth = authenticate(&state, &recorded);
     recorded.authenticated = auth.is_ok();
-    let candidates = route(&state.description, &recorded);
     let routed = choose(&state.description, candidates, &recorded, |operation| {
         state.has_answer(operation)
     });
