@@ -29,9 +29,9 @@ pub const USER_AGENT: &str = concat!("huaweicloud-sdk-rust/", env!("CARGO_PKG_VE
 /// the send loop. Cheap to clone; clones share connections.
 #[derive(Clone)]
 pub struct Client {
-    pub(crate) inner: Arc<Inner>,
+    inner: Arc<Inner>,
     /// Options of this handle's calls ([`with_options`](Client::with_options)).
-    pub(crate) options: Option<Arc<CallOptions>>,
+    options: Option<Arc<CallOptions>>,
 }
 
 pub(crate) struct Inner {

@@ -166,6 +166,12 @@ impl<R: Clone, P: Page + Send + 'static> futures_core::Stream for Items<R, P> {
 
 impl<R, P: Page> Unpin for Items<R, P> {}
 
+/// Whether a page of `count` items, `limit` asked for, was the last one: empty, or shorter
+/// than the limit.
+fn is_last_page(count: i64, limit: Option<i64>) -> bool {
+    count == 0 || limit.is_some_and(|limit| count < limit)
+}
+
 /// The offset of the page after one that started at `offset`, asked for `limit` items,
 /// and brought `count` of a reported `total`: `None` when that page was the last (empty,
 /// shorter than the limit, or reaching the total).
@@ -176,7 +182,7 @@ pub fn next_offset(
     total: Option<i64>,
 ) -> Option<i64> {
     let count = i64::try_from(count).ok()?;
-    if count == 0 || limit.is_some_and(|limit| count < limit) {
+    if is_last_page(count, limit) {
         return None;
     }
     let next = offset.unwrap_or(0).checked_add(count)?;
@@ -209,7 +215,7 @@ pub fn next_page(
     total: Option<i64>,
 ) -> Option<i64> {
     let count = i64::try_from(count).ok()?;
-    if count == 0 || limit.is_some_and(|limit| count < limit) {
+    if is_last_page(count, limit) {
         return None;
     }
     let page = page.unwrap_or(first);
@@ -236,11 +242,7 @@ pub fn next_item_marker(
     count: usize,
     last: Option<&str>,
 ) -> Option<String> {
-    let short = match i64::try_from(count) {
-        Ok(count) => limit.is_some_and(|limit| count < limit),
-        Err(_) => false,
-    };
-    if short {
+    if is_last_page(i64::try_from(count).ok()?, limit) {
         return None;
     }
     next_marker(current, count, last)

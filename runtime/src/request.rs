@@ -8,7 +8,7 @@ use super::signer::ENCODE;
 use crate::headers::{given_header_problem, set_by_client};
 use crate::upload::{FilePart, Form};
 pub use crate::wire::QueryValue;
-use crate::wire::{python_list, render_query, url_encoded};
+use crate::wire::{python_display, python_list, render_query, url_encoded};
 use crate::Error;
 
 /// The static description of one operation, generated from the spec.
@@ -249,7 +249,8 @@ impl Call {
     }
 
     /// Adds a query parameter whose value is a map, as the official SDK sends one: a pair
-    /// `name=key=value` for each entry (an empty map sends nothing).
+    /// `name=key=value` for each entry, the value as Python's `str()` writes it (`True`
+    /// for a boolean); an empty map sends nothing.
     pub fn set_query_map(
         &mut self,
         name: &'static str,
@@ -257,11 +258,12 @@ impl Call {
         required: bool,
     ) {
         match entries {
-            Some(entries) => {
-                self.query.extend(entries.into_iter().map(|(key, value)| {
-                    (name, QueryValue::Text(format!("{key}={}", value.render())))
-                }))
-            }
+            Some(entries) => self.query.extend(entries.into_iter().map(|(key, value)| {
+                (
+                    name,
+                    QueryValue::Text(format!("{key}={}", python_display(&value))),
+                )
+            })),
             None if required => self.missing("query parameter", name),
             None => {}
         }
@@ -485,6 +487,11 @@ mod tests {
             render_query(&mut call.query),
             "filter=name%3Dx&filter=size%3D3"
         );
+        // Not captured, read from the SDK's `parameters_to_tuples`: a dict's value goes
+        // through `"%s=%s"`, so a boolean is `True`.
+        let mut call = Call::new(&OPERATION);
+        call.set_query_map("flag", Some(vec![("on".into(), true.into())]), false);
+        assert_eq!(render_query(&mut call.query), "flag=on%3DTrue");
         let mut call = Call::new(&OPERATION);
         call.set_query_map_of_lists("tag", Some(vec![("owner".into(), vec![])]), false);
         call.set_query_map("empty", Some(vec![]), false);

@@ -99,8 +99,11 @@ pub(crate) fn url_encoded(value: &serde_json::Value) -> Result<String, String> {
             .to_string()
             .replace("%20", "+")
     };
-    let scalar = |name: &str, value: &Value| match value {
+    // The SDK writes a field's own boolean as `true`/`false`, but leaves an array's items
+    // to Python's `str()`, which writes `True`/`False`.
+    let scalar = |name: &str, value: &Value, in_array: bool| match value {
         Value::String(text) => Ok(text.clone()),
+        Value::Bool(flag) if in_array => Ok(python_bool(*flag).to_owned()),
         Value::Bool(flag) => Ok(flag.to_string()),
         Value::Number(number) => Ok(number.to_string()),
         _ => Err(format!(
@@ -113,17 +116,39 @@ pub(crate) fn url_encoded(value: &serde_json::Value) -> Result<String, String> {
             Value::Null => {}
             Value::Array(items) => {
                 for item in items {
-                    pairs.push(format!("{}={}", encode(name), encode(&scalar(name, item)?)));
+                    pairs.push(format!(
+                        "{}={}",
+                        encode(name),
+                        encode(&scalar(name, item, true)?)
+                    ));
                 }
             }
             other => pairs.push(format!(
                 "{}={}",
                 encode(name),
-                encode(&scalar(name, other)?)
+                encode(&scalar(name, other, false)?)
             )),
         }
     }
     Ok(pairs.join("&"))
+}
+
+/// A boolean as Python's `str()` writes it.
+fn python_bool(flag: bool) -> &'static str {
+    if flag {
+        "True"
+    } else {
+        "False"
+    }
+}
+
+/// A value as Python's `str()` writes it, which is how the SDK writes a dict's values in a
+/// query: text as it is, `True`/`False`, numbers as the query writes them.
+pub(crate) fn python_display(value: &QueryValue) -> String {
+    match value {
+        QueryValue::Boolean(flag) => python_bool(*flag).to_owned(),
+        other => other.render(),
+    }
 }
 
 /// A list as Python's `str()` prints it: `['a', 'b']`, `[1, 2]`, `[True, False]`, `[1.5]`.
@@ -132,9 +157,7 @@ pub(crate) fn python_list(values: &[QueryValue]) -> String {
         .iter()
         .map(|value| match value {
             QueryValue::Text(text) => python_str(text),
-            QueryValue::Boolean(true) => "True".to_owned(),
-            QueryValue::Boolean(false) => "False".to_owned(),
-            other => other.render(),
+            other => python_display(other),
         })
         .collect();
     format!("[{}]", items.join(", "))
@@ -203,6 +226,13 @@ mod tests {
         );
         let kinds = serde_json::json!({"a": true, "n": 5, "l": ["x", "y"], "none": null});
         assert_eq!(url_encoded(&kinds).unwrap(), "a=true&n=5&l=x&l=y");
+        // Not captured, read from the SDK's `_parse_form_urlencoded_body`: it lowercases a
+        // field's own boolean, and `urlencode` writes an array's with Python's `str()`.
+        let flags = serde_json::json!({"one": false, "many": [true, false]});
+        assert_eq!(
+            url_encoded(&flags).unwrap(),
+            "one=false&many=True&many=False"
+        );
         let odd = serde_json::json!({"k ey": "~_.-*é%20"});
         assert_eq!(url_encoded(&odd).unwrap(), "k+ey=~_.-%2A%C3%A9%2520");
         let nested = serde_json::json!({"o": {"a": 1}});

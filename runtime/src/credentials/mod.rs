@@ -281,14 +281,13 @@ impl Credentials {
         let profile_error = match Self::default_profile_path() {
             Some(path) => match Self::from_profile(&path) {
                 Ok(credentials) => return Ok(credentials),
-                Err(error) => error.to_string(),
+                Err(error) => cache::message_of(&error),
             },
             None => "profile: no HOME to find ~/.huaweicloud/credentials in".to_owned(),
         };
         Err(Error::Config(format!(
             "no credentials found; tried {env_error}; {profile_error}",
-            env_error = env_error.to_string().trim_start_matches("configuration: "),
-            profile_error = profile_error.trim_start_matches("configuration: "),
+            env_error = cache::message_of(&env_error),
         )))
     }
 }

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::description::{resolve, BodySpec, Description, OperationSpec, Schema};
 use super::state::State;
-use super::RecordedRequest;
+use super::{decode_pairs, RecordedRequest};
 use crate::signer;
 
 /// A routed operation and its decoded path values.
@@ -198,8 +198,9 @@ pub(super) fn choose<'d>(
     }
     let passes =
         |(operation, values): &Routed<'d>| check(description, operation, values, request).is_ok();
-    let exact = |(operation, _): &Routed<'d>| match (&operation.body, request.json()) {
-        (Some(body), Some(value)) => !has_unknown_property(description, &body.schema, &value, 0),
+    let json = request.json();
+    let exact = |(operation, _): &Routed<'d>| match (&operation.body, &json) {
+        (Some(body), Some(value)) => !has_unknown_property(description, &body.schema, value, 0),
         _ => true,
     };
     let index = candidates
@@ -351,17 +352,15 @@ fn check_body(
         let schema = resolve(description, &body.schema);
         let text = std::str::from_utf8(&request.body)
             .map_err(|_| "the form-urlencoded body is not UTF-8".to_owned())?;
-        let mut names = Vec::new();
-        for pair in text.split('&').filter(|pair| !pair.is_empty()) {
-            let raw = pair.split('=').next().unwrap_or(pair).replace('+', " ");
-            let name = percent_encoding::percent_decode_str(&raw)
-                .decode_utf8()
-                .map_err(|_| format!("the form name `{raw}` is not UTF-8 once decoded"))?
-                .into_owned();
-            if !schema.properties.is_empty() && !schema.properties.contains_key(&name) {
-                return Err(format!("the form field `{name}` is not in the schema"));
-            }
-            names.push(name);
+        let names: Vec<String> = decode_pairs(text, true)
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect();
+        if let Some(unknown) = names
+            .iter()
+            .find(|name| !schema.properties.is_empty() && !schema.properties.contains_key(*name))
+        {
+            return Err(format!("the form field `{unknown}` is not in the schema"));
         }
         for required in &schema.required {
             if !names.contains(required) {

@@ -80,20 +80,30 @@ impl RecordedRequest {
 
     /// The query's name and value pairs, decoded, in the order received.
     fn query_pairs(&self) -> Vec<(String, String)> {
-        self.query
-            .split('&')
-            .filter(|pair| !pair.is_empty())
-            .map(|pair| {
-                let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-                let decode = |text: &str| {
-                    percent_encoding::percent_decode_str(text)
-                        .decode_utf8_lossy()
-                        .into_owned()
-                };
-                (decode(name), decode(value))
-            })
-            .collect()
+        decode_pairs(&self.query, false)
     }
+}
+
+/// The `name=value` pairs of a query or a form-urlencoded body, percent-decoded (lossily);
+/// `plus_is_space` for a form, where `+` stands for a space.
+fn decode_pairs(text: &str, plus_is_space: bool) -> Vec<(String, String)> {
+    let decode = |text: &str| {
+        let text = if plus_is_space {
+            text.replace('+', " ")
+        } else {
+            text.to_owned()
+        };
+        percent_encoding::percent_decode_str(&text)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    text.split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode(name), decode(value))
+        })
+        .collect()
 }
 
 /// An answer a test sets for an operation.
