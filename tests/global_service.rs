@@ -205,3 +205,19 @@ async fn operations_sharing_a_path_and_method_are_methods_of_their_own() {
         "alice"
     );
 }
+
+/// The glob-import rule holds for variants too: a schema named like a variant's response
+/// type (`CreateTemporaryAccessKeyByTokenResponse`) is the model `…Body`, so importing both
+/// modules whole leaves the name to the operation.
+mod glob_imports {
+    #[allow(unused_imports)]
+    use huaweicloud_iam::models::*;
+    #[allow(unused_imports)]
+    use huaweicloud_iam::operations::*;
+
+    #[test]
+    fn a_variants_types_import_cleanly() {
+        let name = std::any::type_name::<CreateTemporaryAccessKeyByTokenResponse>();
+        assert!(name.contains("::operations::"), "{name}");
+    }
+}

@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 
 use openapiv3 as oa;
 
+use super::operations::VARIANTS_EXTENSION;
 use crate::names;
 
 /// Names that `use models::*;` would shadow in a user's module: the prelude's types and
@@ -83,7 +84,21 @@ impl ModelNames {
                 continue;
             };
             for (_, operation) in item.iter() {
-                if let Some(id) = &operation.operation_id {
+                // The operation's own id, and those of the variants it lists: each becomes
+                // an operation with types of its own.
+                let variants = operation
+                    .extensions
+                    .get(VARIANTS_EXTENSION)
+                    .and_then(serde_json::Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|variant| variant.get("operationId")?.as_str());
+                for id in operation
+                    .operation_id
+                    .as_deref()
+                    .into_iter()
+                    .chain(variants)
+                {
                     let pascal = names::pascal(id);
                     for suffix in ["Request", "Response", "Error", "Success"] {
                         operation_types.insert(format!("{pascal}{suffix}"));

@@ -14,7 +14,7 @@ use crate::names;
 pub const IDEMPOTENT_EXTENSION: &str = "x-idempotent";
 
 /// The importer's list of operations that share an operation's path and method.
-const VARIANTS_EXTENSION: &str = "x-variants";
+pub(super) const VARIANTS_EXTENSION: &str = "x-variants";
 
 /// Methods the generated `Client` has or reaches through the runtime client it dereferences
 /// to; an operation taking one of these names would hide it.
@@ -89,8 +89,12 @@ impl Lowerer<'_> {
                 let Some(operation) = operation else { continue };
                 let operation_path = format!("{item_path}.{method}");
                 let variants = self.variants(&operation_path, operation);
-                let shared = std::iter::once((operation_path, operation.clone()));
-                for (operation_path, operation) in shared.chain(variants) {
+                let listed = variants
+                    .iter()
+                    .map(|(path, variant)| (path.clone(), variant));
+                for (operation_path, operation) in
+                    std::iter::once((operation_path, operation)).chain(listed)
+                {
                     let since = self.diagnostics.len();
                     let models_before = self.models.len();
                     let context = Place {
@@ -99,7 +103,7 @@ impl Lowerer<'_> {
                         item,
                         operation_path: &operation_path,
                     };
-                    match self.lower_named_operation(&context, &operation, &mut names) {
+                    match self.lower_named_operation(&context, operation, &mut names) {
                         Some(lowered_operation) => lowered.push(lowered_operation),
                         // With `--skip-unsupported`, a problem of this operation alone leaves
                         // it out.

@@ -5788,13 +5788,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateCloudServiceCustomPolicyRequestB
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateCloudServiceCustomPolicyResponse {
+pub struct CreateCloudServiceCustomPolicyResponseBody {
     /// The `role` member of the JSON object.
     pub role: Option<crate::models::ServicePolicyRoleResult>,
 }
 
 #[cfg(all(feature = "roles", feature = "serde"))]
-impl rt::serde::Serialize for CreateCloudServiceCustomPolicyResponse {
+impl rt::serde::Serialize for CreateCloudServiceCustomPolicyResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -5802,7 +5802,7 @@ impl rt::serde::Serialize for CreateCloudServiceCustomPolicyResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.role.is_some());
         let mut state = serializer
-            .serialize_struct("CreateCloudServiceCustomPolicyResponse", len)?;
+            .serialize_struct("CreateCloudServiceCustomPolicyResponseBody", len)?;
         if let Some(value) = &self.role {
             state.serialize_field("role", value)?;
         }
@@ -5811,24 +5811,24 @@ impl rt::serde::Serialize for CreateCloudServiceCustomPolicyResponse {
 }
 
 #[cfg(feature = "roles")]
-impl<'de> rt::serde::Deserialize<'de> for CreateCloudServiceCustomPolicyResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateCloudServiceCustomPolicyResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["role"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateCloudServiceCustomPolicyResponse;
+            type Value = CreateCloudServiceCustomPolicyResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateCloudServiceCustomPolicyResponse")
+                formatter.write_str("struct CreateCloudServiceCustomPolicyResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateCloudServiceCustomPolicyResponse, __A::Error> {
+            ) -> Result<CreateCloudServiceCustomPolicyResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "role" => Some(0),
@@ -5848,14 +5848,14 @@ impl<'de> rt::serde::Deserialize<'de> for CreateCloudServiceCustomPolicyResponse
                         }
                     }
                 }
-                Ok(CreateCloudServiceCustomPolicyResponse {
+                Ok(CreateCloudServiceCustomPolicyResponseBody {
                     role,
                 })
             }
         }
         deserializer
             .deserialize_struct(
-                "CreateCloudServiceCustomPolicyResponse",
+                "CreateCloudServiceCustomPolicyResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -7522,13 +7522,13 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTemporaryAccessKeyByTokenRequest
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateTemporaryAccessKeyByTokenResponse {
+pub struct CreateTemporaryAccessKeyByTokenResponseBody {
     /// The `credential` member of the JSON object.
     pub credential: Option<crate::models::Credential>,
 }
 
 #[cfg(all(feature = "securitytokens", feature = "serde"))]
-impl rt::serde::Serialize for CreateTemporaryAccessKeyByTokenResponse {
+impl rt::serde::Serialize for CreateTemporaryAccessKeyByTokenResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -7536,7 +7536,7 @@ impl rt::serde::Serialize for CreateTemporaryAccessKeyByTokenResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.credential.is_some());
         let mut state = serializer
-            .serialize_struct("CreateTemporaryAccessKeyByTokenResponse", len)?;
+            .serialize_struct("CreateTemporaryAccessKeyByTokenResponseBody", len)?;
         if let Some(value) = &self.credential {
             state.serialize_field("credential", value)?;
         }
@@ -7545,24 +7545,24 @@ impl rt::serde::Serialize for CreateTemporaryAccessKeyByTokenResponse {
 }
 
 #[cfg(feature = "securitytokens")]
-impl<'de> rt::serde::Deserialize<'de> for CreateTemporaryAccessKeyByTokenResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateTemporaryAccessKeyByTokenResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["credential"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateTemporaryAccessKeyByTokenResponse;
+            type Value = CreateTemporaryAccessKeyByTokenResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateTemporaryAccessKeyByTokenResponse")
+                formatter.write_str("struct CreateTemporaryAccessKeyByTokenResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateTemporaryAccessKeyByTokenResponse, __A::Error> {
+            ) -> Result<CreateTemporaryAccessKeyByTokenResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "credential" => Some(0),
@@ -7582,14 +7582,14 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTemporaryAccessKeyByTokenRespons
                         }
                     }
                 }
-                Ok(CreateTemporaryAccessKeyByTokenResponse {
+                Ok(CreateTemporaryAccessKeyByTokenResponseBody {
                     credential,
                 })
             }
         }
         deserializer
             .deserialize_struct(
-                "CreateTemporaryAccessKeyByTokenResponse",
+                "CreateTemporaryAccessKeyByTokenResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -10660,13 +10660,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateAgencyTokenRequestBody {
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneCreateAgencyTokenResponse {
+pub struct KeystoneCreateAgencyTokenResponseBody {
     /// The `token` member of the JSON object.
     pub token: Option<crate::models::AgencyTokenResult>,
 }
 
 #[cfg(all(feature = "auth", feature = "serde"))]
-impl rt::serde::Serialize for KeystoneCreateAgencyTokenResponse {
+impl rt::serde::Serialize for KeystoneCreateAgencyTokenResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -10674,7 +10674,7 @@ impl rt::serde::Serialize for KeystoneCreateAgencyTokenResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.token.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneCreateAgencyTokenResponse", len)?;
+            .serialize_struct("KeystoneCreateAgencyTokenResponseBody", len)?;
         if let Some(value) = &self.token {
             state.serialize_field("token", value)?;
         }
@@ -10683,24 +10683,24 @@ impl rt::serde::Serialize for KeystoneCreateAgencyTokenResponse {
 }
 
 #[cfg(feature = "auth")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateAgencyTokenResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateAgencyTokenResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["token"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneCreateAgencyTokenResponse;
+            type Value = KeystoneCreateAgencyTokenResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneCreateAgencyTokenResponse")
+                formatter.write_str("struct KeystoneCreateAgencyTokenResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneCreateAgencyTokenResponse, __A::Error> {
+            ) -> Result<KeystoneCreateAgencyTokenResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "token" => Some(0),
@@ -10720,13 +10720,17 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateAgencyTokenResponse {
                         }
                     }
                 }
-                Ok(KeystoneCreateAgencyTokenResponse {
+                Ok(KeystoneCreateAgencyTokenResponseBody {
                     token,
                 })
             }
         }
         deserializer
-            .deserialize_struct("KeystoneCreateAgencyTokenResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "KeystoneCreateAgencyTokenResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
@@ -12401,13 +12405,13 @@ for KeystoneCreateUserTokenByPasswordAndMfaRequestBody {
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneCreateUserTokenByPasswordAndMfaResponse {
+pub struct KeystoneCreateUserTokenByPasswordAndMfaResponseBody {
     /// The `token` member of the JSON object.
     pub token: Option<crate::models::TokenResult>,
 }
 
 #[cfg(all(feature = "auth", feature = "serde"))]
-impl rt::serde::Serialize for KeystoneCreateUserTokenByPasswordAndMfaResponse {
+impl rt::serde::Serialize for KeystoneCreateUserTokenByPasswordAndMfaResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -12415,7 +12419,10 @@ impl rt::serde::Serialize for KeystoneCreateUserTokenByPasswordAndMfaResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.token.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneCreateUserTokenByPasswordAndMfaResponse", len)?;
+            .serialize_struct(
+                "KeystoneCreateUserTokenByPasswordAndMfaResponseBody",
+                len,
+            )?;
         if let Some(value) = &self.token {
             state.serialize_field("token", value)?;
         }
@@ -12425,25 +12432,30 @@ impl rt::serde::Serialize for KeystoneCreateUserTokenByPasswordAndMfaResponse {
 
 #[cfg(feature = "auth")]
 impl<'de> rt::serde::Deserialize<'de>
-for KeystoneCreateUserTokenByPasswordAndMfaResponse {
+for KeystoneCreateUserTokenByPasswordAndMfaResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["token"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneCreateUserTokenByPasswordAndMfaResponse;
+            type Value = KeystoneCreateUserTokenByPasswordAndMfaResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
                 formatter
-                    .write_str("struct KeystoneCreateUserTokenByPasswordAndMfaResponse")
+                    .write_str(
+                        "struct KeystoneCreateUserTokenByPasswordAndMfaResponseBody",
+                    )
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneCreateUserTokenByPasswordAndMfaResponse, __A::Error> {
+            ) -> Result<
+                KeystoneCreateUserTokenByPasswordAndMfaResponseBody,
+                __A::Error,
+            > {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "token" => Some(0),
@@ -12463,14 +12475,14 @@ for KeystoneCreateUserTokenByPasswordAndMfaResponse {
                         }
                     }
                 }
-                Ok(KeystoneCreateUserTokenByPasswordAndMfaResponse {
+                Ok(KeystoneCreateUserTokenByPasswordAndMfaResponseBody {
                     token,
                 })
             }
         }
         deserializer
             .deserialize_struct(
-                "KeystoneCreateUserTokenByPasswordAndMfaResponse",
+                "KeystoneCreateUserTokenByPasswordAndMfaResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -12568,13 +12580,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateUserTokenByPasswordReque
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneCreateUserTokenByPasswordResponse {
+pub struct KeystoneCreateUserTokenByPasswordResponseBody {
     /// The `token` member of the JSON object.
     pub token: Option<crate::models::TokenResult>,
 }
 
 #[cfg(all(feature = "auth", feature = "serde"))]
-impl rt::serde::Serialize for KeystoneCreateUserTokenByPasswordResponse {
+impl rt::serde::Serialize for KeystoneCreateUserTokenByPasswordResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -12582,7 +12594,7 @@ impl rt::serde::Serialize for KeystoneCreateUserTokenByPasswordResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.token.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneCreateUserTokenByPasswordResponse", len)?;
+            .serialize_struct("KeystoneCreateUserTokenByPasswordResponseBody", len)?;
         if let Some(value) = &self.token {
             state.serialize_field("token", value)?;
         }
@@ -12591,24 +12603,25 @@ impl rt::serde::Serialize for KeystoneCreateUserTokenByPasswordResponse {
 }
 
 #[cfg(feature = "auth")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateUserTokenByPasswordResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateUserTokenByPasswordResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["token"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneCreateUserTokenByPasswordResponse;
+            type Value = KeystoneCreateUserTokenByPasswordResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneCreateUserTokenByPasswordResponse")
+                formatter
+                    .write_str("struct KeystoneCreateUserTokenByPasswordResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneCreateUserTokenByPasswordResponse, __A::Error> {
+            ) -> Result<KeystoneCreateUserTokenByPasswordResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "token" => Some(0),
@@ -12628,14 +12641,14 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateUserTokenByPasswordRespo
                         }
                     }
                 }
-                Ok(KeystoneCreateUserTokenByPasswordResponse {
+                Ok(KeystoneCreateUserTokenByPasswordResponseBody {
                     token,
                 })
             }
         }
         deserializer
             .deserialize_struct(
-                "KeystoneCreateUserTokenByPasswordResponse",
+                "KeystoneCreateUserTokenByPasswordResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -31647,13 +31660,13 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateCloudServiceCustomPolicyRequestB
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateCloudServiceCustomPolicyResponse {
+pub struct UpdateCloudServiceCustomPolicyResponseBody {
     /// The `role` member of the JSON object.
     pub role: Option<crate::models::ServicePolicyRoleResult>,
 }
 
 #[cfg(all(feature = "roles", feature = "serde"))]
-impl rt::serde::Serialize for UpdateCloudServiceCustomPolicyResponse {
+impl rt::serde::Serialize for UpdateCloudServiceCustomPolicyResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -31661,7 +31674,7 @@ impl rt::serde::Serialize for UpdateCloudServiceCustomPolicyResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.role.is_some());
         let mut state = serializer
-            .serialize_struct("UpdateCloudServiceCustomPolicyResponse", len)?;
+            .serialize_struct("UpdateCloudServiceCustomPolicyResponseBody", len)?;
         if let Some(value) = &self.role {
             state.serialize_field("role", value)?;
         }
@@ -31670,24 +31683,24 @@ impl rt::serde::Serialize for UpdateCloudServiceCustomPolicyResponse {
 }
 
 #[cfg(feature = "roles")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateCloudServiceCustomPolicyResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateCloudServiceCustomPolicyResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["role"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateCloudServiceCustomPolicyResponse;
+            type Value = UpdateCloudServiceCustomPolicyResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateCloudServiceCustomPolicyResponse")
+                formatter.write_str("struct UpdateCloudServiceCustomPolicyResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateCloudServiceCustomPolicyResponse, __A::Error> {
+            ) -> Result<UpdateCloudServiceCustomPolicyResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "role" => Some(0),
@@ -31707,14 +31720,14 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateCloudServiceCustomPolicyResponse
                         }
                     }
                 }
-                Ok(UpdateCloudServiceCustomPolicyResponse {
+                Ok(UpdateCloudServiceCustomPolicyResponseBody {
                     role,
                 })
             }
         }
         deserializer
             .deserialize_struct(
-                "UpdateCloudServiceCustomPolicyResponse",
+                "UpdateCloudServiceCustomPolicyResponseBody",
                 FIELDS,
                 __Visitor,
             )

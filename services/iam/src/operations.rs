@@ -1882,7 +1882,7 @@ pub struct CreateTemporaryAccessKeyByTokenResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateTemporaryAccessKeyByTokenResponse,
+    pub body: crate::models::CreateTemporaryAccessKeyByTokenResponseBody,
 }
 
 #[cfg(feature = "identity-providers")]
@@ -4154,7 +4154,7 @@ pub struct CreateCloudServiceCustomPolicyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateCloudServiceCustomPolicyResponse,
+    pub body: crate::models::CreateCloudServiceCustomPolicyResponseBody,
 }
 
 #[cfg(feature = "roles")]
@@ -4406,7 +4406,7 @@ pub struct UpdateCloudServiceCustomPolicyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateCloudServiceCustomPolicyResponse,
+    pub body: crate::models::UpdateCloudServiceCustomPolicyResponseBody,
 }
 
 #[cfg(feature = "api-acl-policy")]
@@ -7090,7 +7090,7 @@ pub struct KeystoneCreateAgencyTokenResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneCreateAgencyTokenResponse,
+    pub body: crate::models::KeystoneCreateAgencyTokenResponseBody,
     /// The `X-Subject-Token` response header.
     ///
     /// From the `X-Subject-Token` response header, when the server sent it.
@@ -7164,7 +7164,7 @@ pub struct KeystoneCreateUserTokenByPasswordResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneCreateUserTokenByPasswordResponse,
+    pub body: crate::models::KeystoneCreateUserTokenByPasswordResponseBody,
     /// The `X-Subject-Token` response header.
     ///
     /// From the `X-Subject-Token` response header, when the server sent it.
@@ -7240,7 +7240,7 @@ pub struct KeystoneCreateUserTokenByPasswordAndMfaResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneCreateUserTokenByPasswordAndMfaResponse,
+    pub body: crate::models::KeystoneCreateUserTokenByPasswordAndMfaResponseBody,
     /// The `X-Subject-Token` response header.
     ///
     /// From the `X-Subject-Token` response header, when the server sent it.
