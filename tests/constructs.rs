@@ -399,6 +399,7 @@ async fn query_maps_go_out_as_the_sdk_sends_a_dict() {
     );
     // The mock checks each entry's value against the map's value schema.
     let mut call = huaweicloud_sdk_core::Call::new(&UNTYPED_LIST_RESOURCES);
+    call.query("tag", "env=['prod']");
     call.query("filter", "size=big");
     let error = client.send(call).await.unwrap_err();
     assert!(

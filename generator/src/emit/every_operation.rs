@@ -161,7 +161,9 @@ fn call(api: &Api, operation: &Operation, crate_ident: &Ident) -> (TokenStream, 
         let value = match &param.ty {
             // A required map in the query needs an entry to be sent at all.
             Type::Map(item) => {
-                let item = value(api, item, &root);
+                // Exact: the setter converts the value's outer type only (`vec![String]`
+                // for a map of lists).
+                let item = value_as(api, item, &root, true);
                 quote!([("mock-key", #item)])
             }
             ty => value(api, ty, &root),

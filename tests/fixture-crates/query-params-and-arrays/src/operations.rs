@@ -231,6 +231,8 @@ const LIST_RESOURCES_OPERATION: rt::Operation = rt::Operation {
 #[non_exhaustive]
 pub struct ListResourcesRequest {
     /// The `tag` query parameter.
+    ///
+    /// Required.
     pub tag: Option<rt::indexmap::IndexMap<String, Vec<String>>>,
     /// The `filter` query parameter.
     ///
@@ -445,6 +447,7 @@ impl crate::Client {
     /// use fixture_query_params_and_arrays::operations::ListResourcesRequest;
     ///
     /// let request = ListResourcesRequest::new()
+    ///     .tag([("key", vec![String::from("your-value")])])
     ///     .filter([("key", 10)]);
     /// match client.list_resources(request).await {
     ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
@@ -472,7 +475,7 @@ impl crate::Client {
                         ))
                         .collect()
                 }),
-            false,
+            true,
         );
         call.set_query_map(
             "filter",

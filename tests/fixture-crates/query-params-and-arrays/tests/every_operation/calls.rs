@@ -129,6 +129,7 @@ fn __list_resources<'a>(
 > {
     ::std::boxed::Box::pin(async move {
         let request = fixture_query_params_and_arrays::operations::ListResourcesRequest::new()
+            .tag([("mock-key", ::std::vec![::std::string::String::from("x")])])
             .filter([("mock-key", 1)]);
         let response = client.list_resources(request).await?;
         let _ = response;
