@@ -67,9 +67,20 @@ pub(super) fn map_text(ty: &Type, option: TokenStream) -> TokenStream {
 /// numbers and booleans, so the runtime sorts them as the official SDK does.
 fn map_query(api: &Api, ty: &Type, option: TokenStream) -> TokenStream {
     if is_enum(api, ty) {
-        quote!(#option.map(|value| value.to_string().into()))
+        let element = query_element(api, ty);
+        quote!(#option.map(|value| #element))
     } else {
         quote!(#option.map(Into::into))
+    }
+}
+
+/// An expression turning `value`, one query value of type `ty` (an array's element, a
+/// map's value), into a `QueryValue`: an enum as its text, anything else converted.
+fn query_element(api: &Api, ty: &Type) -> TokenStream {
+    if is_enum(api, ty) {
+        quote!(value.to_string().into())
+    } else {
+        quote!(value.into())
     }
 }
 
@@ -94,11 +105,7 @@ fn call_steps(api: &Api, operation: &Operation) -> Vec<TokenStream> {
                 quote!(call.set_path(#wire, #value);)
             }
             (ParamLocation::Query, Type::Array(inner)) => {
-                let element = if is_enum(api, inner) {
-                    quote!(value.to_string().into())
-                } else {
-                    quote!(value.into())
-                };
+                let element = query_element(api, inner);
                 let explode = param.explode;
                 quote! {
                     call.set_query_array(
@@ -114,11 +121,7 @@ fn call_steps(api: &Api, operation: &Operation) -> Vec<TokenStream> {
                     Type::Array(item) => (&**item, quote!(set_query_map_of_lists)),
                     item => (item, quote!(set_query_map)),
                 };
-                let element = if is_enum(api, item) {
-                    quote!(value.to_string().into())
-                } else {
-                    quote!(value.into())
-                };
+                let element = query_element(api, item);
                 let value = match &**inner {
                     Type::Array(_) => quote!(value.into_iter().map(|value| #element).collect()),
                     _ => element,

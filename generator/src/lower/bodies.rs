@@ -4,7 +4,7 @@
 
 use openapiv3 as oa;
 
-use super::{describe_type, essence, is_json, join_doc, pick_content, shapes, Lowerer};
+use super::{describe_type, essence, is_json, pick_content, shapes, Lowerer};
 use crate::error::Diagnostic;
 use crate::ir::*;
 use crate::names;
@@ -109,10 +109,7 @@ impl Lowerer<'_> {
             .clone()
             .filter(|text| !text.trim().is_empty());
         let doc = match &kind {
-            BodyKind::Json(ty) => match self.alternatives_doc(ty) {
-                Some(note) => join_doc(&[description.as_deref(), Some(&note)]),
-                None => description,
-            },
+            BodyKind::Json(ty) => self.doc_with_alternatives(description, ty),
             _ => description,
         };
         Some(RequestBody {
@@ -127,13 +124,10 @@ impl Lowerer<'_> {
     /// are scalars, string enums or arrays of them, the pairs the official SDK sends. Else
     /// what it is instead, for the message.
     fn url_encodable(&self, ty: &Type) -> Result<(), String> {
-        let Type::Model(id) = self.through_aliases(ty) else {
+        let Some(fields) = self.struct_fields(ty) else {
             return Err(describe_type(self, ty));
         };
-        let Some(ModelKind::Struct(model)) = self.models[id.0].kind.as_ref() else {
-            return Err(describe_type(self, ty));
-        };
-        for field in &model.fields {
+        for field in fields {
             let fits = match self.through_aliases(&field.ty) {
                 Type::Array(item) => self.is_scalar(item),
                 other => self.is_scalar(other),

@@ -49,7 +49,7 @@ pub fn lower(
     }
     let skipped = std::mem::take(&mut lowerer.skipped);
     let mut api = Api {
-        service: service::service(spec),
+        service: service::service(spec, lowerer.global),
         models: lowerer
             .models
             .into_iter()
@@ -282,6 +282,17 @@ impl<'a> Lowerer<'a> {
     /// Whether a type is a model of this shape (without seeing through aliases).
     fn is_enum(&self, ty: &Type) -> bool {
         matches!(ty, Type::Model(id) if matches!(self.models[id.0].kind, Some(ModelKind::Enum(_))))
+    }
+
+    /// The fields of the object a type stands for, through aliases.
+    fn struct_fields(&self, ty: &Type) -> Option<&[Field]> {
+        let Type::Model(id) = self.through_aliases(ty) else {
+            return None;
+        };
+        match self.models[id.0].kind.as_ref()? {
+            ModelKind::Struct(model) => Some(&model.fields),
+            _ => None,
+        }
     }
 
     /// Whether a value of this type is one text on the wire (a parameter, a form field, a

@@ -439,17 +439,6 @@ impl Lowerer<'_> {
             wide: ty == Type::I64,
         })
     }
-
-    /// The fields of the object a type stands for, through aliases.
-    fn struct_fields(&self, ty: &Type) -> Option<&[Field]> {
-        let Type::Model(id) = self.through_aliases(ty) else {
-            return None;
-        };
-        match self.models[id.0].kind.as_ref()? {
-            ModelKind::Struct(model) => Some(&model.fields),
-            _ => None,
-        }
-    }
 }
 
 /// The style named by the keys, before the response is checked.

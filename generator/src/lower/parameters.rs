@@ -34,15 +34,15 @@ pub(super) fn placeholders(template: &str) -> Result<Vec<&str>, String> {
 /// Headers the client or its transport sets on every call; a header parameter may not
 /// send them a second time (two `Host` or `X-Sdk-Date` headers break the signature, a
 /// `Content-Length` on a call without a body makes the server wait for one). Lower-case.
-/// The runtime refuses the same names (`SET_BY_CLIENT` in `runtime/src/headers.rs`); its
+/// The runtime refuses the same names (`SET_BY_CLIENT` in `runtime/src/headers.rs`), and
+/// `x-security-token`, which a spec's header parameter drops instead (`DROPPED_HEADERS`); its
 /// per-call options refuse `content-type` too, which a spec's header parameter cannot
 /// send: OpenAPI says to ignore it, and the generator does.
-pub(super) const RESERVED_HEADERS: [&str; 10] = [
+pub(super) const RESERVED_HEADERS: [&str; 9] = [
     "authorization",
     "host",
     "x-sdk-date",
     "x-auth-token",
-    "x-security-token",
     "x-project-id",
     "x-sdk-content-sha256",
     "content-length",
@@ -57,6 +57,12 @@ fn is_header_name(name: &str) -> bool {
             .bytes()
             .all(|byte| byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte))
 }
+
+/// Header parameters left out of the call without a word, lower-case: OpenAPI says to
+/// ignore `Content-Type` and `Accept` (the body's media type sets the first, with a body or
+/// without one); and the client sends the security token of temporary credentials itself,
+/// as the official SDK's signer does (HSS declares `X-Security-Token` on most operations).
+const DROPPED_HEADERS: [&str; 3] = ["content-type", "accept", "x-security-token"];
 
 /// What is wrong with a header parameter's name, if anything: a header the client sets
 /// itself, or a name that is not a valid HTTP header name.
@@ -225,16 +231,8 @@ impl Lowerer<'_> {
                     )
                 }
                 oa::Parameter::Header { parameter_data, .. } => {
-                    // OpenAPI: these header parameters are ignored; the body's media type
-                    // sets `Content-Type`, with a body or without one.
                     let lower = parameter_data.name.to_ascii_lowercase();
-                    if matches!(lower.as_str(), "content-type" | "accept") {
-                        continue;
-                    }
-                    // The security token of temporary credentials (HSS declares it on most
-                    // operations): the client sends it from its credentials, as the
-                    // official SDK's signer does, so it is not a parameter of the call.
-                    if lower == "x-security-token" {
+                    if DROPPED_HEADERS.contains(&lower.as_str()) {
                         continue;
                     }
                     if let Some(diagnostic) = header_name_problem(&parameter_data.name, &param_path)

@@ -3,7 +3,7 @@
 
 use openapiv3 as oa;
 
-use super::{is_json, join_doc, pick_content, Lowerer};
+use super::{is_json, pick_content, Lowerer};
 use crate::error::Diagnostic;
 use crate::ir::*;
 use crate::names;
@@ -132,10 +132,7 @@ impl Lowerer<'_> {
                 Some(DeclaredBody {
                     kind: ResponseKind::Json(ty),
                     ..
-                }) => match self.alternatives_doc(ty) {
-                    Some(note) => join_doc(&[doc.as_deref(), Some(&note)]),
-                    None => doc,
-                },
+                }) => self.doc_with_alternatives(doc, ty),
                 _ => doc,
             };
             self.lower_response_headers(response, &response_path, &mut headers);

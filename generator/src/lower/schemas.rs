@@ -123,11 +123,8 @@ impl<'a> Lowerer<'a> {
                         }
                         other => {
                             if let Some(ty) = self.lower_shape(other, None, &path, &model_name) {
-                                if let Some(note) = self.alternatives_doc(&ty) {
-                                    let doc = self.models[id.0].doc.take();
-                                    self.models[id.0].doc =
-                                        super::join_doc(&[doc.as_deref(), Some(&note)]);
-                                }
+                                let doc = self.models[id.0].doc.take();
+                                self.models[id.0].doc = self.doc_with_alternatives(doc, &ty);
                                 self.set_kind(id, ModelKind::Alias(ty));
                             }
                         }
@@ -309,9 +306,18 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// `doc`, followed by the sentence naming the alternatives when a value of `ty` is a
+    /// `oneOf` or `anyOf` (or an array of them).
+    pub(super) fn doc_with_alternatives(&self, doc: Option<String>, ty: &Type) -> Option<String> {
+        match self.alternatives_doc(ty) {
+            Some(note) => super::join_doc(&[doc.as_deref(), Some(&note)]),
+            None => doc,
+        }
+    }
+
     /// The sentence that names the alternatives of a `oneOf` or `anyOf` value (or of an
     /// array's items), for the docs of the field, alias or body that holds it.
-    pub(super) fn alternatives_doc(&self, ty: &Type) -> Option<String> {
+    fn alternatives_doc(&self, ty: &Type) -> Option<String> {
         let (alternatives, items) = match ty {
             Type::Alternatives(alternatives) => (alternatives, false),
             Type::Array(inner) => match &**inner {
@@ -407,10 +413,7 @@ impl<'a> Lowerer<'a> {
                 }
                 oa::ReferenceOr::Reference { .. } => (None, false),
             };
-            let doc = match self.alternatives_doc(&ty) {
-                Some(note) => super::join_doc(&[doc.as_deref(), Some(&note)]),
-                None => doc,
-            };
+            let doc = self.doc_with_alternatives(doc, &ty);
             fields.push(Field {
                 name: snake,
                 wire_name: (*name).clone(),

@@ -27,7 +27,7 @@ pub(super) fn global(spec: &oa::OpenAPI) -> Result<bool, Diagnostic> {
     }
 }
 
-pub(super) fn service(spec: &oa::OpenAPI) -> Service {
+pub(super) fn service(spec: &oa::OpenAPI, global: bool) -> Service {
     let name = spec.info.title.clone();
     let env_name = name
         .chars()
@@ -47,6 +47,6 @@ pub(super) fn service(spec: &oa::OpenAPI) -> Service {
         env_name,
         endpoint_template,
         regions,
-        global: global(spec).unwrap_or(false),
+        global,
     }
 }
