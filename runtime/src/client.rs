@@ -188,19 +188,20 @@ impl Client {
         .await
     }
 
-    /// The client's project and account ids for a call. A global service's every call
-    /// carries the account id (configured, or asked of IAM once); another service's calls
-    /// carry the project id (configured, or asked of IAM once when the path needs it).
+    /// The client's id a call carries (in `X-Domain-Id` or `X-Project-Id`) and fills an
+    /// unset `{domain_id}` or `{project_id}` with, as the official SDK's credentials do: a
+    /// global service's account id (configured, or asked of IAM once), else the project id
+    /// (configured, or asked of IAM once when the path needs it).
     async fn scope(&self, call: &Call) -> Result<Scope<'_>, Error> {
         if self.inner.service.global {
             Ok(Scope {
-                project_id: self.project_id(),
+                project_id: None,
                 domain_id: self.default_domain_id().await?,
             })
         } else {
             Ok(Scope {
                 project_id: self.default_project_id(call).await?,
-                domain_id: self.domain_id(),
+                domain_id: None,
             })
         }
     }
@@ -254,7 +255,6 @@ impl Client {
         let body = OutgoingBody::new(call.body.take(), call.operation).await?;
         let settings = Settings {
             options: self.options.as_deref(),
-            global: self.inner.service.global,
             ignore_content_type_for_get_request: self.inner.ignore_content_type_for_get_request,
         };
         let ready = Ready::new(&settings, endpoint, call, scope, body)?;

@@ -17,8 +17,6 @@ use crate::USER_AGENT;
 pub(crate) struct Settings<'a> {
     /// The handle's per-call options.
     pub(crate) options: Option<&'a CallOptions>,
-    /// Whether the service is global (its calls carry the account id).
-    pub(crate) global: bool,
     /// `ClientBuilder::ignore_content_type_for_get_request`.
     pub(crate) ignore_content_type_for_get_request: bool,
 }
@@ -103,19 +101,7 @@ impl<'a> Ready<'a> {
             headers,
             unsigned,
             body,
-            // A global service's calls carry the account id, others the project id, as
-            // the official SDK's `GlobalCredentials` and `BasicCredentials` sign them.
-            scope: if settings.global {
-                Scope {
-                    project_id: None,
-                    domain_id: scope.domain_id,
-                }
-            } else {
-                Scope {
-                    project_id: scope.project_id,
-                    domain_id: None,
-                }
-            },
+            scope,
         })
     }
 
