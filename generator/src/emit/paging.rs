@@ -203,19 +203,29 @@ enum Reach {
 
 /// From a fetched page's body (`page.body`, borrowed) to the last object of `path`.
 fn objects_of(pagination: &Pagination, path: &BodyPath) -> Reach {
+    walk(pagination, path, quote!(page.body), true)
+}
+
+/// From a body (`root`) through the objects of `path` to the last one, borrowed (`as_ref`,
+/// `&`) or taken (the body is consumed).
+fn walk(pagination: &Pagination, path: &BodyPath, root: TokenStream, borrowed: bool) -> Reach {
+    let as_ref = borrowed.then(|| quote!(.as_ref()));
+    let by_ref = borrowed.then(|| quote!(&));
     let mut reach = if pagination.body_optional {
-        Reach::Maybe(quote!(page.body.as_ref()))
+        Reach::Maybe(quote!(#root #as_ref))
     } else {
-        Reach::Place(quote!(page.body))
+        Reach::Place(root)
     };
     for object in &path.objects {
         let ident = names::snake_ident(&object.name);
         reach = match (reach, object.optional) {
             (Reach::Place(place), false) => Reach::Place(quote!(#place.#ident)),
-            (Reach::Place(place), true) => Reach::Maybe(quote!(#place.#ident.as_ref())),
-            (Reach::Maybe(value), false) => Reach::Maybe(quote!(#value.map(|value| &value.#ident))),
+            (Reach::Place(place), true) => Reach::Maybe(quote!(#place.#ident #as_ref)),
+            (Reach::Maybe(value), false) => {
+                Reach::Maybe(quote!(#value.map(|value| #by_ref value.#ident)))
+            }
             (Reach::Maybe(value), true) => {
-                Reach::Maybe(quote!(#value.and_then(|value| value.#ident.as_ref())))
+                Reach::Maybe(quote!(#value.and_then(|value| value.#ident #as_ref)))
             }
         };
     }
@@ -278,22 +288,7 @@ fn last_item_marker(pagination: &Pagination, item_field: &PageField) -> TokenStr
 
 /// A response's items, taken out of its body (`self.body`).
 fn into_items(pagination: &Pagination) -> TokenStream {
-    let mut reach = if pagination.body_optional {
-        Reach::Maybe(quote!(self.body))
-    } else {
-        Reach::Place(quote!(self.body))
-    };
-    for object in &pagination.items.objects {
-        let ident = names::snake_ident(&object.name);
-        reach = match (reach, object.optional) {
-            (Reach::Place(place), false) => Reach::Place(quote!(#place.#ident)),
-            (Reach::Place(place), true) => Reach::Maybe(quote!(#place.#ident)),
-            (Reach::Maybe(value), false) => Reach::Maybe(quote!(#value.map(|value| value.#ident))),
-            (Reach::Maybe(value), true) => {
-                Reach::Maybe(quote!(#value.and_then(|value| value.#ident)))
-            }
-        };
-    }
+    let reach = walk(pagination, &pagination.items, quote!(self.body), false);
     let items = &pagination.items.value;
     let ident = names::snake_ident(&items.name);
     match (reach, items.optional) {
