@@ -128,6 +128,15 @@ impl From<std::io::Error> for Error {
 }
 
 impl Error {
+    /// What a configuration error says, without its `configuration: ` prefix; any other
+    /// error as it displays.
+    pub(crate) fn config_message(&self) -> String {
+        match self {
+            Error::Config(message) => message.clone(),
+            other => other.to_string(),
+        }
+    }
+
     /// The request id of the answer, when there was one.
     pub fn request_id(&self) -> Option<&str> {
         match self {

@@ -218,7 +218,7 @@ impl Cache {
         };
         let name = fetcher.as_ref().map_or(name, |fetcher| fetcher.name());
         let keys =
-            Keys::new(&credentials).map_err(|error| Failure::new(name, message_of(&error)))?;
+            Keys::new(&credentials).map_err(|error| Failure::new(name, error.config_message()))?;
         let (refresh_at, expires_at) = match expiry {
             None => (None, None),
             Some(expiry) => {
@@ -257,13 +257,5 @@ impl Cache {
         self.state
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-}
-
-/// What a configuration error says, without its `configuration: ` prefix.
-pub(super) fn message_of(error: &Error) -> String {
-    match error {
-        Error::Config(message) => message.clone(),
-        other => other.to_string(),
     }
 }

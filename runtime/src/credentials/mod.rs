@@ -281,13 +281,13 @@ impl Credentials {
         let profile_error = match Self::default_profile_path() {
             Some(path) => match Self::from_profile(&path) {
                 Ok(credentials) => return Ok(credentials),
-                Err(error) => cache::message_of(&error),
+                Err(error) => error.config_message(),
             },
             None => "profile: no HOME to find ~/.huaweicloud/credentials in".to_owned(),
         };
         Err(Error::Config(format!(
             "no credentials found; tried {env_error}; {profile_error}",
-            env_error = cache::message_of(&env_error),
+            env_error = env_error.config_message(),
         )))
     }
 }

@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::cache::{message_of, Cache, Resolved};
+use super::cache::{Cache, Resolved};
 use super::context::ProviderContext;
 use super::fetch::{Fetcher, Metadata, Oidc};
 use super::{profile_entries, Credentials, ENV_DOMAIN_ID, ENV_PROJECT_ID};
@@ -318,7 +318,7 @@ impl CredentialsProvider {
                         .map_err(|error| {
                             format!(
                                 "{} (or {ENV_IDP_ID} and {ENV_ID_TOKEN_FILE})",
-                                message_of(&error)
+                                error.config_message()
                             )
                         }),
                 },
