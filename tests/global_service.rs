@@ -7,7 +7,8 @@
 
 use huaweicloud_iam::mock::{self, MOCK_DOMAIN_ID};
 use huaweicloud_iam::operations::{KeystoneListAuthDomainsRequest, ShowDomainQuotaRequest};
-use huaweicloud_iam::{Client, Credentials, Error, Region, RetryPolicy};
+use huaweicloud_iam::{Client, Credentials, CredentialsProvider, Error, Region, RetryPolicy};
+use huaweicloud_secmaster::operations::ListWorkspacesRequest;
 
 const AK: &str = "GLOBAL-AK";
 const SK: &str = "GLOBAL-SK";
@@ -123,6 +124,59 @@ async fn without_an_account_id_or_a_way_to_ask_a_domain_path_is_refused_before_s
         .await
         .unwrap();
     assert_eq!(mock.requests()[0].header("x-domain-id"), None);
+}
+
+/// A profile file with both sections, as the official SDK reads it: a global service's
+/// client takes `[global]` (its keys and `domain_id`), any other `[basic]`.
+#[tokio::test]
+async fn a_profile_file_gives_a_global_service_its_global_section_and_account_id() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("global-profile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("credentials");
+    std::fs::write(
+        &path,
+        format!(
+            "[basic]\nak = BASIC-AK\nsk = BASIC-SK\nproject_id = basic-project\n\n[global]\nak = {AK}\nsk = {SK}\ndomain_id = profile-account\n"
+        ),
+    )
+    .unwrap();
+
+    let mock = mock::start(AK, SK).await.unwrap();
+    let client = discovering(&mock)
+        .credentials_provider(CredentialsProvider::profile_at(&path))
+        .build()
+        .unwrap();
+    assert_eq!(client.domain_id(), Some("profile-account"));
+    client
+        .show_domain_quota(ShowDomainQuotaRequest::new())
+        .await
+        .unwrap();
+    let requests = mock.requests();
+    assert_eq!(requests.len(), 1, "IAM was not asked for the account");
+    assert!(requests[0].authenticated, "signed with [global]'s keys");
+    assert_eq!(requests[0].path, "/v3.0/OS-QUOTA/domains/profile-account");
+    assert_eq!(requests[0].header("x-domain-id"), Some("profile-account"));
+
+    // A project-scoped service's client, from the same file, takes `[basic]`.
+    let secmaster = huaweicloud_secmaster::mock::start("BASIC-AK", "BASIC-SK")
+        .await
+        .unwrap();
+    let basic = huaweicloud_secmaster::Client::builder()
+        .endpoint(secmaster.endpoint())
+        .credentials_provider(CredentialsProvider::profile_at(&path))
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    assert_eq!(basic.project_id(), Some("basic-project"));
+    basic
+        .list_workspaces(ListWorkspacesRequest::new().offset(0).limit(10))
+        .await
+        .unwrap();
+    let call = secmaster.requests().pop().unwrap();
+    assert!(call.authenticated, "signed with [basic]'s keys");
+    assert_eq!(call.header("x-project-id"), Some("basic-project"));
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test]

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use std::time::Duration;
 
-use crate::credentials::{Credentials, CredentialsProvider, ProviderContext};
+use crate::credentials::{Credentials, CredentialsProvider, Kind, ProviderContext};
 use crate::error::Error;
 use crate::headers::{header_value, invalid_value};
 use crate::request::{Operation, Scope};
@@ -119,6 +119,7 @@ impl Auth {
     /// region.
     pub(crate) fn new(
         provider: &CredentialsProvider,
+        kind: Kind,
         settings: &AuthSettings,
         region: Option<&Region>,
         iam_endpoint: Option<&str>,
@@ -169,6 +170,7 @@ impl Auth {
                     .clone()
                     .unwrap_or_else(|| DEFAULT_METADATA_ENDPOINT.to_owned());
                 let context = ProviderContext {
+                    kind,
                     http: http.clone(),
                     iam_endpoint,
                     sts_endpoint,

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::auth::{Auth, AuthSettings};
 use crate::client::Inner;
-use crate::credentials::{Credentials, CredentialsProvider, Secret};
+use crate::credentials::{Credentials, CredentialsProvider, Kind, Secret};
 use crate::endpoint::Endpoint;
 use crate::interceptor::Interceptor;
 use crate::proxy::Proxy;
@@ -226,9 +226,10 @@ impl<C: ServiceClient> ClientBuilder<C> {
 
     /// The account (domain) id of a global service (the spec's `x-credentials: global`),
     /// sent as `X-Domain-Id` and used for `{domain_id}` in paths; overrides the
-    /// credentials' one. Without it (nor `HUAWEICLOUD_SDK_DOMAIN_ID`), a client with a
-    /// region and AK/SK credentials asks IAM (`GET /v3/auth/domains`) once, at the first
-    /// call, as the official SDK's `GlobalCredentials` do.
+    /// credentials' one (`HUAWEICLOUD_SDK_DOMAIN_ID`, or `domain_id` in the profile file's
+    /// `[global]` section). Without any, a client with a region and AK/SK credentials asks
+    /// IAM (`GET /v3/auth/domains`) once, at the first call, as the official SDK's
+    /// `GlobalCredentials` do.
     pub fn domain_id(mut self, domain_id: impl Into<String>) -> Self {
         self.domain_id = Some(domain_id.into());
         self
@@ -396,11 +397,27 @@ impl<C: ServiceClient> ClientBuilder<C> {
             }
         };
         let endpoint = Endpoint::parse(&endpoint)?;
-        let project_id = self.project_id.take().or_else(|| credentials.project_id());
-        let domain_id = self.domain_id.take().or_else(|| credentials.domain_id());
+        // A global service's client takes the account id of global credentials, as the
+        // official SDK's `GlobalCredentials`; any other, the project id of basic ones.
+        let kind = Kind::of(service.global);
+        let (project_id, domain_id) = match kind {
+            Kind::Basic => (
+                self.project_id
+                    .take()
+                    .or_else(|| credentials.configured_id(kind)),
+                self.domain_id.take(),
+            ),
+            Kind::Global => (
+                self.project_id.take(),
+                self.domain_id
+                    .take()
+                    .or_else(|| credentials.configured_id(kind)),
+            ),
+        };
         let http = self.http()?;
         let auth = Auth::new(
             &credentials,
+            kind,
             &self.auth,
             self.region.as_ref(),
             self.iam_endpoint.as_deref(),

@@ -4,9 +4,13 @@
 
 use std::time::Duration;
 
-/// What the providers need of the client: its HTTP client, the IAM, STS and metadata
-/// endpoints it resolved, and its attempt timeout (for IAM and STS).
+use super::Kind;
+
+/// What the providers need of the client: the kind of credentials its service takes (the
+/// profile section to read), its HTTP client, the IAM, STS and metadata endpoints it
+/// resolved, and its attempt timeout (for IAM and STS).
 pub(crate) struct ProviderContext {
+    pub(crate) kind: Kind,
     pub(crate) http: reqwest::Client,
     pub(crate) iam_endpoint: String,
     pub(crate) sts_endpoint: String,

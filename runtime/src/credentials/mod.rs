@@ -112,6 +112,59 @@ pub(crate) const ENV_PROJECT_ID: &str = "HUAWEICLOUD_SDK_PROJECT_ID";
 pub(crate) const ENV_DOMAIN_ID: &str = "HUAWEICLOUD_SDK_DOMAIN_ID";
 const ENV_CREDENTIALS_FILE: &str = "HUAWEICLOUD_SDK_CREDENTIALS_FILE";
 
+/// Which of the official SDK's two kinds of credentials a client takes: `BasicCredentials`
+/// (a service in a project) or `GlobalCredentials` (a global service, the spec's
+/// `x-credentials: global`). It says which section of the profile file holds the keys and
+/// which id comes with them, as the SDK's basic and global provider chains read them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Basic,
+    Global,
+}
+
+impl Kind {
+    /// The kind a service takes.
+    pub(crate) fn of(global: bool) -> Self {
+        if global {
+            Kind::Global
+        } else {
+            Kind::Basic
+        }
+    }
+
+    /// The profile file's section: `basic` or `global`.
+    pub(crate) fn section(self) -> &'static str {
+        match self {
+            Kind::Basic => "basic",
+            Kind::Global => "global",
+        }
+    }
+
+    /// The key of the id in that section: `project_id` or `domain_id`.
+    pub(crate) fn id_key(self) -> &'static str {
+        match self {
+            Kind::Basic => "project_id",
+            Kind::Global => "domain_id",
+        }
+    }
+
+    /// The environment variable of the id.
+    pub(crate) fn id_env(self) -> &'static str {
+        match self {
+            Kind::Basic => ENV_PROJECT_ID,
+            Kind::Global => ENV_DOMAIN_ID,
+        }
+    }
+
+    /// The id of this kind that `credentials` carry.
+    pub(crate) fn id_of(self, credentials: &Credentials) -> Option<&str> {
+        match self {
+            Kind::Basic => credentials.project_id(),
+            Kind::Global => credentials.domain_id(),
+        }
+    }
+}
+
 impl Credentials {
     /// AK/SK credentials.
     pub fn ak_sk(access_key: impl Into<String>, secret_key: impl Into<String>) -> Self {
@@ -229,42 +282,53 @@ impl Credentials {
     }
 
     /// Reads the `[basic]` section (`ak`, `sk`, `security_token`, `project_id`) of a profile
-    /// file in INI format.
+    /// file in INI format. (A global service's client, given
+    /// [`CredentialsProvider::profile`], reads the `[global]` section, with `domain_id`.)
     pub fn from_profile(path: &Path) -> Result<Self, Error> {
         let text = std::fs::read_to_string(path)
             .map_err(|error| Error::Config(format!("profile {}: {error}", path.display())))?;
-        Self::from_profile_text(&text)
+        Self::from_profile_text(&text, Kind::Basic)
             .map_err(|message| Error::Config(format!("profile {}: {message}", path.display())))
     }
 
-    fn from_profile_text(text: &str) -> Result<Self, String> {
+    /// The keys of the `kind`'s section of a profile file, with its id (`project_id` or
+    /// `domain_id`).
+    fn from_profile_text(text: &str, kind: Kind) -> Result<Self, String> {
         let mut ak = None;
         let mut sk = None;
         let mut token = None;
-        let mut project_id = None;
-        for (key, value) in profile_entries(text) {
+        let mut id = None;
+        for (key, value) in profile_entries(text, kind) {
             match key.as_str() {
                 "ak" => ak = value,
                 "sk" => sk = value,
                 "security_token" => token = value,
-                "project_id" => project_id = value,
+                key if key == kind.id_key() => id = value,
                 _ => {}
             }
         }
+        let (project_id, domain_id) = match kind {
+            Kind::Basic => (id, None),
+            Kind::Global => (None, id),
+        };
         match (ak, sk) {
             (Some(ak), Some(sk)) => Ok(Credentials::AkSk {
                 access_key: Secret::new(ak),
                 secret_key: Secret::new(sk),
                 security_token: token.map(Secret::new),
                 project_id,
-                domain_id: None,
+                domain_id,
             }),
             (ak, sk) => {
                 let missing: Vec<&str> = [("ak", ak.is_none()), ("sk", sk.is_none())]
                     .into_iter()
                     .filter_map(|(key, missing)| missing.then_some(key))
                     .collect();
-                Err(format!("section [basic] lacks {}", missing.join(" and ")))
+                Err(format!(
+                    "section [{}] lacks {}",
+                    kind.section(),
+                    missing.join(" and ")
+                ))
             }
         }
     }
@@ -292,9 +356,9 @@ impl Credentials {
     }
 }
 
-/// The keys of a profile file's `[basic]` section with their values (`None` when empty), in
-/// file order; `#` and `;` start comment lines.
-pub(crate) fn profile_entries(text: &str) -> Vec<(String, Option<String>)> {
+/// The keys of a profile file's section for `kind` (`[basic]` or `[global]`) with their
+/// values (`None` when empty), in file order; `#` and `;` start comment lines.
+pub(crate) fn profile_entries(text: &str, kind: Kind) -> Vec<(String, Option<String>)> {
     let mut section = String::new();
     let mut entries = Vec::new();
     for line in text.lines() {
@@ -309,7 +373,7 @@ pub(crate) fn profile_entries(text: &str) -> Vec<(String, Option<String>)> {
             section = name.trim().to_owned();
             continue;
         }
-        if section != "basic" {
+        if section != kind.section() {
             continue;
         }
         let Some((key, value)) = line.split_once('=') else {
@@ -362,10 +426,28 @@ mod tests {
         let expected = Credentials::ak_sk("AK1", "SK1")
             .with_security_token("T1")
             .with_project_id("P1");
-        assert_eq!(Credentials::from_profile_text(text).unwrap(), expected);
         assert_eq!(
-            Credentials::from_profile_text("[basic]\nak = A\n").unwrap_err(),
+            Credentials::from_profile_text(text, Kind::Basic).unwrap(),
+            expected
+        );
+        assert_eq!(
+            Credentials::from_profile_text("[basic]\nak = A\n", Kind::Basic).unwrap_err(),
             "section [basic] lacks sk"
+        );
+    }
+
+    #[test]
+    fn a_global_service_reads_the_global_section_with_its_domain_id() {
+        // As the official SDK's `ProfileCredentialProvider.get_global()`.
+        let text = "[basic]\nak = AK1\nsk = SK1\nproject_id = P1\n[global]\nak = AK2\nsk = SK2\nproject_id = ignored\ndomain_id = D2\n";
+        let expected = Credentials::ak_sk("AK2", "SK2").with_domain_id("D2");
+        assert_eq!(
+            Credentials::from_profile_text(text, Kind::Global).unwrap(),
+            expected
+        );
+        assert_eq!(
+            Credentials::from_profile_text("[basic]\nak = A\nsk = S\n", Kind::Global).unwrap_err(),
+            "section [global] lacks ak and sk"
         );
     }
 

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use super::cache::{Cache, Resolved};
 use super::context::ProviderContext;
 use super::fetch::{Fetcher, Metadata, Oidc};
-use super::{profile_entries, Credentials, ENV_DOMAIN_ID, ENV_PROJECT_ID};
+use super::{profile_entries, Credentials, Kind};
 use crate::auth::Keys;
 use crate::error::shown;
 use crate::Error;
@@ -114,7 +114,9 @@ impl CredentialsProvider {
     /// The profile file (`HUAWEICLOUD_SDK_CREDENTIALS_FILE`, else
     /// `~/.huaweicloud/credentials`), read on the first call: its `[basic]` section's
     /// `idp_id` and `id_token_file` (federation, with its `iam_endpoint` when given), else
-    /// `ak`, `sk`, `security_token`; and `project_id`.
+    /// `ak`, `sk`, `security_token`; and `project_id`. A global service's client (IAM)
+    /// reads the `[global]` section instead, with `domain_id` for `project_id`, as the
+    /// official SDK's `GlobalCredentials` do.
     pub fn profile() -> Self {
         Self::new(Source::Profile(None))
     }
@@ -201,48 +203,38 @@ impl CredentialsProvider {
         }
     }
 
-    /// The project id the configuration names, found without any request: the fixed
-    /// credentials', `HUAWEICLOUD_SDK_PROJECT_ID` for the environment and OIDC, the
-    /// profile's `project_id`; for a chain, that of its first provider that is configured
-    /// (none when that is the metadata service or pod identity, whose project id IAM
-    /// gives).
-    pub(crate) fn project_id(&self) -> Option<String> {
-        match self.configured() {
-            Configured::Yes(project_id) => project_id,
+    /// The id the configuration names for `kind` (a project id, or a global service's
+    /// account id), found without any request: the fixed credentials',
+    /// `HUAWEICLOUD_SDK_PROJECT_ID` (or `HUAWEICLOUD_SDK_DOMAIN_ID`) for the environment
+    /// and OIDC, the profile section's `project_id` (or `domain_id`); for a chain, that of
+    /// its first provider that is configured (none when that is the metadata service or
+    /// pod identity, whose ids IAM gives).
+    pub(crate) fn configured_id(&self, kind: Kind) -> Option<String> {
+        match self.configured(kind) {
+            Configured::Yes(id) => id,
             Configured::No | Configured::Unknown => None,
         }
     }
 
-    /// The account (domain) id of global services the configuration names: the fixed
-    /// credentials', else `HUAWEICLOUD_SDK_DOMAIN_ID`.
-    pub(crate) fn domain_id(&self) -> Option<String> {
-        match &self.shared.source {
-            Source::Fixed(credentials) => credentials.domain_id().map(str::to_owned),
-            _ => std::env::var(ENV_DOMAIN_ID)
-                .ok()
-                .filter(|value| !value.is_empty()),
-        }
-    }
-
-    /// Whether the source is set up, as far as can be told without a request, and its
-    /// project id.
-    fn configured(&self) -> Configured {
+    /// Whether the source is set up, as far as can be told without a request, and its id
+    /// of `kind`.
+    fn configured(&self, kind: Kind) -> Configured {
         let env = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
         match &self.shared.source {
             Source::Fixed(credentials) => {
-                Configured::Yes(credentials.project_id().map(str::to_owned))
+                Configured::Yes(kind.id_of(credentials).map(str::to_owned))
             }
             Source::Environment => {
                 let set = (env(ENV_IDP_ID).is_some() && env(ENV_ID_TOKEN_FILE).is_some())
                     || Credentials::from_env().is_ok();
                 if set {
-                    Configured::Yes(env(ENV_PROJECT_ID))
+                    Configured::Yes(env(kind.id_env()))
                 } else {
                     Configured::No
                 }
             }
             Source::Oidc => match Oidc::from_lookup(|name| std::env::var(name).ok()) {
-                Ok(_) => Configured::Yes(env(ENV_PROJECT_ID)),
+                Ok(_) => Configured::Yes(env(kind.id_env())),
                 Err(_) => Configured::No,
             },
             Source::Profile(path) => {
@@ -251,7 +243,7 @@ impl CredentialsProvider {
                 let Some(text) = text else {
                     return Configured::No;
                 };
-                let entries = profile_entries(&text);
+                let entries = profile_entries(&text, kind);
                 let get = |key: &str| {
                     entries
                         .iter()
@@ -261,7 +253,7 @@ impl CredentialsProvider {
                 let federation = get("idp_id").is_some() && get("id_token_file").is_some();
                 let keys = get("ak").is_some() && get("sk").is_some();
                 if federation || keys {
-                    Configured::Yes(get("project_id"))
+                    Configured::Yes(get(kind.id_key()))
                 } else {
                     Configured::No
                 }
@@ -277,7 +269,7 @@ impl CredentialsProvider {
             }
             Source::Chain(providers) => providers
                 .iter()
-                .map(CredentialsProvider::configured)
+                .map(|provider| provider.configured(kind))
                 .find(|configured| !matches!(configured, Configured::No))
                 .unwrap_or(Configured::No),
         }
@@ -330,7 +322,7 @@ impl CredentialsProvider {
                     let text = tokio::fs::read_to_string(&path)
                         .await
                         .map_err(|error| format!("{}: {error}", path.display()))?;
-                    let entries = profile_entries(&text);
+                    let entries = profile_entries(&text, context.kind);
                     let get = |key: &str| {
                         entries
                             .iter()
@@ -346,7 +338,7 @@ impl CredentialsProvider {
                             }),
                             None,
                         )),
-                        _ => Credentials::from_profile_text(&text)
+                        _ => Credentials::from_profile_text(&text, context.kind)
                             .map(Resolved::Fixed)
                             .map_err(|message| format!("{}: {message}", path.display())),
                     }
