@@ -277,6 +277,7 @@ async fn headers_the_client_sets_are_refused_as_options_and_in_a_call() {
         "X-Sdk-Date",
         "X-Sdk-Content-Sha256",
         "X-Project-Id",
+        "X-Domain-Id",
         "X-Security-Token",
         "X-Auth-Token",
     ];

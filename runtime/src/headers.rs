@@ -37,13 +37,14 @@ pub(crate) fn invalid_value(operation: &str, name: &str) -> Error {
 /// (`Call::header`, a generated operation's declared headers) nor a handle's options may
 /// give them: a second `Host` or date would be signed and break the signature, a
 /// `Content-Length` or `Transfer-Encoding` would contradict the body sent.
-pub(crate) const SET_BY_CLIENT: [&str; 10] = [
+pub(crate) const SET_BY_CLIENT: [&str; 11] = [
     "authorization",
     "host",
     "x-sdk-date",
     "x-auth-token",
     "x-security-token",
     "x-project-id",
+    "x-domain-id",
     "x-sdk-content-sha256",
     "content-length",
     "transfer-encoding",

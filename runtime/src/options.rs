@@ -42,9 +42,10 @@ impl CallOptions {
 
     /// One more header, sent and signed. Its name and value are checked when the call is
     /// made, as every header is; a header the client sets itself (`Authorization`,
-    /// `Host`, `X-Sdk-Date`, `X-Sdk-Content-Sha256`, `X-Project-Id`, `X-Security-Token`,
-    /// `X-Auth-Token`, `Content-Type`, `Content-Length`, `Transfer-Encoding`,
-    /// `User-Agent`) is refused there with [`Error::InvalidRequest`](crate::Error::InvalidRequest).
+    /// `Host`, `X-Sdk-Date`, `X-Sdk-Content-Sha256`, `X-Project-Id`, `X-Domain-Id`,
+    /// `X-Security-Token`, `X-Auth-Token`, `Content-Type`, `Content-Length`,
+    /// `Transfer-Encoding`, `User-Agent`) is refused there with
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
         self

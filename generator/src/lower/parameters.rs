@@ -38,12 +38,13 @@ pub(super) fn placeholders(template: &str) -> Result<Vec<&str>, String> {
 /// `x-security-token`, which a spec's header parameter drops instead (`DROPPED_HEADERS`); its
 /// per-call options refuse `content-type` too, which a spec's header parameter cannot
 /// send: OpenAPI says to ignore it, and the generator does.
-pub(super) const RESERVED_HEADERS: [&str; 9] = [
+pub(super) const RESERVED_HEADERS: [&str; 10] = [
     "authorization",
     "host",
     "x-sdk-date",
     "x-auth-token",
     "x-project-id",
+    "x-domain-id",
     "x-sdk-content-sha256",
     "content-length",
     "transfer-encoding",
