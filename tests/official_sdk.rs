@@ -35,7 +35,8 @@ const TRANSPORT_HEADERS: [&str; 5] = [
     "user-agent",
 ];
 
-/// What differs on purpose and so is not compared byte for byte:
+/// What differs on purpose and so is not compared byte for byte (the README's "Where we
+/// differ from the official SDK" lists these with every other difference):
 /// - JSON body bytes: the SDK writes `", "` and `": "` separators and escapes non-ASCII as
 ///   `\uXXXX`; we write compact UTF-8. Bodies are compared as JSON values, and the
 ///   signature covers our own bytes, which the gateway hashes as sent.
