@@ -1,9 +1,10 @@
 //! A global (domain-scoped) service, IAM (`x-credentials: global`), as the official SDK's
 //! `GlobalCredentials` call it: with AK/SK and no account id, the first call asks IAM for
-//! the account once (`GET /v3/auth/domains`, signed), and every call carries it in
-//! `X-Domain-Id` (signed, no `X-Project-Id`) and in a `{domain_id}` left unset. And IAM's
-//! operations that share a path and method (`x-variants`: a token by password, by an
-//! agency, scoped), each a method of its own, told apart by the mock by their bodies.
+//! the account once (`GET /v3/auth/domains`, signed; STS's caller identity when IAM lists
+//! none), and every call carries it in `X-Domain-Id` (signed, no `X-Project-Id`) and in a
+//! `{domain_id}` left unset. And IAM's operations that share a path and method
+//! (`x-variants`: a token by password, by an agency, scoped), each a method of its own,
+//! told apart by the mock by their bodies.
 
 use huaweicloud_iam::mock::{self, MOCK_DOMAIN_ID};
 use huaweicloud_iam::operations::{KeystoneListAuthDomainsRequest, ShowDomainQuotaRequest};
@@ -179,21 +180,60 @@ async fn a_profile_file_gives_a_global_service_its_global_section_and_account_id
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// As the official SDK: when IAM lists no account, STS's caller identity names it
+/// (`GET /v5/caller-identity`, signed, on the builder's STS endpoint); when STS names none
+/// either, the call fails with `Error::Config`.
 #[tokio::test]
-async fn an_iam_that_lists_no_account_gives_a_clear_error() {
+async fn an_iam_that_lists_no_account_leaves_it_to_sts_then_gives_a_clear_error() {
     let mock = mock::start(AK, SK).await.unwrap();
     mock.push_answer(
         "KeystoneListAuthDomains",
         mock::MockAnswer::json(200, serde_json::json!({"domains": []})),
     );
+    let client = discovering(&mock)
+        .sts_endpoint(mock.endpoint())
+        .build()
+        .unwrap();
+    client
+        .show_domain_quota(ShowDomainQuotaRequest::new())
+        .await
+        .unwrap();
+    let requests = mock.requests();
+    let paths: Vec<String> = requests
+        .iter()
+        .map(|request| format!("{} {}", request.method, request.path))
+        .collect();
+    let quota = format!("GET /v3.0/OS-QUOTA/domains/{MOCK_DOMAIN_ID}");
+    assert_eq!(
+        paths,
+        ["GET /v3/auth/domains", "GET /v5/caller-identity", &quota]
+    );
+    assert!(requests.iter().all(|request| request.authenticated));
+    assert_eq!(requests[1].header("x-domain-id"), None);
+    assert_eq!(requests[2].header("x-domain-id"), Some(MOCK_DOMAIN_ID));
+
+    // Neither names one.
+    mock.push_answer(
+        "KeystoneListAuthDomains",
+        mock::MockAnswer::json(200, serde_json::json!({"domains": []})),
+    );
+    mock.push_answer(
+        "GetCallerIdentity",
+        mock::MockAnswer::json(200, serde_json::json!({"principal_id": "u"})),
+    );
     let error = discovering(&mock)
+        .sts_endpoint(mock.endpoint())
         .build()
         .unwrap()
         .show_domain_quota(ShowDomainQuotaRequest::new())
         .await
         .unwrap_err();
     assert!(matches!(error, Error::Config(_)), "{error:?}");
-    assert!(error.to_string().contains("lists no account"), "{error}");
+    let message = error.to_string();
+    assert!(
+        message.contains("lists no account") && message.contains("STS"),
+        "{message}"
+    );
 }
 
 #[tokio::test]

@@ -8,10 +8,12 @@ use std::time::Duration;
 use crate::auth::{Auth, AuthSettings};
 use crate::client::Inner;
 use crate::credentials::{Credentials, CredentialsProvider, Kind, Secret};
+use crate::discovery::Discovery;
 use crate::endpoint::Endpoint;
 use crate::interceptor::Interceptor;
 use crate::proxy::Proxy;
 use crate::retry::RetryPolicy;
+use crate::tls::tls_config;
 use crate::{Client, Error, Region, Service, ServiceClient, SigningAlgorithm};
 
 /// Default time to set up a connection (TCP and TLS).
@@ -204,7 +206,9 @@ impl<C: ServiceClient> ClientBuilder<C> {
     }
 
     /// The STS endpoint OIDC federation asks (default: `HUAWEICLOUD_SDK_STS_ENDPOINT`, else
-    /// `https://sts.cn-north-4.myhuaweicloud.com`).
+    /// `https://sts.cn-north-4.myhuaweicloud.com`), and a global service's client when IAM
+    /// lists no account (default there: that variable, else the region's STS when the
+    /// official SDK knows one, else cn-north-4's).
     pub fn sts_endpoint(mut self, endpoint: impl Into<String>) -> Self {
         self.auth.sts_endpoint = Some(endpoint.into());
         self
@@ -228,7 +232,8 @@ impl<C: ServiceClient> ClientBuilder<C> {
     /// sent as `X-Domain-Id` and used for `{domain_id}` in paths; overrides the
     /// credentials' one (`HUAWEICLOUD_SDK_DOMAIN_ID`, or `domain_id` in the profile file's
     /// `[global]` section). Without any, a client with a region and AK/SK credentials asks
-    /// IAM (`GET /v3/auth/domains`) once, at the first call, as the official SDK's
+    /// IAM (`GET /v3/auth/domains`) once, at the first call, and STS
+    /// (`GET /v5/caller-identity`) when IAM lists no account, as the official SDK's
     /// `GlobalCredentials` do.
     pub fn domain_id(mut self, domain_id: impl Into<String>) -> Self {
         self.domain_id = Some(domain_id.into());
@@ -431,11 +436,13 @@ impl<C: ServiceClient> ClientBuilder<C> {
         } else {
             project_id.is_none()
         };
-        let iam = match &self.region {
-            Some(region) if unknown && auth.discovers_project_id() => {
-                let iam = crate::discovery::iam_endpoint(self.iam_endpoint.take(), region)?;
-                Some((iam, region.clone()))
-            }
+        let discovery = match &self.region {
+            Some(region) if unknown && auth.discovers_project_id() => Some(Discovery::new(
+                region,
+                self.iam_endpoint.take(),
+                self.auth.sts_endpoint.as_deref(),
+                service.global,
+            )?),
             _ => None,
         };
         if self.accept_invalid_certificates {
@@ -450,7 +457,7 @@ impl<C: ServiceClient> ClientBuilder<C> {
             endpoint,
             auth,
             project_id,
-            iam,
+            discovery,
             discovered_project_id: tokio::sync::OnceCell::new(),
             domain_id,
             discovered_domain_id: tokio::sync::OnceCell::new(),
@@ -536,80 +543,5 @@ impl<C: ServiceClient> ClientBuilder<C> {
             }
         }
         Ok(roots)
-    }
-}
-
-/// rustls with the ring provider (no cmake or nasm needed) and the platform's roots plus
-/// the extra ones; or, when asked, no certificate check at all.
-fn tls_config(
-    roots: Vec<rustls::pki_types::CertificateDer<'static>>,
-    accept_invalid: bool,
-) -> Result<rustls::ClientConfig, Error> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let verifier: Arc<dyn rustls::client::danger::ServerCertVerifier> = if accept_invalid {
-        Arc::new(AcceptAnyCertificate(provider.clone()))
-    } else {
-        Arc::new(
-            rustls_platform_verifier::Verifier::new_with_extra_roots(roots, provider.clone())
-                .map_err(|error| Error::Config(format!("TLS roots: {error}")))?,
-        )
-    };
-    let mut config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|error| Error::Config(format!("TLS: {error}")))?
-        .dangerous()
-        .with_custom_certificate_verifier(verifier)
-        .with_no_client_auth();
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(config)
-}
-
-/// Accepts any certificate chain; handshake signatures are still checked, so the peer
-/// must hold the key of the certificate it shows.
-#[derive(Debug)]
-struct AcceptAnyCertificate(Arc<rustls::crypto::CryptoProvider>);
-
-impl rustls::client::danger::ServerCertVerifier for AcceptAnyCertificate {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &rustls::pki_types::CertificateDer<'_>,
-        _intermediates: &[rustls::pki_types::CertificateDer<'_>],
-        _server_name: &rustls::pki_types::ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: rustls::pki_types::UnixTime,
-    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
-        Ok(rustls::client::danger::ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        certificate: &rustls::pki_types::CertificateDer<'_>,
-        signature: &rustls::DigitallySignedStruct,
-    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            certificate,
-            signature,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        certificate: &rustls::pki_types::CertificateDer<'_>,
-        signature: &rustls::DigitallySignedStruct,
-    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            certificate,
-            signature,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
     }
 }

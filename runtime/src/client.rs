@@ -20,7 +20,7 @@ use crate::response::{
 };
 use crate::retry::{parse_retry_after, retryable_status, RetryPolicy};
 use crate::transport::{transport_failure, Failure};
-use crate::{Region, Service};
+use crate::Service;
 
 /// The `User-Agent` every call sends (and signs).
 pub const USER_AGENT: &str = concat!("huaweicloud-sdk-rust/", env!("CARGO_PKG_VERSION"));
@@ -41,9 +41,8 @@ pub(crate) struct Inner {
     /// Where each attempt's keys come from, and how it signs.
     pub(crate) auth: Auth,
     pub(crate) project_id: Option<String>,
-    /// Where to look up the project id, and the region whose project to look up, when
-    /// none is configured.
-    pub(crate) iam: Option<(Endpoint, Region)>,
+    /// Where to look up the project or account id when none is configured.
+    pub(crate) discovery: Option<crate::discovery::Discovery>,
     pub(crate) discovered_project_id: tokio::sync::OnceCell<String>,
     /// The account (domain) id of a global service, when configured.
     pub(crate) domain_id: Option<String>,
@@ -213,11 +212,11 @@ impl Client {
         if let Some(domain_id) = self.domain_id() {
             return Ok(Some(domain_id));
         }
-        match &inner.iam {
-            Some((iam, _)) => inner
+        match &inner.discovery {
+            Some(discovery) => inner
                 .discovered_domain_id
                 // Boxed: a rare path, kept out of every call's future.
-                .get_or_try_init(|| Box::pin(crate::discovery::discover_domain(self, iam)))
+                .get_or_try_init(|| Box::pin(crate::discovery::discover_domain(self, discovery)))
                 .await
                 .map(|domain_id| Some(domain_id.as_str())),
             None => Ok(None),
@@ -231,11 +230,11 @@ impl Client {
         if let Some(project_id) = self.project_id() {
             return Ok(Some(project_id));
         }
-        match &inner.iam {
-            Some((iam, region)) if call.needs_default_project_id() => inner
+        match &inner.discovery {
+            Some(discovery) if call.needs_default_project_id() => inner
                 .discovered_project_id
                 // Boxed: a rare path, kept out of every call's future.
-                .get_or_try_init(|| Box::pin(crate::discovery::discover(self, iam, region)))
+                .get_or_try_init(|| Box::pin(crate::discovery::discover(self, discovery)))
                 .await
                 .map(|project_id| Some(project_id.as_str())),
             _ => Ok(None),

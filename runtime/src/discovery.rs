@@ -1,23 +1,90 @@
 //! Project and account id discovery: when AK/SK credentials come without a project id, IAM
 //! is asked once for the project named as the region; when a global service's client has no
-//! account (domain) id, IAM is asked once for the account of the credentials. Both as the
-//! official SDKs ask.
+//! account (domain) id, IAM is asked once for the account of the credentials, then STS when
+//! IAM lists none. All as the official SDKs ask.
 
 use serde::Deserialize;
 
 use crate::endpoint::Endpoint;
 use crate::request::Scope;
-use crate::{Call, Client, Error, Operation, RawResponse, Region, IAM_ENDPOINT_ENV};
+use crate::{
+    Call, Client, Error, Operation, RawResponse, Region, IAM_ENDPOINT_ENV, STS_ENDPOINT_ENV,
+};
 
-/// The IAM endpoint discovery asks: the configured one, else `HUAWEICLOUD_SDK_IAM_ENDPOINT`,
-/// else the region's (`https://iam.{region}.myhuaweicloud.com`), as the official SDK picks.
-pub(crate) fn iam_endpoint(configured: Option<String>, region: &Region) -> Result<Endpoint, Error> {
+/// Where a client without a configured project or account id asks for it (a client with a
+/// region and AK/SK credentials only).
+pub(crate) struct Discovery {
+    /// IAM, asked for the project named as the region, or for the account.
+    pub(crate) iam: Endpoint,
+    /// The region whose project is looked up.
+    pub(crate) region: Region,
+    /// STS, asked for the account when IAM lists none (global services only).
+    pub(crate) sts: Option<Endpoint>,
+}
+
+impl Discovery {
+    /// IAM: the configured endpoint, else `HUAWEICLOUD_SDK_IAM_ENDPOINT`, else the
+    /// region's (`https://iam.{region}.myhuaweicloud.com`), as the official SDK picks; and
+    /// for a global service, STS (see [`sts_endpoint`]).
+    pub(crate) fn new(
+        region: &Region,
+        iam: Option<String>,
+        sts: Option<&str>,
+        global: bool,
+    ) -> Result<Self, Error> {
+        let iam = match iam {
+            Some(url) => url,
+            None => std::env::var(IAM_ENDPOINT_ENV)
+                .ok()
+                .filter(|url| !url.trim().is_empty())
+                .unwrap_or_else(|| format!("https://iam.{}.myhuaweicloud.com", region.id())),
+        };
+        Ok(Discovery {
+            iam: Endpoint::parse(&iam)?,
+            region: region.clone(),
+            sts: if global {
+                Some(sts_endpoint(sts, region)?)
+            } else {
+                None
+            },
+        })
+    }
+}
+
+/// The regions the official SDK knows an STS endpoint of (`auth/endpoint.py`); it asks
+/// cn-north-4's for any other.
+const STS_REGIONS: [&str; 12] = [
+    "cn-north-4",
+    "cn-south-1",
+    "cn-east-3",
+    "cn-southwest-2",
+    "ap-southeast-1",
+    "ap-southeast-3",
+    "ap-southeast-2",
+    "sa-brazil-1",
+    "la-south-2",
+    "af-south-1",
+    "ap-southeast-4",
+    "tr-west-1",
+];
+
+/// The STS endpoint account discovery asks when IAM lists no account: the configured one
+/// (`ClientBuilder::sts_endpoint`), else `HUAWEICLOUD_SDK_STS_ENDPOINT`, else the region's
+/// when the official SDK knows it, else `https://sts.cn-north-4.myhuaweicloud.com`.
+fn sts_endpoint(configured: Option<&str>, region: &Region) -> Result<Endpoint, Error> {
     let url = match configured {
-        Some(url) => url,
-        None => std::env::var(IAM_ENDPOINT_ENV)
+        Some(url) => url.to_owned(),
+        None => std::env::var(STS_ENDPOINT_ENV)
             .ok()
             .filter(|url| !url.trim().is_empty())
-            .unwrap_or_else(|| format!("https://iam.{}.myhuaweicloud.com", region.id())),
+            .unwrap_or_else(|| {
+                let region = if STS_REGIONS.contains(&region.id()) {
+                    region.id()
+                } else {
+                    "cn-north-4"
+                };
+                format!("https://sts.{region}.myhuaweicloud.com")
+            }),
     };
     Endpoint::parse(&url)
 }
@@ -48,31 +115,28 @@ struct Domains {
     domains: Vec<Listed>,
 }
 
-/// Sends one discovery call to IAM and decodes its answer. The client's own settings,
-/// without a handle's per-call options (extra headers meant for the service are not for
-/// IAM), and without project or account headers.
-async fn ask_iam<T: serde::de::DeserializeOwned>(
+/// Sends one discovery call to IAM or STS and decodes its answer. The client's own
+/// settings, without a handle's per-call options (extra headers meant for the service are
+/// not for IAM), and without project or account headers.
+async fn ask<T: serde::de::DeserializeOwned>(
     client: &Client,
-    iam: &Endpoint,
+    endpoint: &Endpoint,
     call: Call,
 ) -> Result<T, Error> {
     let response: RawResponse = client
         .without_options()
-        .send_to(iam, call, Scope::default(), tracing::Span::none())
+        .send_to(endpoint, call, Scope::default(), tracing::Span::none())
         .await?;
     response.json()
 }
 
 /// Asks IAM for the project named `region`: `GET {iam}/v3/projects?name={region}`, signed
 /// with the client's credentials. Exactly one project must come back.
-pub(crate) async fn discover(
-    client: &Client,
-    iam: &Endpoint,
-    region: &Region,
-) -> Result<String, Error> {
+pub(crate) async fn discover(client: &Client, discovery: &Discovery) -> Result<String, Error> {
+    let Discovery { iam, region, .. } = discovery;
     let mut call = Call::new(&KEYSTONE_LIST_PROJECTS);
     call.query("name", region.id());
-    let Projects { projects } = ask_iam(client, iam, call).await?;
+    let Projects { projects } = ask(client, iam, call).await?;
     match projects.as_slice() {
         [project] => {
             tracing::debug!(region = region.id(), "project id found in IAM");
@@ -96,19 +160,76 @@ static KEYSTONE_LIST_AUTH_DOMAINS: Operation = Operation {
     idempotent: true,
 };
 
+/// STS's GetCallerIdentity, which the official SDK asks when IAM lists no account.
+static GET_CALLER_IDENTITY: Operation = Operation {
+    name: "GetCallerIdentity",
+    method: http::Method::GET,
+    path: "/v5/caller-identity",
+    idempotent: true,
+};
+
+#[derive(Deserialize)]
+struct CallerIdentity {
+    #[serde(default)]
+    account_id: Option<String>,
+}
+
 /// Asks IAM for the account (domain) of the client's credentials: `GET
-/// {iam}/v3/auth/domains`, signed, without project or account headers. The first account
-/// listed is taken, as the official SDK takes it.
-pub(crate) async fn discover_domain(client: &Client, iam: &Endpoint) -> Result<String, Error> {
-    let call = Call::new(&KEYSTONE_LIST_AUTH_DOMAINS);
-    let Domains { domains } = ask_iam(client, iam, call).await?;
-    match domains.into_iter().next() {
-        Some(domain) => {
-            tracing::debug!("account (domain) id found in IAM");
-            Ok(domain.id)
+/// {iam}/v3/auth/domains`, signed, without project or account headers, and takes the first
+/// account listed; when IAM lists none, asks STS: `GET {sts}/v5/caller-identity`, signed,
+/// and takes its `account_id`. As the official SDK's `GlobalCredentials` ask.
+pub(crate) async fn discover_domain(
+    client: &Client,
+    discovery: &Discovery,
+) -> Result<String, Error> {
+    let Discovery { iam, sts, .. } = discovery;
+    let Domains { domains } = ask(client, iam, Call::new(&KEYSTONE_LIST_AUTH_DOMAINS)).await?;
+    if let Some(domain) = domains.into_iter().next() {
+        tracing::debug!("account (domain) id found in IAM");
+        return Ok(domain.id);
+    }
+    let set_it = "set the domain id with .domain_id(..), Credentials::with_domain_id or HUAWEICLOUD_SDK_DOMAIN_ID";
+    let Some(sts) = sts else {
+        return Err(Error::Config(format!(
+            "IAM at {iam} lists no account (domain) for these credentials; {set_it}"
+        )));
+    };
+    let CallerIdentity { account_id } = ask(client, sts, Call::new(&GET_CALLER_IDENTITY)).await?;
+    match account_id.filter(|id| !id.is_empty()) {
+        Some(account_id) => {
+            tracing::debug!("account (domain) id found in STS");
+            Ok(account_id)
         }
         None => Err(Error::Config(format!(
-            "IAM at {iam} lists no account (domain) for these credentials; set the domain id with .domain_id(..), Credentials::with_domain_id or HUAWEICLOUD_SDK_DOMAIN_ID"
+            "IAM at {iam} lists no account (domain) for these credentials, and STS at {sts} names none; {set_it}"
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sts_is_the_configured_one_else_the_regions_when_known_else_cn_north_4() {
+        let url = |configured: Option<&str>, region: &str| {
+            sts_endpoint(configured, &Region::new(region)).map(|endpoint| endpoint.to_string())
+        };
+        assert_eq!(
+            url(Some("http://127.0.0.1:1"), "ap-southeast-1").unwrap(),
+            "http://127.0.0.1:1"
+        );
+        // The rest comes from the environment when it names an STS.
+        if std::env::var(STS_ENDPOINT_ENV).is_ok_and(|url| !url.trim().is_empty()) {
+            return;
+        }
+        assert_eq!(
+            url(None, "ap-southeast-1").unwrap(),
+            "https://sts.ap-southeast-1.myhuaweicloud.com"
+        );
+        assert_eq!(
+            url(None, "eu-west-101").unwrap(),
+            "https://sts.cn-north-4.myhuaweicloud.com"
+        );
     }
 }

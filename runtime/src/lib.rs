@@ -31,6 +31,7 @@ mod response;
 mod retry;
 mod service;
 pub mod signer;
+mod tls;
 mod transport;
 mod upload;
 mod wire;

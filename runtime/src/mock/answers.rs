@@ -1,6 +1,6 @@
-//! What the mock answers when no test set an answer: IAM's project and account lists, pages of the
-//! items a test set, and the default answer an operation's description gives; and the
-//! HTTP response an answer becomes.
+//! What the mock answers when no test set an answer: IAM's project and account lists, STS's
+//! caller identity, pages of the items a test set, and the default answer an operation's
+//! description gives; and the HTTP response an answer becomes.
 
 use bytes::Bytes;
 use http_body_util::Full;
@@ -56,6 +56,25 @@ pub(super) fn iam_domains() -> MockAnswer {
                 "links": {"self": format!("{base}/domains/{MOCK_DOMAIN_ID}")},
             }],
             "links": {"self": format!("{base}/auth/domains")},
+        }),
+    )
+}
+
+/// Whether a request is STS's GetCallerIdentity, which account id discovery sends when IAM
+/// lists no account.
+pub(super) fn is_sts_caller_identity(request: &RecordedRequest) -> bool {
+    request.method == "GET" && request.path == "/v5/caller-identity"
+}
+
+/// STS's answer to `GET /v5/caller-identity`: the mock's account, as `account_id` (which
+/// the official SDK reads), with the caller's user.
+pub(super) fn sts_caller_identity() -> MockAnswer {
+    MockAnswer::json(
+        200,
+        serde_json::json!({
+            "account_id": MOCK_DOMAIN_ID,
+            "principal_id": "mock-user-id",
+            "principal_urn": format!("iam::{MOCK_DOMAIN_ID}:user:mock-user"),
         }),
     )
 }

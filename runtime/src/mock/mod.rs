@@ -34,7 +34,9 @@ pub use server::{block_on, MockServer};
 pub const MOCK_PROJECT_ID: &str = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
 
 /// The account (domain) id the mock's IAM gives any credentials (`GET /v3/auth/domains`,
-/// which a global service's client asks when it has no domain id).
+/// which a global service's client asks when it has no domain id), and its STS too
+/// (`GET /v5/caller-identity`, asked next when IAM lists no account; a test answers it
+/// otherwise with `push_answer("GetCallerIdentity", ..)`).
 pub const MOCK_DOMAIN_ID: &str = "d0m41n1d0a1b2c3d4e5f60718293a4b5";
 
 /// How many requests a mock keeps for [`MockServer::requests`] until

@@ -14,8 +14,8 @@ use serde_json::Value;
 use tokio::net::TcpListener;
 
 use super::answers::{
-    default_answer, iam_domains, iam_projects, is_iam_domains, is_iam_projects, minimal,
-    paged_answer, reply,
+    default_answer, iam_domains, iam_projects, is_iam_domains, is_iam_projects,
+    is_sts_caller_identity, minimal, paged_answer, reply, sts_caller_identity,
 };
 use super::checks::{authenticate, check, choose, route};
 use super::description::Description;
@@ -347,6 +347,9 @@ async fn handle(
         (Ok(()), Some((operation, _))) if is_iam_domains(&recorded) => state
             .next_answer(&operation.name)
             .unwrap_or_else(iam_domains),
+        (Ok(()), None) if is_sts_caller_identity(&recorded) => state
+            .next_answer("GetCallerIdentity")
+            .unwrap_or_else(sts_caller_identity),
         (Ok(()), None) => MockAnswer::error(
             404,
             "APIGW.0101",
