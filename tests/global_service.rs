@@ -128,7 +128,8 @@ async fn without_an_account_id_or_a_way_to_ask_a_domain_path_is_refused_before_s
 }
 
 /// A profile file with both sections, as the official SDK reads it: a global service's
-/// client takes `[global]` (its keys and `domain_id`), any other `[basic]`.
+/// client takes `[global]` (its keys and `domain_id`), any other `[basic]`, also when they
+/// share one provider.
 #[tokio::test]
 async fn a_profile_file_gives_a_global_service_its_global_section_and_account_id() {
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
@@ -143,9 +144,11 @@ async fn a_profile_file_gives_a_global_service_its_global_section_and_account_id
     )
     .unwrap();
 
+    // One provider for both clients: each kind keeps its own keys.
+    let provider = CredentialsProvider::profile_at(&path);
     let mock = mock::start(AK, SK).await.unwrap();
     let client = discovering(&mock)
-        .credentials_provider(CredentialsProvider::profile_at(&path))
+        .credentials_provider(provider.clone())
         .build()
         .unwrap();
     assert_eq!(client.domain_id(), Some("profile-account"));
@@ -165,7 +168,7 @@ async fn a_profile_file_gives_a_global_service_its_global_section_and_account_id
         .unwrap();
     let basic = huaweicloud_secmaster::Client::builder()
         .endpoint(secmaster.endpoint())
-        .credentials_provider(CredentialsProvider::profile_at(&path))
+        .credentials_provider(provider)
         .retry_policy(RetryPolicy::disabled())
         .build()
         .unwrap();

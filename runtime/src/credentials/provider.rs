@@ -24,8 +24,8 @@ const ENV_POD_URI: &str = "HC_CONTAINER_CREDENTIALS_FULL_URI";
 const ENV_POD_TOKEN_FILE: &str = "HC_CONTAINER_AUTHORIZATION_TOKEN_FILE";
 
 /// Where a client's credentials come from, and their cache: cheap to clone (clones share
-/// the cache, so clients built from clones refresh once for all), safe to share across
-/// tasks.
+/// the cache, so clients built from clones refresh once for all; global services' clients
+/// keep a cache of their own, as they may read other keys), safe to share across tasks.
 ///
 /// Give it to `ClientBuilder::credentials_provider`. The client asks it for keys before
 /// every attempt; fixed credentials cost nothing, temporary ones are fetched on the first
@@ -51,8 +51,11 @@ pub struct CredentialsProvider {
 
 struct Shared {
     source: Source,
-    /// The keys, and the one refresh at a time.
-    cache: Cache,
+    /// The keys, and the one refresh at a time, of each kind of credentials: a global
+    /// service's client reads the profile's `[global]` section, any other `[basic]`, so
+    /// clients of both kinds that share the provider keep their keys apart.
+    basic: Cache,
+    global: Cache,
 }
 
 enum Source {
@@ -93,7 +96,8 @@ impl CredentialsProvider {
         CredentialsProvider {
             shared: Arc::new(Shared {
                 source,
-                cache: Cache::new(),
+                basic: Cache::new(),
+                global: Cache::new(),
             }),
         }
     }
@@ -278,8 +282,11 @@ impl CredentialsProvider {
     /// The keys for an attempt: the current ones while fresh, else after the one refresh
     /// in flight (started here when none is).
     pub(crate) async fn keys(&self, context: &ProviderContext) -> Result<Arc<Keys>, Error> {
-        self.shared
-            .cache
+        let cache = match context.kind {
+            Kind::Basic => &self.shared.basic,
+            Kind::Global => &self.shared.global,
+        };
+        cache
             .keys(context, self.name(), || self.resolve(context))
             .await
     }
