@@ -50,6 +50,9 @@ const X_AUTH_TOKEN: http::HeaderName = http::HeaderName::from_static("x-auth-tok
 pub(crate) struct Auth {
     /// The signing algorithm (AK/SK keys only).
     scheme: Scheme,
+    /// The client's algorithm without derived auth, which project and account discovery
+    /// sign with, as the official SDK turns its derived predicate off for them.
+    plain: Scheme,
     source: Source,
 }
 
@@ -107,6 +110,8 @@ pub(crate) struct Signable<'a> {
     pub(crate) scope: Scope<'a>,
     /// Whether the content type makes the payload unsigned (neither JSON nor BSON).
     pub(crate) unsigned: bool,
+    /// Whether to sign without derived auth (a discovery call to IAM or STS).
+    pub(crate) plain: bool,
     pub(crate) payload: Payload<'a>,
 }
 
@@ -180,7 +185,11 @@ impl Auth {
                 Source::Provider(provider.clone(), context)
             }
         };
-        Ok(Auth { scheme, source })
+        Ok(Auth {
+            scheme,
+            plain: Scheme::Algorithm(settings.algorithm),
+            source,
+        })
     }
 
     /// The keys for an attempt: the fixed ones, or the provider's current ones (fetched or
@@ -244,6 +253,11 @@ impl Auth {
         request: &Signable<'_>,
     ) -> Result<(), Error> {
         let operation = request.operation;
+        let scheme = if request.plain {
+            &self.plain
+        } else {
+            &self.scheme
+        };
         match keys {
             Keys::AkSk {
                 access_key,
@@ -271,7 +285,7 @@ impl Auth {
                     X_SDK_DATE,
                     header_value(operation.name, "x-sdk-date", &date)?,
                 );
-                let digest = self.scheme.digest();
+                let digest = scheme.digest();
                 if request.unsigned {
                     headers.append(
                         match digest {
@@ -294,7 +308,7 @@ impl Auth {
                     signed.push((name.as_str(), value));
                 }
                 let signature = signer::compute(
-                    &self.scheme,
+                    scheme,
                     access_key.expose(),
                     secret_key.expose(),
                     operation.method.as_str(),

@@ -117,12 +117,15 @@ struct Domains {
 
 /// Sends one discovery call to IAM or STS and decodes its answer. The client's own
 /// settings, without a handle's per-call options (extra headers meant for the service are
-/// not for IAM), and without project or account headers.
+/// not for IAM), without project or account headers, and signed with the client's
+/// algorithm but never with derived auth (V11 keys are the service's), as the official SDK
+/// signs it.
 async fn ask<T: serde::de::DeserializeOwned>(
     client: &Client,
     endpoint: &Endpoint,
-    call: Call,
+    mut call: Call,
 ) -> Result<T, Error> {
+    call.plain_signature = true;
     let response: RawResponse = client
         .without_options()
         .send_to(endpoint, call, Scope::default(), tracing::Span::none())

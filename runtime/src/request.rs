@@ -63,6 +63,8 @@ pub struct Call {
     pub(crate) unset_body_media_type: Option<&'static str>,
     /// The first problem met while assembling, reported when the call is sent.
     problem: Option<Error>,
+    /// Signed without derived auth: a discovery call to IAM or STS.
+    pub(crate) plain_signature: bool,
 }
 
 impl Call {
@@ -76,6 +78,7 @@ impl Call {
             body: None,
             unset_body_media_type: None,
             problem: None,
+            plain_signature: false,
         }
     }
 

@@ -222,6 +222,41 @@ async fn every_signing_algorithm_is_accepted_by_the_mock_and_a_wrong_secret_is_n
         .contains("/cn-north-4/secmaster, SignedHeaders="));
 }
 
+/// With derived auth, the service's calls are signed V11 for the service, but the project
+/// id discovery's call to IAM is not (IAM is another service): it takes the client's plain
+/// algorithm, as the official SDK turns its derived predicate off for discovery.
+#[tokio::test]
+async fn derived_auth_leaves_the_discovery_call_to_iam_plainly_signed() {
+    let mock = mock::start(AK, SK).await.unwrap();
+    let client = Client::builder()
+        .endpoint(mock.endpoint())
+        .iam_endpoint(mock.endpoint())
+        .region(huaweicloud_secmaster::Region::new("cn-north-4"))
+        .credentials(Credentials::ak_sk(AK, SK))
+        .derived_auth("secmaster")
+        .build()
+        .unwrap();
+    client
+        .change_playbook_instance(change_request())
+        .await
+        .unwrap();
+    let requests = mock.requests();
+    let schemes: Vec<(&str, &str)> = requests
+        .iter()
+        .map(|request| {
+            let authorization = request.header("authorization").unwrap_or_default();
+            (
+                request.path.as_str(),
+                authorization.split(' ').next().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(schemes.len(), 2, "{schemes:?}");
+    assert_eq!(schemes[0], ("/v3/projects", "SDK-HMAC-SHA256"));
+    assert_eq!(schemes[1].1, "V11-HMAC-SHA256", "{schemes:?}");
+    assert!(requests.iter().all(|request| request.authenticated));
+}
+
 /// V11 signs for a region: without one the client is not built.
 #[test]
 fn derived_auth_without_a_region_is_refused_when_the_client_is_built() {
