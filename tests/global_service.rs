@@ -183,6 +183,49 @@ async fn a_profile_file_gives_a_global_service_its_global_section_and_account_id
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The profile section's `iam_endpoint` is where discovery asks, as the official SDK's
+/// credentials' `iam_endpoint` is (without it, the region's IAM on the network).
+#[tokio::test]
+async fn a_profile_iam_endpoint_is_where_the_account_is_asked() {
+    let mock = mock::start(AK, SK).await.unwrap();
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("global-profile-iam-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("credentials");
+    std::fs::write(
+        &path,
+        format!(
+            "[global]\nak = {AK}\nsk = {SK}\niam_endpoint = {}\n",
+            mock.endpoint()
+        ),
+    )
+    .unwrap();
+    let client = Client::builder()
+        .endpoint(mock.endpoint())
+        .region(Region::new("cn-north-4"))
+        .credentials_provider(CredentialsProvider::profile_at(&path))
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    client
+        .show_domain_quota(ShowDomainQuotaRequest::new())
+        .await
+        .unwrap();
+    let paths: Vec<String> = mock
+        .requests()
+        .iter()
+        .map(|request| request.path.clone())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "/v3/auth/domains".to_owned(),
+            format!("/v3.0/OS-QUOTA/domains/{MOCK_DOMAIN_ID}")
+        ]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// As the official SDK: when IAM lists no account, STS's caller identity names it
 /// (`GET /v5/caller-identity`, signed, on the builder's STS endpoint); when STS names none
 /// either, the call fails with `Error::Config`.

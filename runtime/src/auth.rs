@@ -14,16 +14,13 @@ use std::time::Duration;
 use crate::credentials::{Credentials, CredentialsProvider, Kind, ProviderContext};
 use crate::error::Error;
 use crate::headers::{header_value, invalid_value};
+use crate::regions;
 use crate::request::{Operation, Scope};
 use crate::signer::{self, Payload, Scheme, SigningAlgorithm};
 use crate::{Region, Secret, IAM_ENDPOINT_ENV};
 
 /// The environment variable that names the STS endpoint (OIDC federation).
 pub const STS_ENDPOINT_ENV: &str = "HUAWEICLOUD_SDK_STS_ENDPOINT";
-/// STS when neither the builder nor the environment names one, as the official SDK.
-const DEFAULT_STS_ENDPOINT: &str = "https://sts.cn-north-4.myhuaweicloud.com";
-/// IAM when no region names one (`IamHelper.DEFAULT_ENDPOINT`).
-const DEFAULT_IAM_ENDPOINT: &str = "https://iam.myhuaweicloud.com";
 /// The ECS metadata service.
 const DEFAULT_METADATA_ENDPOINT: &str = "http://169.254.169.254";
 
@@ -160,16 +157,12 @@ impl Auth {
                 let iam_endpoint = iam_endpoint
                     .map(str::to_owned)
                     .or_else(|| from_env(IAM_ENDPOINT_ENV))
-                    .or_else(|| {
-                        region
-                            .map(|region| format!("https://iam.{}.myhuaweicloud.com", region.id()))
-                    })
-                    .unwrap_or_else(|| DEFAULT_IAM_ENDPOINT.to_owned());
+                    .unwrap_or_else(|| regions::iam_url(region.map(Region::id)));
                 let sts_endpoint = settings
                     .sts_endpoint
                     .clone()
                     .or_else(|| from_env(STS_ENDPOINT_ENV))
-                    .unwrap_or_else(|| DEFAULT_STS_ENDPOINT.to_owned());
+                    .unwrap_or_else(|| regions::sts_url(None));
                 let metadata_endpoint = settings
                     .metadata_endpoint
                     .clone()

@@ -381,7 +381,8 @@ impl<C: ServiceClient> ClientBuilder<C> {
     /// with [`Error::Credentials`] saying what each lacked. (Before, building without
     /// credentials failed here with `no credentials: call .credentials(...)`.) The project
     /// id the configuration names (`HUAWEICLOUD_SDK_PROJECT_ID`, the profile's
-    /// `project_id`) is read here, as for any provider.
+    /// `project_id`; for a global service, the account id: `HUAWEICLOUD_SDK_DOMAIN_ID`,
+    /// the `[global]` section's `domain_id`) is read here, as for any provider.
     pub fn build(self) -> Result<C, Error> {
         self.build_core(C::SERVICE).map(C::from_core)
     }
@@ -405,27 +406,20 @@ impl<C: ServiceClient> ClientBuilder<C> {
         // A global service's client takes the account id of global credentials, as the
         // official SDK's `GlobalCredentials`; any other, the project id of basic ones.
         let kind = Kind::of(service.global);
+        let named = credentials.named(kind);
         let (project_id, domain_id) = match kind {
-            Kind::Basic => (
-                self.project_id
-                    .take()
-                    .or_else(|| credentials.configured_id(kind)),
-                self.domain_id.take(),
-            ),
-            Kind::Global => (
-                self.project_id.take(),
-                self.domain_id
-                    .take()
-                    .or_else(|| credentials.configured_id(kind)),
-            ),
+            Kind::Basic => (self.project_id.take().or(named.id), self.domain_id.take()),
+            Kind::Global => (self.project_id.take(), self.domain_id.take().or(named.id)),
         };
+        // IAM as the builder names it, else as the credentials do (a profile's).
+        let iam_endpoint = self.iam_endpoint.take().or(named.iam_endpoint);
         let http = self.http()?;
         let auth = Auth::new(
             &credentials,
             kind,
             &self.auth,
             self.region.as_ref(),
-            self.iam_endpoint.as_deref(),
+            iam_endpoint.as_deref(),
             &http,
             self.timeout,
         )?;
@@ -439,7 +433,7 @@ impl<C: ServiceClient> ClientBuilder<C> {
         let discovery = match &self.region {
             Some(region) if unknown && auth.discovers_project_id() => Some(Discovery::new(
                 region,
-                self.iam_endpoint.take(),
+                iam_endpoint,
                 self.auth.sts_endpoint.as_deref(),
                 service.global,
             )?),

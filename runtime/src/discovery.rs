@@ -6,6 +6,7 @@
 use serde::Deserialize;
 
 use crate::endpoint::Endpoint;
+use crate::regions;
 use crate::request::Scope;
 use crate::{
     Call, Client, Error, Operation, RawResponse, Region, IAM_ENDPOINT_ENV, STS_ENDPOINT_ENV,
@@ -23,9 +24,10 @@ pub(crate) struct Discovery {
 }
 
 impl Discovery {
-    /// IAM: the configured endpoint, else `HUAWEICLOUD_SDK_IAM_ENDPOINT`, else the
-    /// region's (`https://iam.{region}.myhuaweicloud.com`), as the official SDK picks; and
-    /// for a global service, STS (see [`sts_endpoint`]).
+    /// IAM: the configured endpoint (the builder's, else the profile's `iam_endpoint`),
+    /// else `HUAWEICLOUD_SDK_IAM_ENDPOINT`, else the region's as the official SDK's table
+    /// gives it (the global IAM for a region it does not know); and for a global service,
+    /// STS (see [`sts_endpoint`]).
     pub(crate) fn new(
         region: &Region,
         iam: Option<String>,
@@ -37,7 +39,7 @@ impl Discovery {
             None => std::env::var(IAM_ENDPOINT_ENV)
                 .ok()
                 .filter(|url| !url.trim().is_empty())
-                .unwrap_or_else(|| format!("https://iam.{}.myhuaweicloud.com", region.id())),
+                .unwrap_or_else(|| regions::iam_url(Some(region.id()))),
         };
         Ok(Discovery {
             iam: Endpoint::parse(&iam)?,
@@ -51,40 +53,15 @@ impl Discovery {
     }
 }
 
-/// The regions the official SDK knows an STS endpoint of (`auth/endpoint.py`); it asks
-/// cn-north-4's for any other.
-const STS_REGIONS: [&str; 12] = [
-    "cn-north-4",
-    "cn-south-1",
-    "cn-east-3",
-    "cn-southwest-2",
-    "ap-southeast-1",
-    "ap-southeast-3",
-    "ap-southeast-2",
-    "sa-brazil-1",
-    "la-south-2",
-    "af-south-1",
-    "ap-southeast-4",
-    "tr-west-1",
-];
-
-/// The STS endpoint account discovery asks when IAM lists no account: the configured one
-/// (`ClientBuilder::sts_endpoint`), else `HUAWEICLOUD_SDK_STS_ENDPOINT`, else the region's
-/// when the official SDK knows it, else `https://sts.cn-north-4.myhuaweicloud.com`.
+/// STS: the configured one (`ClientBuilder::sts_endpoint`), else
+/// `HUAWEICLOUD_SDK_STS_ENDPOINT`, else the region's as the official SDK's table gives it.
 fn sts_endpoint(configured: Option<&str>, region: &Region) -> Result<Endpoint, Error> {
     let url = match configured {
         Some(url) => url.to_owned(),
         None => std::env::var(STS_ENDPOINT_ENV)
             .ok()
             .filter(|url| !url.trim().is_empty())
-            .unwrap_or_else(|| {
-                let region = if STS_REGIONS.contains(&region.id()) {
-                    region.id()
-                } else {
-                    "cn-north-4"
-                };
-                format!("https://sts.{region}.myhuaweicloud.com")
-            }),
+            .unwrap_or_else(|| regions::sts_url(Some(region.id()))),
     };
     Endpoint::parse(&url)
 }
@@ -191,7 +168,7 @@ pub(crate) async fn discover_domain(
         tracing::debug!("account (domain) id found in IAM");
         return Ok(domain.id);
     }
-    let set_it = "set the domain id with .domain_id(..), Credentials::with_domain_id or HUAWEICLOUD_SDK_DOMAIN_ID";
+    let set_it = "set the domain id with .domain_id(..), Credentials::with_domain_id, `domain_id` in the profile's [global] section, or HUAWEICLOUD_SDK_DOMAIN_ID (with credentials from the environment)";
     let Some(sts) = sts else {
         return Err(Error::Config(format!(
             "IAM at {iam} lists no account (domain) for these credentials; {set_it}"
@@ -206,33 +183,5 @@ pub(crate) async fn discover_domain(
         None => Err(Error::Config(format!(
             "IAM at {iam} lists no account (domain) for these credentials, and STS at {sts} names none; {set_it}"
         ))),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sts_is_the_configured_one_else_the_regions_when_known_else_cn_north_4() {
-        let url = |configured: Option<&str>, region: &str| {
-            sts_endpoint(configured, &Region::new(region)).map(|endpoint| endpoint.to_string())
-        };
-        assert_eq!(
-            url(Some("http://127.0.0.1:1"), "ap-southeast-1").unwrap(),
-            "http://127.0.0.1:1"
-        );
-        // The rest comes from the environment when it names an STS.
-        if std::env::var(STS_ENDPOINT_ENV).is_ok_and(|url| !url.trim().is_empty()) {
-            return;
-        }
-        assert_eq!(
-            url(None, "ap-southeast-1").unwrap(),
-            "https://sts.ap-southeast-1.myhuaweicloud.com"
-        );
-        assert_eq!(
-            url(None, "eu-west-101").unwrap(),
-            "https://sts.cn-north-4.myhuaweicloud.com"
-        );
     }
 }

@@ -26,6 +26,7 @@ mod options;
 mod pages;
 mod proxy;
 mod ready;
+mod regions;
 mod request;
 mod response;
 mod retry;

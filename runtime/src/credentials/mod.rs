@@ -118,7 +118,9 @@ const ENV_CREDENTIALS_FILE: &str = "HUAWEICLOUD_SDK_CREDENTIALS_FILE";
 /// which id comes with them, as the SDK's basic and global provider chains read them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
+    /// `BasicCredentials`: `[basic]`, with a project id.
     Basic,
+    /// `GlobalCredentials`: `[global]`, with an account (domain) id.
     Global,
 }
 
@@ -282,8 +284,8 @@ impl Credentials {
     }
 
     /// Reads the `[basic]` section (`ak`, `sk`, `security_token`, `project_id`) of a profile
-    /// file in INI format. (A global service's client, given
-    /// [`CredentialsProvider::profile`], reads the `[global]` section, with `domain_id`.)
+    /// file in INI format. A global service's client (IAM) takes the `[global]` section,
+    /// with `domain_id`, which [`CredentialsProvider::profile`] reads for it.
     pub fn from_profile(path: &Path) -> Result<Self, Error> {
         let text = std::fs::read_to_string(path)
             .map_err(|error| Error::Config(format!("profile {}: {error}", path.display())))?;
@@ -333,10 +335,12 @@ impl Credentials {
         }
     }
 
-    /// Tries the environment, then the profile file; the error names every source tried and
-    /// what each lacked. Permanent keys only: code that runs on Huawei Cloud (an ECS agency,
-    /// a CCE pod, OIDC) uses [`CredentialsProvider::default_chain`] instead, which also
-    /// fetches temporary credentials and refreshes them.
+    /// Tries the environment, then the profile file's `[basic]` section; the error names
+    /// every source tried and what each lacked. Permanent keys only: code that runs on
+    /// Huawei Cloud (an ECS agency, a CCE pod, OIDC) uses
+    /// [`CredentialsProvider::default_chain`] instead, which also fetches temporary
+    /// credentials and refreshes them, and reads the `[global]` section for a global
+    /// service's client.
     pub fn from_default_chain() -> Result<Self, Error> {
         let env_error = match Self::from_env() {
             Ok(credentials) => return Ok(credentials),

@@ -110,7 +110,8 @@ impl CredentialsProvider {
     /// The environment, read on the first call: federation with an id token when
     /// `HUAWEICLOUD_SDK_IDP_ID` and `HUAWEICLOUD_SDK_ID_TOKEN_FILE` are set (IAM, as
     /// [`federation`](Self::federation)), else AK/SK as [`Credentials::from_env`] reads
-    /// them; `HUAWEICLOUD_SDK_PROJECT_ID` either way.
+    /// them; `HUAWEICLOUD_SDK_PROJECT_ID` either way (`HUAWEICLOUD_SDK_DOMAIN_ID` for a
+    /// global service's client).
     pub fn environment() -> Self {
         Self::new(Source::Environment)
     }
@@ -172,9 +173,11 @@ impl CredentialsProvider {
         Self::new(Source::Chain(providers))
     }
 
-    /// The official SDK's chain (`CredentialProviderChain.get_basic`): [`oidc`](Self::oidc),
-    /// [`environment`](Self::environment), [`profile`](Self::profile),
-    /// [`ecs_metadata`](Self::ecs_metadata), [`pod_identity`](Self::pod_identity).
+    /// The official SDK's chain (`CredentialProviderChain.get_basic`, and `get_global` for
+    /// a global service's client, which reads the profile's `[global]` section and the
+    /// account id): [`oidc`](Self::oidc), [`environment`](Self::environment),
+    /// [`profile`](Self::profile), [`ecs_metadata`](Self::ecs_metadata),
+    /// [`pod_identity`](Self::pod_identity).
     pub fn default_chain() -> Self {
         Self::chain(vec![
             Self::oidc(),
@@ -207,16 +210,16 @@ impl CredentialsProvider {
         }
     }
 
-    /// The id the configuration names for `kind` (a project id, or a global service's
-    /// account id), found without any request: the fixed credentials',
+    /// What the configuration names for `kind`, found without any request: the id (a
+    /// project id, or a global service's account id) of the fixed credentials,
     /// `HUAWEICLOUD_SDK_PROJECT_ID` (or `HUAWEICLOUD_SDK_DOMAIN_ID`) for the environment
-    /// and OIDC, the profile section's `project_id` (or `domain_id`); for a chain, that of
-    /// its first provider that is configured (none when that is the metadata service or
-    /// pod identity, whose ids IAM gives).
-    pub(crate) fn configured_id(&self, kind: Kind) -> Option<String> {
+    /// and OIDC, the profile section's `project_id` (or `domain_id`), with the section's
+    /// `iam_endpoint`; for a chain, that of its first provider that is configured (none when
+    /// that is the metadata service or pod identity, whose ids IAM gives).
+    pub(crate) fn named(&self, kind: Kind) -> Named {
         match self.configured(kind) {
-            Configured::Yes(id) => id,
-            Configured::No | Configured::Unknown => None,
+            Configured::Yes(named) => named,
+            Configured::No | Configured::Unknown => Named::default(),
         }
     }
 
@@ -226,19 +229,19 @@ impl CredentialsProvider {
         let env = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
         match &self.shared.source {
             Source::Fixed(credentials) => {
-                Configured::Yes(kind.id_of(credentials).map(str::to_owned))
+                Configured::Yes(Named::id(kind.id_of(credentials).map(str::to_owned)))
             }
             Source::Environment => {
                 let set = (env(ENV_IDP_ID).is_some() && env(ENV_ID_TOKEN_FILE).is_some())
                     || Credentials::from_env().is_ok();
                 if set {
-                    Configured::Yes(env(kind.id_env()))
+                    Configured::Yes(Named::id(env(kind.id_env())))
                 } else {
                     Configured::No
                 }
             }
             Source::Oidc => match Oidc::from_lookup(|name| std::env::var(name).ok()) {
-                Ok(_) => Configured::Yes(env(kind.id_env())),
+                Ok(_) => Configured::Yes(Named::id(env(kind.id_env()))),
                 Err(_) => Configured::No,
             },
             Source::Profile(path) => {
@@ -257,16 +260,19 @@ impl CredentialsProvider {
                 let federation = get("idp_id").is_some() && get("id_token_file").is_some();
                 let keys = get("ak").is_some() && get("sk").is_some();
                 if federation || keys {
-                    Configured::Yes(get(kind.id_key()))
+                    Configured::Yes(Named {
+                        id: get(kind.id_key()),
+                        iam_endpoint: get("iam_endpoint"),
+                    })
                 } else {
                     Configured::No
                 }
             }
-            Source::Federation { .. } => Configured::Yes(None),
+            Source::Federation { .. } => Configured::Yes(Named::default()),
             Source::Metadata => Configured::Unknown,
             Source::PodIdentity => {
                 if env(ENV_POD_URI).is_some() && env(ENV_POD_TOKEN_FILE).is_some() {
-                    Configured::Yes(None)
+                    Configured::Yes(Named::default())
                 } else {
                     Configured::No
                 }
@@ -407,9 +413,27 @@ impl CredentialsProvider {
     }
 }
 
+/// What a provider's configuration names besides its keys.
+#[derive(Default)]
+pub(crate) struct Named {
+    /// The project id, or a global service's account id.
+    pub(crate) id: Option<String>,
+    /// The IAM endpoint (a profile's `iam_endpoint`), which discovery and federation ask.
+    pub(crate) iam_endpoint: Option<String>,
+}
+
+impl Named {
+    fn id(id: Option<String>) -> Self {
+        Named {
+            id,
+            iam_endpoint: None,
+        }
+    }
+}
+
 enum Configured {
-    /// Set up, with the project id it names.
-    Yes(Option<String>),
+    /// Set up, with what it names.
+    Yes(Named),
     No,
     /// Only a request can tell (the metadata service).
     Unknown,
