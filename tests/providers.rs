@@ -31,6 +31,7 @@ const PROVIDER_VARIABLES: &[&str] = &[
     "CLOUD_SDK_SK",
     "HUAWEICLOUD_SDK_SECURITY_TOKEN",
     "HUAWEICLOUD_SDK_PROJECT_ID",
+    "HUAWEICLOUD_SDK_DOMAIN_ID",
     "HUAWEICLOUD_SDK_IDP_ID",
     "HUAWEICLOUD_SDK_ID_TOKEN_FILE",
     "HUAWEICLOUD_SDK_CREDENTIALS_FILE",
@@ -667,4 +668,37 @@ async fn a_cold_start_of_1000_calls_fetches_once_and_a_failure_is_shared() {
     // A session token and the security key, once.
     assert_eq!(metadata_requests(&mock), 2);
     assert_eq!(mock.credential_requests(), 1);
+}
+
+/// A global service's client without credentials takes the official SDK's global chain:
+/// with no keys in the environment, the profile file's `[global]` section, keys and account
+/// id, and `HUAWEICLOUD_SDK_DOMAIN_ID` only counts with keys from the environment.
+#[tokio::test]
+async fn a_global_services_default_chain_reads_the_profiles_global_section() {
+    use huaweicloud_iam::operations::ShowDomainQuotaRequest;
+    let _env = ENV.lock().await;
+    clear_environment();
+    let mock = huaweicloud_iam::mock::start(AK, SK).await.unwrap();
+    let dir = scratch("global-chain");
+    let path = dir.join("credentials");
+    std::fs::write(
+        &path,
+        format!("[basic]\nak = OTHER\nsk = OTHER\n[global]\nak = {AK}\nsk = {SK}\ndomain_id = from-profile\n"),
+    )
+    .unwrap();
+    std::env::set_var("HUAWEICLOUD_SDK_CREDENTIALS_FILE", &path);
+    std::env::set_var("HUAWEICLOUD_SDK_DOMAIN_ID", "from-environment");
+    let client = huaweicloud_iam::Client::builder()
+        .endpoint(mock.endpoint())
+        .build()
+        .unwrap();
+    assert_eq!(client.domain_id(), Some("from-profile"));
+    client
+        .show_domain_quota(ShowDomainQuotaRequest::new())
+        .await
+        .unwrap();
+    let request = mock.requests().pop().unwrap();
+    assert!(request.authenticated, "signed with [global]'s keys");
+    assert_eq!(request.path, "/v3.0/OS-QUOTA/domains/from-profile");
+    clear_environment();
 }
