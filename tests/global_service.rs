@@ -32,6 +32,17 @@ fn signed_headers(authorization: &str) -> Vec<&str> {
         .unwrap_or_default()
 }
 
+/// A profile file with `text`, in a scratch folder of this test process under the target
+/// folder.
+fn profile_file(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("global-profile-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("credentials");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
 #[tokio::test]
 async fn the_account_id_is_asked_of_iam_once_and_sent_as_x_domain_id() {
     let mock = mock::start(AK, SK).await.unwrap();
@@ -132,17 +143,10 @@ async fn without_an_account_id_or_a_way_to_ask_a_domain_path_is_refused_before_s
 /// share one provider.
 #[tokio::test]
 async fn a_profile_file_gives_a_global_service_its_global_section_and_account_id() {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("global-profile-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("credentials");
-    std::fs::write(
-        &path,
-        format!(
-            "[basic]\nak = BASIC-AK\nsk = BASIC-SK\nproject_id = basic-project\n\n[global]\nak = {AK}\nsk = {SK}\ndomain_id = profile-account\n"
-        ),
-    )
-    .unwrap();
+    let path = profile_file(
+        "both-sections",
+        &format!("[basic]\nak = BASIC-AK\nsk = BASIC-SK\nproject_id = basic-project\n\n[global]\nak = {AK}\nsk = {SK}\ndomain_id = profile-account\n"),
+    );
 
     // One provider for both clients: each kind keeps its own keys.
     let provider = CredentialsProvider::profile_at(&path);
@@ -180,7 +184,6 @@ async fn a_profile_file_gives_a_global_service_its_global_section_and_account_id
     let call = secmaster.requests().pop().unwrap();
     assert!(call.authenticated, "signed with [basic]'s keys");
     assert_eq!(call.header("x-project-id"), Some("basic-project"));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The profile section's `iam_endpoint` is where discovery asks, as the official SDK's
@@ -188,18 +191,13 @@ async fn a_profile_file_gives_a_global_service_its_global_section_and_account_id
 #[tokio::test]
 async fn a_profile_iam_endpoint_is_where_the_account_is_asked() {
     let mock = mock::start(AK, SK).await.unwrap();
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("global-profile-iam-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("credentials");
-    std::fs::write(
-        &path,
-        format!(
+    let path = profile_file(
+        "iam-endpoint",
+        &format!(
             "[global]\nak = {AK}\nsk = {SK}\niam_endpoint = {}\n",
             mock.endpoint()
         ),
-    )
-    .unwrap();
+    );
     let client = Client::builder()
         .endpoint(mock.endpoint())
         .region(Region::new("cn-north-4"))
@@ -223,7 +221,6 @@ async fn a_profile_iam_endpoint_is_where_the_account_is_asked() {
             format!("/v3.0/OS-QUOTA/domains/{MOCK_DOMAIN_ID}")
         ]
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// As the official SDK: when IAM lists no account, STS's caller identity names it
