@@ -17,10 +17,8 @@ use crate::headers::{header_value, invalid_value};
 use crate::regions;
 use crate::request::{Operation, Scope};
 use crate::signer::{self, Payload, Scheme, SigningAlgorithm};
-use crate::{Region, Secret, IAM_ENDPOINT_ENV};
+use crate::{Region, Secret};
 
-/// The environment variable that names the STS endpoint (OIDC federation).
-pub const STS_ENDPOINT_ENV: &str = "HUAWEICLOUD_SDK_STS_ENDPOINT";
 /// The ECS metadata service.
 const DEFAULT_METADATA_ENDPOINT: &str = "http://169.254.169.254";
 
@@ -124,7 +122,7 @@ impl Auth {
         kind: Kind,
         settings: &AuthSettings,
         region: Option<&Region>,
-        iam_endpoint: Option<&str>,
+        iam_endpoint: &str,
         http: &reqwest::Client,
         timeout: Duration,
     ) -> Result<Auth, Error> {
@@ -149,20 +147,8 @@ impl Auth {
         let source = match provider.fixed_credentials() {
             Some(credentials) => Source::Fixed(Arc::new(Keys::new(credentials)?)),
             None => {
-                let from_env = |name: &str| {
-                    std::env::var(name)
-                        .ok()
-                        .filter(|url| !url.trim().is_empty())
-                };
-                let iam_endpoint = iam_endpoint
-                    .map(str::to_owned)
-                    .or_else(|| from_env(IAM_ENDPOINT_ENV))
-                    .unwrap_or_else(|| regions::iam_url(region.map(Region::id)));
-                let sts_endpoint = settings
-                    .sts_endpoint
-                    .clone()
-                    .or_else(|| from_env(STS_ENDPOINT_ENV))
-                    .unwrap_or_else(|| regions::sts_url(None));
+                // STS for OIDC as the official SDK picks it: without the region.
+                let sts_endpoint = regions::sts_endpoint(settings.sts_endpoint.as_deref(), None);
                 let metadata_endpoint = settings
                     .metadata_endpoint
                     .clone()
@@ -170,7 +156,7 @@ impl Auth {
                 let context = ProviderContext {
                     kind,
                     http: http.clone(),
-                    iam_endpoint,
+                    iam_endpoint: iam_endpoint.to_owned(),
                     sts_endpoint,
                     metadata_endpoint: metadata_endpoint.trim_end_matches('/').to_owned(),
                     timeout,

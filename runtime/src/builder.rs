@@ -12,6 +12,7 @@ use crate::discovery::Discovery;
 use crate::endpoint::Endpoint;
 use crate::interceptor::Interceptor;
 use crate::proxy::Proxy;
+use crate::regions;
 use crate::retry::RetryPolicy;
 use crate::tls::tls_config;
 use crate::{Client, Error, Region, Service, ServiceClient, SigningAlgorithm};
@@ -22,9 +23,6 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default largest response body read, in bytes (16 MiB).
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
-
-/// The environment variable that names the IAM endpoint used to look up project ids.
-pub const IAM_ENDPOINT_ENV: &str = "HUAWEICLOUD_SDK_IAM_ENDPOINT";
 
 /// Builds a service client `C` (a generated crate's `Client`). Set an endpoint or a
 /// region, and credentials; without them the client uses the official SDK's default chain
@@ -240,10 +238,11 @@ impl<C: ServiceClient> ClientBuilder<C> {
         self
     }
 
-    /// The IAM endpoint that project ids are looked up from, and that IAM federation asks.
-    /// Default: the [`IAM_ENDPOINT_ENV`] environment variable when set, else
-    /// `https://iam.{region}.myhuaweicloud.com` (federation without a region:
-    /// `https://iam.myhuaweicloud.com`).
+    /// The IAM endpoint that project and account ids are looked up from, and that IAM
+    /// federation asks. Default: the profile section's `iam_endpoint`, else the
+    /// [`IAM_ENDPOINT_ENV`](crate::IAM_ENDPOINT_ENV) environment variable when set, else
+    /// the region's IAM as the official SDK's table gives it (`https://iam.myhuaweicloud.com`
+    /// for a region it does not list, or without a region).
     pub fn iam_endpoint(mut self, endpoint: impl Into<String>) -> Self {
         self.iam_endpoint = Some(endpoint.into());
         self
@@ -411,15 +410,21 @@ impl<C: ServiceClient> ClientBuilder<C> {
             Kind::Basic => (self.project_id.take().or(named.id), self.domain_id.take()),
             Kind::Global => (self.project_id.take(), self.domain_id.take().or(named.id)),
         };
-        // IAM as the builder names it, else as the credentials do (a profile's).
-        let iam_endpoint = self.iam_endpoint.take().or(named.iam_endpoint);
+        // IAM as the builder names it, else as the credentials do (a profile's), else as
+        // the environment or the region's.
+        let iam = regions::iam_endpoint(
+            self.iam_endpoint
+                .as_deref()
+                .or(named.iam_endpoint.as_deref()),
+            self.region.as_ref().map(Region::id),
+        );
         let http = self.http()?;
         let auth = Auth::new(
             &credentials,
             kind,
             &self.auth,
             self.region.as_ref(),
-            iam_endpoint.as_deref(),
+            &iam,
             &http,
             self.timeout,
         )?;
@@ -433,7 +438,7 @@ impl<C: ServiceClient> ClientBuilder<C> {
         let discovery = match &self.region {
             Some(region) if unknown && auth.discovers_project_id() => Some(Discovery::new(
                 region,
-                iam_endpoint,
+                &iam,
                 self.auth.sts_endpoint.as_deref(),
                 service.global,
             )?),

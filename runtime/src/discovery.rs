@@ -8,9 +8,7 @@ use serde::Deserialize;
 use crate::endpoint::Endpoint;
 use crate::regions;
 use crate::request::Scope;
-use crate::{
-    Call, Client, Error, Operation, RawResponse, Region, IAM_ENDPOINT_ENV, STS_ENDPOINT_ENV,
-};
+use crate::{Call, Client, Error, Operation, RawResponse, Region};
 
 /// Where a client without a configured project or account id asks for it (a client with a
 /// region and AK/SK credentials only).
@@ -24,46 +22,29 @@ pub(crate) struct Discovery {
 }
 
 impl Discovery {
-    /// IAM: the configured endpoint (the builder's, else the profile's `iam_endpoint`),
-    /// else `HUAWEICLOUD_SDK_IAM_ENDPOINT`, else the region's as the official SDK's table
-    /// gives it (the global IAM for a region it does not know); and for a global service,
-    /// STS (see [`sts_endpoint`]).
+    /// Discovery through `iam` (resolved by the builder) for `region`; for a global
+    /// service, also STS: the builder's, else the environment's, else the region's as the
+    /// official SDK's table gives it.
     pub(crate) fn new(
         region: &Region,
-        iam: Option<String>,
+        iam: &str,
         sts: Option<&str>,
         global: bool,
     ) -> Result<Self, Error> {
-        let iam = match iam {
-            Some(url) => url,
-            None => std::env::var(IAM_ENDPOINT_ENV)
-                .ok()
-                .filter(|url| !url.trim().is_empty())
-                .unwrap_or_else(|| regions::iam_url(Some(region.id()))),
+        let sts = if global {
+            Some(Endpoint::parse(&regions::sts_endpoint(
+                sts,
+                Some(region.id()),
+            ))?)
+        } else {
+            None
         };
         Ok(Discovery {
-            iam: Endpoint::parse(&iam)?,
+            iam: Endpoint::parse(iam)?,
             region: region.clone(),
-            sts: if global {
-                Some(sts_endpoint(sts, region)?)
-            } else {
-                None
-            },
+            sts,
         })
     }
-}
-
-/// STS: the configured one (`ClientBuilder::sts_endpoint`), else
-/// `HUAWEICLOUD_SDK_STS_ENDPOINT`, else the region's as the official SDK's table gives it.
-fn sts_endpoint(configured: Option<&str>, region: &Region) -> Result<Endpoint, Error> {
-    let url = match configured {
-        Some(url) => url.to_owned(),
-        None => std::env::var(STS_ENDPOINT_ENV)
-            .ok()
-            .filter(|url| !url.trim().is_empty())
-            .unwrap_or_else(|| regions::sts_url(Some(region.id()))),
-    };
-    Endpoint::parse(&url)
 }
 
 /// IAM's KeystoneListProjects, as the official SDKs call it for discovery.

@@ -37,10 +37,8 @@ mod transport;
 mod upload;
 mod wire;
 
-pub use auth::STS_ENDPOINT_ENV;
 pub use builder::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
-    IAM_ENDPOINT_ENV,
 };
 pub use client::{Client, USER_AGENT};
 pub use credentials::{Credentials, CredentialsProvider, Secret};
@@ -49,6 +47,7 @@ pub use error::{BuildError, Error, ServiceError};
 pub use interceptor::{Attempt, Interceptor, Outcome};
 pub use options::CallOptions;
 pub use pages::{next_item_marker, next_marker, next_offset, next_page, Items, Page, Pages};
+pub use regions::{IAM_ENDPOINT_ENV, STS_ENDPOINT_ENV};
 pub use request::{Call, Operation, QueryValue};
 pub use response::{ByteStream, RawResponse, StreamingResponse};
 pub use retry::RetryPolicy;

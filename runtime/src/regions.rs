@@ -1,6 +1,14 @@
-//! The IAM and STS endpoints of the regions the official SDK knows (its
-//! `huaweicloudsdkcore/auth/endpoint.py` tables): each such region's own, and the global
-//! IAM and cn-north-4's STS for any other.
+//! Where IAM and STS are, as the official SDK picks them: the endpoint given, else the
+//! environment's, else the region's from the SDK's tables
+//! (`huaweicloudsdkcore/auth/endpoint.py`), else the global IAM and cn-north-4's STS.
+
+/// The environment variable that names the IAM endpoint (project and account discovery,
+/// IAM federation).
+pub const IAM_ENDPOINT_ENV: &str = "HUAWEICLOUD_SDK_IAM_ENDPOINT";
+
+/// The environment variable that names the STS endpoint (OIDC federation, account
+/// discovery).
+pub const STS_ENDPOINT_ENV: &str = "HUAWEICLOUD_SDK_STS_ENDPOINT";
 
 /// IAM for a region the SDK does not know, and without a region.
 const GLOBAL_IAM: &str = "https://iam.myhuaweicloud.com";
@@ -55,8 +63,31 @@ const STS_REGIONS: [&str; 12] = [
     "tr-west-1",
 ];
 
+/// IAM's URL: `given`, else [`IAM_ENDPOINT_ENV`], else [`iam_url`] of `region`.
+pub(crate) fn iam_endpoint(given: Option<&str>, region: Option<&str>) -> String {
+    given
+        .map(str::to_owned)
+        .or_else(|| from_env(IAM_ENDPOINT_ENV))
+        .unwrap_or_else(|| iam_url(region))
+}
+
+/// STS's URL: `given`, else [`STS_ENDPOINT_ENV`], else [`sts_url`] of `region`.
+pub(crate) fn sts_endpoint(given: Option<&str>, region: Option<&str>) -> String {
+    given
+        .map(str::to_owned)
+        .or_else(|| from_env(STS_ENDPOINT_ENV))
+        .unwrap_or_else(|| sts_url(region))
+}
+
+/// A URL from the environment, when set and not blank.
+fn from_env(name: &str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .filter(|url| !url.trim().is_empty())
+}
+
 /// IAM's URL for `region`: the region's own when the SDK knows it, else the global IAM.
-pub(crate) fn iam_url(region: Option<&str>) -> String {
+fn iam_url(region: Option<&str>) -> String {
     match region {
         Some(region) if IAM_REGIONS.contains(&region) => {
             format!("https://iam.{region}.myhuaweicloud.com")
@@ -66,7 +97,7 @@ pub(crate) fn iam_url(region: Option<&str>) -> String {
 }
 
 /// STS's URL for `region`: the region's own when the SDK knows it, else cn-north-4's.
-pub(crate) fn sts_url(region: Option<&str>) -> String {
+fn sts_url(region: Option<&str>) -> String {
     match region {
         Some(region) if STS_REGIONS.contains(&region) => {
             format!("https://sts.{region}.myhuaweicloud.com")

@@ -296,19 +296,17 @@ impl Credentials {
     /// The keys of the `kind`'s section of a profile file, with its id (`project_id` or
     /// `domain_id`).
     fn from_profile_text(text: &str, kind: Kind) -> Result<Self, String> {
-        let mut ak = None;
-        let mut sk = None;
-        let mut token = None;
-        let mut id = None;
-        for (key, value) in profile_entries(text, kind) {
-            match key.as_str() {
-                "ak" => ak = value,
-                "sk" => sk = value,
-                "security_token" => token = value,
-                key if key == kind.id_key() => id = value,
-                _ => {}
-            }
-        }
+        Self::from_profile_section(&ProfileSection::read(text, kind), kind)
+    }
+
+    /// The keys of a profile file's section, with its id (`project_id` or `domain_id`).
+    pub(crate) fn from_profile_section(
+        section: &ProfileSection,
+        kind: Kind,
+    ) -> Result<Self, String> {
+        let (ak, sk) = (section.get("ak"), section.get("sk"));
+        let token = section.get("security_token");
+        let id = section.get(kind.id_key());
         let (project_id, domain_id) = match kind {
             Kind::Basic => (id, None),
             Kind::Global => (None, id),
@@ -360,9 +358,28 @@ impl Credentials {
     }
 }
 
-/// The keys of a profile file's section for `kind` (`[basic]` or `[global]`) with their
-/// values (`None` when empty), in file order; `#` and `;` start comment lines.
-pub(crate) fn profile_entries(text: &str, kind: Kind) -> Vec<(String, Option<String>)> {
+/// A profile file's section for a kind of credentials (`[basic]` or `[global]`): its keys
+/// with their values (`None` when empty), in file order.
+pub(crate) struct ProfileSection(Vec<(String, Option<String>)>);
+
+impl ProfileSection {
+    /// Reads the `kind`'s section of a profile file's text; `#` and `;` start comment
+    /// lines.
+    pub(crate) fn read(text: &str, kind: Kind) -> Self {
+        ProfileSection(section_entries(text, kind))
+    }
+
+    /// The value of `key`, when set and not empty (the last, when repeated).
+    pub(crate) fn get(&self, key: &str) -> Option<String> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(name, _)| name == key)
+            .and_then(|(_, value)| value.clone())
+    }
+}
+
+fn section_entries(text: &str, kind: Kind) -> Vec<(String, Option<String>)> {
     let mut section = String::new();
     let mut entries = Vec::new();
     for line in text.lines() {

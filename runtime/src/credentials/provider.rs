@@ -11,7 +11,7 @@ use std::sync::Arc;
 use super::cache::{Cache, Resolved};
 use super::context::ProviderContext;
 use super::fetch::{Fetcher, Metadata, Oidc};
-use super::{profile_entries, Credentials, Kind};
+use super::{Credentials, Kind, ProfileSection};
 use crate::auth::Keys;
 use crate::error::shown;
 use crate::Error;
@@ -250,19 +250,13 @@ impl CredentialsProvider {
                 let Some(text) = text else {
                     return Configured::No;
                 };
-                let entries = profile_entries(&text, kind);
-                let get = |key: &str| {
-                    entries
-                        .iter()
-                        .find(|(name, _)| name == key)
-                        .and_then(|(_, value)| value.clone())
-                };
-                let federation = get("idp_id").is_some() && get("id_token_file").is_some();
-                let keys = get("ak").is_some() && get("sk").is_some();
-                if federation || keys {
+                let section = ProfileSection::read(&text, kind);
+                let has = |key: &str| section.get(key).is_some();
+                let federation = has("idp_id") && has("id_token_file");
+                if federation || (has("ak") && has("sk")) {
                     Configured::Yes(Named {
-                        id: get(kind.id_key()),
-                        iam_endpoint: get("iam_endpoint"),
+                        id: section.get(kind.id_key()),
+                        iam_endpoint: section.get("iam_endpoint"),
                     })
                 } else {
                     Configured::No
@@ -335,23 +329,17 @@ impl CredentialsProvider {
                     let text = tokio::fs::read_to_string(&path)
                         .await
                         .map_err(|error| format!("{}: {error}", path.display()))?;
-                    let entries = profile_entries(&text, context.kind);
-                    let get = |key: &str| {
-                        entries
-                            .iter()
-                            .find(|(name, _)| name == key)
-                            .and_then(|(_, value)| value.clone())
-                    };
-                    match (get("idp_id"), get("id_token_file")) {
+                    let section = ProfileSection::read(&text, context.kind);
+                    match (section.get("idp_id"), section.get("id_token_file")) {
                         (Some(idp_id), Some(token_file)) => Ok(Resolved::Fetcher(
                             Arc::new(Fetcher::Federation {
                                 idp_id,
                                 token_file: PathBuf::from(token_file),
-                                iam_endpoint: get("iam_endpoint"),
+                                iam_endpoint: section.get("iam_endpoint"),
                             }),
                             None,
                         )),
-                        _ => Credentials::from_profile_text(&text, context.kind)
+                        _ => Credentials::from_profile_section(&section, context.kind)
                             .map(Resolved::Fixed)
                             .map_err(|message| format!("{}: {message}", path.display())),
                     }
