@@ -28,16 +28,8 @@ pub(crate) struct Fetched {
 /// metadata service's session token).
 pub(crate) enum Fetcher {
     Metadata(Metadata),
-    PodIdentity {
-        uri: String,
-        token_file: PathBuf,
-    },
-    Federation {
-        idp_id: String,
-        token_file: PathBuf,
-        /// The profile's `iam_endpoint`, before the client's.
-        iam_endpoint: Option<String>,
-    },
+    PodIdentity { uri: String, token_file: PathBuf },
+    Federation { idp_id: String, token_file: PathBuf },
     Oidc(Oidc),
 }
 
@@ -59,13 +51,10 @@ impl Fetcher {
             Fetcher::PodIdentity { uri, token_file } => {
                 pod_identity(uri, token_file, context).await
             }
-            Fetcher::Federation {
-                idp_id,
-                token_file,
-                iam_endpoint,
-            } => {
-                let iam = iam_endpoint.as_deref().unwrap_or(&context.iam_endpoint);
-                federation(idp_id, token_file, iam, context).await
+            // IAM as the client resolved it: the builder's, else the profile's
+            // `iam_endpoint`, else the environment's or the region's.
+            Fetcher::Federation { idp_id, token_file } => {
+                federation(idp_id, token_file, &context.iam_endpoint, context).await
             }
             Fetcher::Oidc(oidc) => oidc.fetch(context).await,
         }

@@ -25,7 +25,8 @@ const ENV_POD_TOKEN_FILE: &str = "HC_CONTAINER_AUTHORIZATION_TOKEN_FILE";
 
 /// Where a client's credentials come from, and their cache: cheap to clone (clones share
 /// the cache, so clients built from clones refresh once for all; global services' clients
-/// keep a cache of their own, as they may read other keys), safe to share across tasks.
+/// keep their own when the keys come from the profile file, whose `[global]` section they
+/// read), safe to share across tasks.
 ///
 /// Give it to `ClientBuilder::credentials_provider`. The client asks it for keys before
 /// every attempt; fixed credentials cost nothing, temporary ones are fetched on the first
@@ -51,10 +52,11 @@ pub struct CredentialsProvider {
 
 struct Shared {
     source: Source,
-    /// The keys, and the one refresh at a time, of each kind of credentials: a global
-    /// service's client reads the profile's `[global]` section, any other `[basic]`, so
-    /// clients of both kinds that share the provider keep their keys apart.
-    basic: Cache,
+    /// The keys, and the one refresh at a time.
+    cache: Cache,
+    /// The keys of global services' clients, for a source whose keys depend on the kind
+    /// (a profile's `[global]` section against `[basic]`): clients of both kinds that
+    /// share the provider keep their keys apart.
     global: Cache,
 }
 
@@ -96,7 +98,7 @@ impl CredentialsProvider {
         CredentialsProvider {
             shared: Arc::new(Shared {
                 source,
-                basic: Cache::new(),
+                cache: Cache::new(),
                 global: Cache::new(),
             }),
         }
@@ -118,7 +120,8 @@ impl CredentialsProvider {
 
     /// The profile file (`HUAWEICLOUD_SDK_CREDENTIALS_FILE`, else
     /// `~/.huaweicloud/credentials`), read on the first call: its `[basic]` section's
-    /// `idp_id` and `id_token_file` (federation, with its `iam_endpoint` when given), else
+    /// `idp_id` and `id_token_file` (federation, at its `iam_endpoint` unless the builder names
+    /// one), else
     /// `ak`, `sk`, `security_token`; and `project_id`. A global service's client (IAM)
     /// reads the `[global]` section instead, with `domain_id` for `project_id`, as the
     /// official SDK's `GlobalCredentials` do.
@@ -282,13 +285,24 @@ impl CredentialsProvider {
     /// The keys for an attempt: the current ones while fresh, else after the one refresh
     /// in flight (started here when none is).
     pub(crate) async fn keys(&self, context: &ProviderContext) -> Result<Arc<Keys>, Error> {
-        let cache = match context.kind {
-            Kind::Basic => &self.shared.basic,
-            Kind::Global => &self.shared.global,
+        let cache = if context.kind == Kind::Global && self.reads_profile() {
+            &self.shared.global
+        } else {
+            &self.shared.cache
         };
         cache
             .keys(context, self.name(), || self.resolve(context))
             .await
+    }
+
+    /// Whether the keys come, or may come, from the profile file, whose section depends on
+    /// the kind of credentials.
+    fn reads_profile(&self) -> bool {
+        match &self.shared.source {
+            Source::Profile(_) => true,
+            Source::Chain(providers) => providers.iter().any(CredentialsProvider::reads_profile),
+            _ => false,
+        }
     }
 
     /// Finds out what the source is: its fixed credentials, or its fetcher (with the first
@@ -308,7 +322,6 @@ impl CredentialsProvider {
                         Arc::new(Fetcher::Federation {
                             idp_id,
                             token_file: PathBuf::from(token_file),
-                            iam_endpoint: None,
                         }),
                         None,
                     )),
@@ -335,7 +348,6 @@ impl CredentialsProvider {
                             Arc::new(Fetcher::Federation {
                                 idp_id,
                                 token_file: PathBuf::from(token_file),
-                                iam_endpoint: section.get("iam_endpoint"),
                             }),
                             None,
                         )),
@@ -369,7 +381,6 @@ impl CredentialsProvider {
                     Arc::new(Fetcher::Federation {
                         idp_id: idp_id.clone(),
                         token_file: token_file.clone(),
-                        iam_endpoint: None,
                     }),
                     None,
                 )),
