@@ -105,8 +105,6 @@ pub(crate) struct Signable<'a> {
     pub(crate) scope: Scope<'a>,
     /// Whether the content type makes the payload unsigned (neither JSON nor BSON).
     pub(crate) unsigned: bool,
-    /// Whether to sign without derived auth (a discovery call to IAM or STS).
-    pub(crate) plain: bool,
     pub(crate) payload: Payload<'a>,
 }
 
@@ -232,7 +230,7 @@ impl Auth {
         request: &Signable<'_>,
     ) -> Result<(), Error> {
         let operation = request.operation;
-        let scheme = if request.plain {
+        let scheme = if request.scope.discovery {
             &self.plain
         } else {
             &self.scheme

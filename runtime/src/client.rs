@@ -194,13 +194,13 @@ impl Client {
     async fn scope(&self, call: &Call) -> Result<Scope<'_>, Error> {
         if self.inner.service.global {
             Ok(Scope {
-                project_id: None,
                 domain_id: self.default_domain_id().await?,
+                ..Scope::default()
             })
         } else {
             Ok(Scope {
                 project_id: self.default_project_id(call).await?,
-                domain_id: None,
+                ..Scope::default()
             })
         }
     }

@@ -81,12 +81,15 @@ struct Domains {
 async fn ask<T: serde::de::DeserializeOwned>(
     client: &Client,
     endpoint: &Endpoint,
-    mut call: Call,
+    call: Call,
 ) -> Result<T, Error> {
-    call.plain_signature = true;
+    let scope = Scope {
+        discovery: true,
+        ..Scope::default()
+    };
     let response: RawResponse = client
         .without_options()
-        .send_to(endpoint, call, Scope::default(), tracing::Span::none())
+        .send_to(endpoint, call, scope, tracing::Span::none())
         .await?;
     response.json()
 }

@@ -102,7 +102,6 @@ impl<'a> Ready<'a> {
             unsigned,
             body,
             scope,
-            plain_signature: call.plain_signature,
         })
     }
 
@@ -137,7 +136,6 @@ impl<'a> Ready<'a> {
                 host: &ready.endpoint.host,
                 scope: ready.scope,
                 unsigned: ready.unsigned,
-                plain: ready.plain_signature,
                 payload: body.payload(),
             },
         )?;
@@ -167,8 +165,6 @@ pub(crate) struct Ready<'a> {
     /// The project id (`X-Project-Id`) or, for a global service, the account id
     /// (`X-Domain-Id`) the call carries, when known.
     pub(crate) scope: Scope<'a>,
-    /// Signed without derived auth (a discovery call).
-    pub(crate) plain_signature: bool,
 }
 
 impl Ready<'_> {

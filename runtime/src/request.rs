@@ -63,8 +63,6 @@ pub struct Call {
     pub(crate) unset_body_media_type: Option<&'static str>,
     /// The first problem met while assembling, reported when the call is sent.
     problem: Option<Error>,
-    /// Signed without derived auth: a discovery call to IAM or STS.
-    pub(crate) plain_signature: bool,
 }
 
 impl Call {
@@ -78,7 +76,6 @@ impl Call {
             body: None,
             unset_body_media_type: None,
             problem: None,
-            plain_signature: false,
         }
     }
 
@@ -346,7 +343,7 @@ impl Call {
     pub fn prepare(&mut self, default_project_id: Option<&str>) -> Result<(String, String), Error> {
         self.prepare_in(Scope {
             project_id: default_project_id,
-            domain_id: None,
+            ..Scope::default()
         })
     }
 
@@ -394,6 +391,9 @@ enum PathValue {
 pub(crate) struct Scope<'a> {
     pub(crate) project_id: Option<&'a str>,
     pub(crate) domain_id: Option<&'a str>,
+    /// A discovery call to IAM or STS: it carries no id, and is signed without derived
+    /// auth (V11 keys are the service's), as the official SDK signs it.
+    pub(crate) discovery: bool,
 }
 
 fn render_path(
