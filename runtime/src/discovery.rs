@@ -48,7 +48,7 @@ impl Discovery {
 }
 
 /// IAM's KeystoneListProjects, as the official SDKs call it for discovery.
-static KEYSTONE_LIST_PROJECTS: Operation = Operation {
+pub(crate) static KEYSTONE_LIST_PROJECTS: Operation = Operation {
     name: "KeystoneListProjects",
     method: http::Method::GET,
     path: "/v3/projects",
@@ -117,7 +117,7 @@ pub(crate) async fn discover(client: &Client, discovery: &Discovery) -> Result<S
 }
 
 /// IAM's KeystoneListAuthDomains, as the official SDK's `GlobalCredentials` call it.
-static KEYSTONE_LIST_AUTH_DOMAINS: Operation = Operation {
+pub(crate) static KEYSTONE_LIST_AUTH_DOMAINS: Operation = Operation {
     name: "KeystoneListAuthDomains",
     method: http::Method::GET,
     path: "/v3/auth/domains",
@@ -125,7 +125,7 @@ static KEYSTONE_LIST_AUTH_DOMAINS: Operation = Operation {
 };
 
 /// STS's GetCallerIdentity, which the official SDK asks when IAM lists no account.
-static GET_CALLER_IDENTITY: Operation = Operation {
+pub(crate) static GET_CALLER_IDENTITY: Operation = Operation {
     name: "GetCallerIdentity",
     method: http::Method::GET,
     path: "/v5/caller-identity",

@@ -10,40 +10,73 @@ use serde_json::Value;
 use super::description::{resolve, Description, OperationSpec, Schema};
 use super::state::State;
 use super::{MockAnswer, RecordedRequest, DEFAULT_PAGE_LIMIT, MOCK_DOMAIN_ID, MOCK_PROJECT_ID};
+use crate::{discovery, Operation};
 
-/// Whether a request is IAM's KeystoneListProjects, which project id discovery sends.
-pub(super) fn is_iam_projects(request: &RecordedRequest) -> bool {
-    request.method == "GET" && request.path == "/v3/projects"
+/// A call project and account discovery send to IAM or STS, which every mock answers as
+/// those services would for the mock's credentials (a test's answer under its operation
+/// name first): the operation, and its answer.
+pub(super) type DiscoveryCall = (
+    &'static Operation,
+    fn(&State, &RecordedRequest) -> MockAnswer,
+);
+
+/// The discovery call `request` is, if any.
+pub(super) fn discovery_call(request: &RecordedRequest) -> Option<DiscoveryCall> {
+    let calls: [DiscoveryCall; 3] = [
+        (&discovery::KEYSTONE_LIST_PROJECTS, iam_projects),
+        (&discovery::KEYSTONE_LIST_AUTH_DOMAINS, iam_domains),
+        (&discovery::GET_CALLER_IDENTITY, sts_caller_identity),
+    ];
+    calls.into_iter().find(|(operation, _)| {
+        operation.method.as_str() == request.method && operation.path == request.path
+    })
 }
 
-/// IAM's answer to `GET /v3/projects?name=...`.
-pub(super) fn iam_projects(state: &State, request: &RecordedRequest) -> MockAnswer {
+/// IAM's answer to `GET /v3/projects?name=...`: the projects a test set, else one of that
+/// name, with every field IAM's own answer has.
+fn iam_projects(state: &State, request: &RecordedRequest) -> MockAnswer {
+    let base = "https://iam.myhuaweicloud.com/v3";
     let name = request
         .query_pairs()
         .into_iter()
         .find(|(key, _)| key == "name")
         .map(|(_, value)| value);
     let known = state.projects.lock().ok().and_then(|known| known.clone());
-    let projects: Vec<Value> = match (known, name) {
-        (None, Some(name)) => vec![serde_json::json!({"id": MOCK_PROJECT_ID, "name": name})],
+    let listed: Vec<(String, String)> = match (known, name) {
+        (None, Some(name)) => vec![(MOCK_PROJECT_ID.to_owned(), name)],
         (None, None) => Vec::new(),
         (Some(known), name) => known
             .into_iter()
             .filter(|(_, project)| name.as_deref().is_none_or(|name| name == project))
-            .map(|(id, name)| serde_json::json!({"id": id, "name": name}))
             .collect(),
     };
-    MockAnswer::json(200, serde_json::json!({ "projects": projects }))
-}
-
-/// Whether a request is IAM's KeystoneListAuthDomains, which account id discovery sends.
-pub(super) fn is_iam_domains(request: &RecordedRequest) -> bool {
-    request.method == "GET" && request.path == "/v3/auth/domains"
+    let projects: Vec<Value> = listed
+        .into_iter()
+        .map(|(id, name)| {
+            serde_json::json!({
+                "id": id,
+                "name": name,
+                "domain_id": MOCK_DOMAIN_ID,
+                "parent_id": MOCK_DOMAIN_ID,
+                "is_domain": false,
+                "enabled": true,
+                "description": "",
+                "links": {"self": format!("{base}/projects/{id}")},
+            })
+        })
+        .collect();
+    MockAnswer::json(
+        200,
+        serde_json::json!({
+            "projects": projects,
+            "links": {"self": format!("{base}/projects"), "previous": "", "next": ""},
+        }),
+    )
 }
 
 /// IAM's answer to `GET /v3/auth/domains`: the one account of the credentials, with every
 /// field IAM's own answer has.
-pub(super) fn iam_domains() -> MockAnswer {
+fn iam_domains(_: &State, _: &RecordedRequest) -> MockAnswer {
     let base = "https://iam.myhuaweicloud.com/v3";
     MockAnswer::json(
         200,
@@ -60,15 +93,9 @@ pub(super) fn iam_domains() -> MockAnswer {
     )
 }
 
-/// Whether a request is STS's GetCallerIdentity, which account id discovery sends when IAM
-/// lists no account.
-pub(super) fn is_sts_caller_identity(request: &RecordedRequest) -> bool {
-    request.method == "GET" && request.path == "/v5/caller-identity"
-}
-
 /// STS's answer to `GET /v5/caller-identity`: the mock's account, as `account_id` (which
 /// the official SDK reads), with the caller's user.
-pub(super) fn sts_caller_identity() -> MockAnswer {
+fn sts_caller_identity(_: &State, _: &RecordedRequest) -> MockAnswer {
     MockAnswer::json(
         200,
         serde_json::json!({

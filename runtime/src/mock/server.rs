@@ -13,10 +13,7 @@ use hyper_util::rt::TokioIo;
 use serde_json::Value;
 use tokio::net::TcpListener;
 
-use super::answers::{
-    default_answer, iam_domains, iam_projects, is_iam_domains, is_iam_projects,
-    is_sts_caller_identity, minimal, paged_answer, reply, sts_caller_identity,
-};
+use super::answers::{default_answer, discovery_call, minimal, paged_answer, reply};
 use super::checks::{authenticate, check, choose, route};
 use super::description::Description;
 use super::identity::POD_IDENTITY_PATH;
@@ -333,42 +330,44 @@ async fn handle(
     let routed = choose(&state.description, candidates, &recorded, |operation| {
         state.has_answer(operation)
     });
-    recorded.operation = routed.as_ref().map(|(operation, _)| operation.name.clone());
-    let answer = match (auth, routed) {
-        (Err(reason), _) => MockAnswer::error(
+    // Discovery's calls to IAM and STS are answered for the mock's credentials by every
+    // mock, also one of IAM whose spec has the route, unless a test set an answer.
+    let discovery = discovery_call(&recorded);
+    recorded.operation = match (&routed, discovery) {
+        (Some((operation, _)), _) => Some(operation.name.clone()),
+        (None, Some((operation, _))) => Some(operation.name.to_owned()),
+        (None, None) => None,
+    };
+    let answer = match (auth, routed, discovery) {
+        (Err(reason), _, _) => MockAnswer::error(
             401,
             "APIGW.0301",
             &format!("Incorrect IAM authentication information: {reason}"),
         ),
-        (Ok(()), None) if is_iam_projects(&recorded) => iam_projects(&state, &recorded),
-        // Account discovery is answered with the mock's account, also by an IAM mock whose
-        // spec has the route, unless a test set an answer for it.
-        (Ok(()), None) if is_iam_domains(&recorded) => iam_domains(),
-        (Ok(()), Some((operation, _))) if is_iam_domains(&recorded) => state
-            .next_answer(&operation.name)
-            .unwrap_or_else(iam_domains),
-        (Ok(()), None) if is_sts_caller_identity(&recorded) => state
-            .next_answer("GetCallerIdentity")
-            .unwrap_or_else(sts_caller_identity),
-        (Ok(()), None) => MockAnswer::error(
+        (Ok(()), _, Some((operation, answer))) => state
+            .next_answer(operation.name)
+            .unwrap_or_else(|| answer(&state, &recorded)),
+        (Ok(()), None, None) => MockAnswer::error(
             404,
             "APIGW.0101",
             "The API does not exist or has not been published in the environment",
         ),
-        (Ok(()), Some((operation, path_values))) => match state.next_answer(&operation.name) {
-            Some(answer) => answer,
-            None => match check(&state.description, operation, &path_values, &recorded) {
-                Err(problem) => MockAnswer::json(
-                    400,
-                    serde_json::json!({
-                        "error_code": format!("{}.00040001", state.description.service),
-                        "error_msg": problem,
-                    }),
-                ),
-                Ok(()) => paged_answer(&state, operation, &recorded)
-                    .unwrap_or_else(|| default_answer(&state.description, operation)),
-            },
-        },
+        (Ok(()), Some((operation, path_values)), None) => {
+            match state.next_answer(&operation.name) {
+                Some(answer) => answer,
+                None => match check(&state.description, operation, &path_values, &recorded) {
+                    Err(problem) => MockAnswer::json(
+                        400,
+                        serde_json::json!({
+                            "error_code": format!("{}.00040001", state.description.service),
+                            "error_msg": problem,
+                        }),
+                    ),
+                    Ok(()) => paged_answer(&state, operation, &recorded)
+                        .unwrap_or_else(|| default_answer(&state.description, operation)),
+                },
+            }
+        }
     };
     state.record(recorded);
     respond(answer).await
