@@ -150,8 +150,12 @@ fn call(api: &Api, operation: &Operation, crate_ident: &Ident) -> (TokenStream, 
     let rt = rt();
     let root = quote!(::#crate_ident);
     let name = &operation.name;
-    let method = names::snake_ident(&operation.method_name);
-    let request = names::pascal_ident(&format!("{}Request", operation.type_name));
+    let super::call::Names {
+        method,
+        request,
+        cfg,
+        ..
+    } = super::call::Names::of(operation);
     let mut setters = Vec::new();
     for param in &operation.params {
         if !param.required || param.client_default.is_some() {
@@ -209,7 +213,6 @@ fn call(api: &Api, operation: &Operation, crate_ident: &Ident) -> (TokenStream, 
         },
         _ => quote!(let _ = response;),
     };
-    let cfg = super::cfg(Some(&operation.features));
     let function = quote::format_ident!("__{}", super::shown(&method));
     let push = quote! {
         #cfg

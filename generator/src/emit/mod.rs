@@ -87,15 +87,6 @@ fn list_marker_width(line: &str) -> Option<usize> {
         .then_some(digits + 2)
 }
 
-/// Documentation when the spec gives some; otherwise the item is exempt from `missing_docs`
-/// rather than documented with filler.
-fn doc_or_allow(text: Option<&str>) -> TokenStream {
-    match text {
-        Some(text) => doc(text),
-        None => quote!(#[allow(missing_docs)]),
-    }
-}
-
 /// `#[cfg(...)]` for an item the given tag features need; nothing when it is always built.
 fn cfg(features: Option<&[String]>) -> TokenStream {
     cfg_all(features, None)

@@ -8,7 +8,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::call::{method_parts, status_variant, MethodParts, Names};
-use super::{doc, doc_or_allow, rt, setter_pair, shown, std_type, type_tokens};
+use super::{doc, rt, setter_pair, shown, std_type, type_tokens};
 use crate::ir::*;
 use crate::names;
 
@@ -137,20 +137,14 @@ fn request_type(api: &Api, operation: &Operation, names: &Names) -> TokenStream 
             ParamLocation::Query => "query parameter",
             ParamLocation::Header => "header",
         };
-        let mut text = Some(
-            param
-                .doc
-                .clone()
-                .unwrap_or_else(|| format!("The `{}` {location}.", param.wire_name)),
-        );
+        let mut text = param
+            .doc
+            .clone()
+            .unwrap_or_else(|| format!("The `{}` {location}.", param.wire_name));
         if param.required && param.client_default.is_none() {
-            let note = "Required.";
-            text = Some(match text {
-                Some(text) => format!("{text}\n\n{note}"),
-                None => note.to_owned(),
-            });
+            text.push_str("\n\nRequired.");
         }
-        let field_doc = doc_or_allow(text.as_deref());
+        let field_doc = doc(&text);
         let option = std_type(api, "Option");
         fields.push(quote!(#field_doc pub #ident: #option<#ty>,));
         settable.push((ident, param.ty.clone()));

@@ -69,10 +69,10 @@ impl Lowerer<'_> {
                     continue;
                 }
             };
+            // A mistake in the spec, not a construct left unsupported: it refuses the spec
+            // even with `skip_unsupported`.
             if let Some((message, help)) = super::parameters::template_problem(path) {
-                let since = self.diagnostics.len();
                 self.error(Diagnostic::new(&item_path, message).help(help));
-                self.skip_since(since, &item_path);
                 continue;
             }
             let operations = [
