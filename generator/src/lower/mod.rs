@@ -127,6 +127,9 @@ struct Lowerer<'a> {
     type_names: HashMap<String, String>,
     /// Component schema name → its model.
     components: HashMap<String, Component>,
+    /// Each component schema's shape, in the spec's order, classified once when it is
+    /// registered and taken when it is lowered (`None` for a bare `$ref`).
+    shapes: Vec<Option<Result<shapes::Shape<'a>, Diagnostic>>>,
     /// Component schemas that are the body of a multipart request: lowered as forms.
     form_components: Vec<String>,
     /// Whether a problem confined to one operation leaves that operation out instead of
@@ -154,6 +157,7 @@ impl<'a> Lowerer<'a> {
             models: Vec::new(),
             type_names: HashMap::new(),
             components: HashMap::new(),
+            shapes: Vec::new(),
             form_components: bodies::form_components(spec),
             skip_unsupported: false,
             skipped: Vec::new(),

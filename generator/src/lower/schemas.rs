@@ -48,24 +48,26 @@ impl<'a> Lowerer<'a> {
         let model_names = model_names::ModelNames::new(self.spec);
         for (name, schema) in schemas {
             let path = format!("components.schemas.{name}");
+            // Problems are reported when the schema is lowered, not here.
+            let classified = match schema {
+                oa::ReferenceOr::Reference { .. } => None,
+                oa::ReferenceOr::Item(schema) => Some(shape(schemas, schema, &path)),
+            };
+            let kind = match &classified {
+                Some(Ok(Shape::Object { .. })) => ComponentKind::Struct,
+                Some(Ok(Shape::Enum(_))) => ComponentKind::Enum,
+                _ => ComponentKind::Alias,
+            };
+            self.shapes.push(classified);
             let pascal = model_names.of(name);
             if !self.claim_type_name(&pascal, &path) {
                 continue;
             }
-            let (kind, doc) = match schema {
-                oa::ReferenceOr::Reference { reference } => (
-                    ComponentKind::Alias,
-                    Some(format!("Alias of the `{reference}` schema.")),
-                ),
-                // Problems are reported when the schema is lowered, not here.
-                oa::ReferenceOr::Item(schema) => (
-                    match shape(schemas, schema, &path) {
-                        Ok(Shape::Object { .. }) => ComponentKind::Struct,
-                        Ok(Shape::Enum(_)) => ComponentKind::Enum,
-                        _ => ComponentKind::Alias,
-                    },
-                    describe(&schema.schema_data),
-                ),
+            let doc = match schema {
+                oa::ReferenceOr::Reference { reference } => {
+                    Some(format!("Alias of the `{reference}` schema."))
+                }
+                oa::ReferenceOr::Item(schema) => describe(&schema.schema_data),
             };
             let id = self.add_model(pascal, doc, &path);
             self.components.insert(name.clone(), Component { id, kind });
@@ -76,7 +78,7 @@ impl<'a> Lowerer<'a> {
     pub(super) fn lower_components(&mut self) {
         let schemas = self.schemas;
         let looping = self.looping_ref_chains();
-        for (name, schema) in schemas {
+        for (index, (name, schema)) in schemas.iter().enumerate() {
             let path = format!("components.schemas.{name}");
             let Some(component) = self.components.get(name).copied() else {
                 continue;
@@ -92,13 +94,14 @@ impl<'a> Lowerer<'a> {
                         self.set_kind(id, ModelKind::Alias(ty));
                     }
                 }
-                oa::ReferenceOr::Item(schema) => {
-                    let shape = match shape(schemas, schema, &path) {
-                        Ok(shape) => shape,
-                        Err(diagnostic) => {
+                oa::ReferenceOr::Item(_) => {
+                    let shape = match self.shapes[index].take() {
+                        Some(Ok(shape)) => shape,
+                        Some(Err(diagnostic)) => {
                             self.error(diagnostic);
                             continue;
                         }
+                        None => continue,
                     };
                     if let Shape::Ref(reference) = shape {
                         if looping.contains(name) {
@@ -142,12 +145,11 @@ impl<'a> Lowerer<'a> {
         // The schema a bare `$ref` in `name` points to, if `name` is one (also through a
         // wrapper of one schema, as `shape` sees it).
         let next = |name: &str| -> Option<&'a str> {
-            let reference = match schemas.get(name)? {
-                oa::ReferenceOr::Reference { reference } => reference,
-                oa::ReferenceOr::Item(schema) => match shape(schemas, schema, name) {
-                    Ok(Shape::Ref(reference)) => reference,
-                    _ => return None,
-                },
+            let (index, _, schema) = schemas.get_full(name)?;
+            let reference = match (schema, &self.shapes[index]) {
+                (oa::ReferenceOr::Reference { reference }, _) => reference.as_str(),
+                (_, Some(Ok(Shape::Ref(reference)))) => reference,
+                _ => return None,
             };
             reference.strip_prefix("#/components/schemas/")
         };
