@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use fixture_paging::mock::{self, MockAnswer, MockServer};
 use fixture_paging::models::Item;
-use fixture_paging::operations::{ListItemsRequest, SearchItemsRequest};
+use fixture_paging::operations::{ListItemsRequest, ListTagsRequest, SearchItemsRequest};
 use fixture_paging::runtime::futures_core::Stream;
 use fixture_paging::{Client, ClientBuilder, Credentials, RetryPolicy};
 use serde_json::{json, Value};
@@ -114,6 +114,23 @@ async fn pages_and_items_walk_a_query_paged_listing_to_its_total() {
     assert_eq!(ids.len(), 22);
     assert_eq!(ids.first().map(String::as_str), Some("item-3"));
     assert_eq!(ids.last().map(String::as_str), Some("item-24"));
+}
+
+/// Items and total typed through aliases (`ItemList`, an array; `Count`, an int64) page as
+/// the plain types do.
+#[tokio::test]
+async fn a_listing_whose_items_and_total_are_aliases_pages_to_its_total() {
+    let mock = start().await;
+    mock.set_items("ListTags", items(15));
+    let client = builder(&mock).build().unwrap();
+    let mut pages = client.list_tags_pages(ListTagsRequest::new().limit(10));
+    let mut sizes = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = page.unwrap();
+        assert_eq!(page.body.count, Some(15));
+        sizes.push(page.body.tags.unwrap_or_default().len());
+    }
+    assert_eq!(sizes, [10, 5]);
 }
 
 #[tokio::test]

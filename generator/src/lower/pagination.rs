@@ -422,7 +422,8 @@ impl Lowerer<'_> {
         wire_name: &str,
         kind: Kind,
     ) -> Option<PageField> {
-        if !kind.accepts(&ty) {
+        let ty = self.through_aliases(&ty);
+        if !kind.accepts(ty) {
             self.error(
                 Diagnostic::new(
                     format!("{path}.{key}"),
@@ -436,7 +437,7 @@ impl Lowerer<'_> {
             name,
             wire_name: wire_name.to_owned(),
             optional,
-            wide: ty == Type::I64,
+            wide: *ty == Type::I64,
         })
     }
 }

@@ -77,7 +77,7 @@ impl Lowerer<'_> {
                             .iter()
                             .find(|item_field| item_field.wire_name == field)
                     })
-                    .filter(|item_field| Text.accepts(&item_field.ty));
+                    .filter(|item_field| Text.accepts(self.through_aliases(&item_field.ty)));
                 let Some(found) = found else {
                     let message = format!("the items have no string property `{field}`");
                     self.error(Diagnostic::new(format!("{path}.next_item"), message).help(
@@ -141,7 +141,8 @@ impl Lowerer<'_> {
     }
 
     /// Follows `steps` from the response body through object properties: each step but
-    /// the last must be an object. The path and the type of the value, or what went wrong.
+    /// the last must be an object. The path and the type of the value (through aliases),
+    /// or what went wrong.
     fn follow(&self, body_type: &Type, steps: &[String]) -> Result<(BodyPath, Type), String> {
         let Some(mut fields) = self.struct_fields(body_type) else {
             return Err("the response body is not an object with properties".to_owned());
@@ -154,18 +155,19 @@ impl Lowerer<'_> {
                     _ => format!("`{}` has no property `{step}`", steps[..index].join(".")),
                 });
             };
+            let ty = self.through_aliases(&found.ty);
             let page_field = PageField {
                 name: found.name.clone(),
                 wire_name: step.clone(),
                 optional: found.optional(),
-                wide: found.ty == Type::I64,
+                wide: *ty == Type::I64,
             };
             if index + 1 == steps.len() {
                 let path = BodyPath {
                     objects,
                     value: page_field,
                 };
-                return Ok((path, found.ty.clone()));
+                return Ok((path, ty.clone()));
             }
             let Some(inner) = self.struct_fields(&found.ty) else {
                 return Err(format!(

@@ -24,6 +24,7 @@ pub async fn call_by_name(
         "ListJobs" => __list_jobs(client, fields),
         "ListBalancers" => __list_balancers(client, fields),
         "ListSubnets" => __list_subnets(client, fields),
+        "ListTags" => __list_tags(client, fields),
         _ => {
             ::std::boxed::Box::pin(
                 ::std::future::ready(
@@ -137,6 +138,20 @@ fn __list_subnets(client: &crate::Client, mut fields: rt::by_name::Fields) -> Ca
         request.limit = fields.take("limit")?;
         fields.finish()?;
         let response = client.list_subnets(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[allow(unused_mut)]
+fn __list_tags(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListTagsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.offset = fields.take("offset")?;
+        request.limit = fields.take("limit")?;
+        fields.finish()?;
+        let response = client.list_tags(request).await?;
         rt::by_name::to_json(&response.body)
     })
 }

@@ -161,6 +161,12 @@ impl<'de> rt::serde::Deserialize<'de> for Item {
     }
 }
 
+/// The data at `components.schemas.ItemList` in the spec.
+pub type ItemList = Vec<crate::models::Item>;
+
+/// A number of items.
+pub type Count = i64;
+
 /// The data at `components.schemas.ItemPage` in the spec.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(PartialEq))]
@@ -953,6 +959,86 @@ impl<'de> rt::serde::Deserialize<'de> for ListSubnetsResponseBody {
             }
         }
         deserializer.deserialize_struct("ListSubnetsResponseBody", FIELDS, __Visitor)
+    }
+}
+
+/// The data at `paths./v1/{project_id}/tags.get.responses.200.content.application/json.schema` in the spec.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct ListTagsResponseBody {
+    /// The `tags` member of the JSON object.
+    pub tags: Option<crate::models::ItemList>,
+    /// The `count` member of the JSON object.
+    pub count: Option<crate::models::Count>,
+}
+
+#[cfg(feature = "serde")]
+impl rt::serde::Serialize for ListTagsResponseBody {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.tags.is_some()) + usize::from(self.count.is_some());
+        let mut state = serializer.serialize_struct("ListTagsResponseBody", len)?;
+        if let Some(value) = &self.tags {
+            state.serialize_field("tags", value)?;
+        }
+        if let Some(value) = &self.count {
+            state.serialize_field("count", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for ListTagsResponseBody {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["tags", "count"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListTagsResponseBody;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct ListTagsResponseBody")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<ListTagsResponseBody, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "tags" => Some(0),
+                        "count" => Some(1),
+                        _ => None,
+                    }
+                }
+                let mut tags = None;
+                let mut count = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => tags = __map.next_value()?,
+                        Some(1) => count = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ListTagsResponseBody {
+                    tags,
+                    count,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListTagsResponseBody", FIELDS, __Visitor)
     }
 }
 

@@ -698,6 +698,104 @@ impl rt::Page for ListSubnetsResponse {
     }
 }
 
+const LIST_TAGS_OPERATION: rt::Operation = rt::Operation {
+    name: "ListTags",
+    method: rt::http::Method::GET,
+    path: "/v1/{project_id}/tags",
+    idempotent: true,
+};
+
+/// Request of [`Client::list_tags`](crate::Client::list_tags): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct ListTagsRequest {
+    /// When not set, the client's project id is used.
+    pub project_id: Option<String>,
+    /// The `offset` query parameter.
+    pub offset: Option<i32>,
+    /// The `limit` query parameter.
+    pub limit: Option<i32>,
+}
+
+impl ListTagsRequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`project_id`](Self::project_id).
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
+    /// Sets [`offset`](Self::offset).
+    pub fn offset(mut self, value: impl Into<i32>) -> Self {
+        self.offset = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i32>) -> Self {
+        self.offset = value;
+        self
+    }
+    /// Sets [`limit`](Self::limit).
+    pub fn limit(mut self, value: impl Into<i32>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i32>) -> Self {
+        self.limit = value;
+        self
+    }
+}
+
+/// Response of [`Client::list_tags`](crate::Client::list_tags).
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct ListTagsResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+    /// A page of tags.
+    pub body: crate::models::ListTagsResponseBody,
+}
+
+#[inline]
+fn list_tags_call(request: ListTagsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_TAGS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query("offset", request.offset.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call
+}
+
+#[inline]
+fn list_tags_decode(response: rt::RawResponse) -> Result<ListTagsResponse, rt::Error> {
+    Ok(ListTagsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+impl rt::Page for ListTagsResponse {
+    type Item = crate::models::Item;
+    fn into_items(self) -> Vec<crate::models::Item> {
+        self.body.tags.unwrap_or_default()
+    }
+}
+
 impl crate::Client {
     /// Lists items, a page at a time.
     ///
@@ -1055,6 +1153,55 @@ impl crate::Client {
                 )?;
                 let mut next_request = request.clone();
                 next_request.marker = Some(next);
+                Some(next_request)
+            },
+        )
+    }
+    /// Lists tags by offset, the items and the total typed through aliases.
+    ///
+    /// `GET /v1/{project_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_paging::Client) -> Result<(), fixture_paging::Error> {
+    /// use fixture_paging::operations::ListTagsRequest;
+    ///
+    /// let request = ListTagsRequest::new();
+    /// match client.list_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_paging::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn list_tags(
+        &self,
+        request: ListTagsRequest,
+    ) -> Result<ListTagsResponse, rt::Error> {
+        list_tags_decode(self.core.send(list_tags_call(request)).await?)
+    }
+    /// The pages of [`list_tags`](Self::list_tags), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
+    pub fn list_tags_pages(
+        &self,
+        request: ListTagsRequest,
+    ) -> rt::Pages<ListTagsRequest, ListTagsResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_tags_call,
+            list_tags_decode,
+            |request, page| {
+                let next = rt::next_offset(
+                    request.offset.map(i64::from),
+                    request.limit.map(i64::from),
+                    page.body.tags.as_ref().map_or(0, |items| items.len()),
+                    page.body.count,
+                )?;
+                let mut next_request = request.clone();
+                next_request.offset = Some(next.try_into().ok()?);
                 Some(next_request)
             },
         )

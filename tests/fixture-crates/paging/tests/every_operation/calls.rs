@@ -39,6 +39,7 @@ fn every_operation_answers_through_the_mock() {
             calls.push(("ListJobs", __list_jobs(client, mock)));
             calls.push(("ListBalancers", __list_balancers(client, mock)));
             calls.push(("ListSubnets", __list_subnets(client, mock)));
+            calls.push(("ListTags", __list_tags(client, mock)));
             let called = calls.len();
             let mut failures = ::std::vec::Vec::new();
             for (name, call) in calls {
@@ -54,8 +55,8 @@ fn every_operation_answers_through_the_mock() {
         failures.is_empty(), "operations that failed against the mock:\n{}", failures
         .join("\n")
     );
-    assert!(called <= 7usize);
-    assert_eq!(called, 7usize, "with every tag feature on, every operation is called");
+    assert!(called <= 8usize);
+    assert_eq!(called, 8usize, "with every tag feature on, every operation is called");
     assert_eq!(requests.len(), called, "one request per operation");
     for request in &requests {
         assert!(request.authenticated, "{:?} was not authenticated", request.operation);
@@ -210,6 +211,25 @@ fn __list_subnets<'a>(
     ::std::boxed::Box::pin(async move {
         let request = fixture_paging::operations::ListSubnetsRequest::new();
         let response = client.list_subnets(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __list_tags<'a>(
+    client: &'a fixture_paging::Client,
+    mock: &'a fixture_paging::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), fixture_paging::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_paging::operations::ListTagsRequest::new();
+        let response = client.list_tags(request).await?;
         let _ = response;
         ::std::result::Result::Ok(())
     })
