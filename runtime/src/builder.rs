@@ -406,10 +406,11 @@ impl<C: ServiceClient> ClientBuilder<C> {
         // official SDK's `GlobalCredentials`; any other, the project id of basic ones.
         let kind = Kind::of(service.global);
         let named = credentials.named(kind);
-        let (project_id, domain_id) = match kind {
-            Kind::Basic => (self.project_id.take().or(named.id), self.domain_id.take()),
-            Kind::Global => (self.project_id.take(), self.domain_id.take().or(named.id)),
+        let configured = match kind {
+            Kind::Basic => self.project_id.take(),
+            Kind::Global => self.domain_id.take(),
         };
+        let id = configured.or(named.id);
         // IAM as the builder names it, else as the credentials do (a profile's), else as
         // the environment or the region's.
         let iam = regions::iam_endpoint(
@@ -430,20 +431,13 @@ impl<C: ServiceClient> ClientBuilder<C> {
         )?;
         // Only with a region to ask about, and credentials that can ask, for an id that
         // is not configured.
-        let unknown = if service.global {
-            domain_id.is_none()
-        } else {
-            project_id.is_none()
-        };
-        let discovery = match &self.region {
-            Some(region) if unknown && auth.discovers_project_id() => Some(Discovery::new(
-                region,
-                &iam,
-                self.auth.sts_endpoint.as_deref(),
-                service.global,
-            )?),
-            _ => None,
-        };
+        let discovery =
+            match &self.region {
+                Some(region) if id.is_none() && auth.discovers_project_id() => Some(
+                    Discovery::new(region, &iam, self.auth.sts_endpoint.as_deref(), kind)?,
+                ),
+                _ => None,
+            };
         if self.accept_invalid_certificates {
             tracing::warn!(
                 service = service.name,
@@ -455,11 +449,10 @@ impl<C: ServiceClient> ClientBuilder<C> {
             http,
             endpoint,
             auth,
-            project_id,
+            kind,
+            id,
             discovery,
-            discovered_project_id: tokio::sync::OnceCell::new(),
-            domain_id,
-            discovered_domain_id: tokio::sync::OnceCell::new(),
+            discovered_id: tokio::sync::OnceCell::new(),
             timeout: self.timeout,
             retry: self.retry,
             max_response_bytes: self.max_response_bytes,

@@ -9,6 +9,7 @@ use tracing::{debug, warn, Instrument};
 
 use crate::auth::Auth;
 use crate::body::OutgoingBody;
+use crate::credentials::Kind;
 use crate::endpoint::Endpoint;
 use crate::error::{Error, ServiceError};
 use crate::interceptor::{Interceptor, Outcome};
@@ -40,14 +41,15 @@ pub(crate) struct Inner {
     pub(crate) endpoint: Endpoint,
     /// Where each attempt's keys come from, and how it signs.
     pub(crate) auth: Auth,
-    pub(crate) project_id: Option<String>,
-    /// Where to look up the project or account id when none is configured.
+    /// Which id the client's calls carry: a project id, or a global service's account
+    /// (domain) id, as the official SDK's `BasicCredentials` and `GlobalCredentials`.
+    pub(crate) kind: Kind,
+    /// That id, when configured.
+    pub(crate) id: Option<String>,
+    /// Where to look it up when it is not.
     pub(crate) discovery: Option<crate::discovery::Discovery>,
-    pub(crate) discovered_project_id: tokio::sync::OnceCell<String>,
-    /// The account (domain) id of a global service, when configured.
-    pub(crate) domain_id: Option<String>,
-    /// The account id IAM named, asked once a call of a global service needed it.
-    pub(crate) discovered_domain_id: tokio::sync::OnceCell<String>,
+    /// The id IAM (or STS) named, asked once a call needed it.
+    pub(crate) discovered_id: tokio::sync::OnceCell<String>,
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_bytes: usize,
@@ -70,7 +72,8 @@ impl std::fmt::Debug for Client {
             .field("service", &inner.service.name)
             .field("endpoint", &format_args!("{}", inner.endpoint))
             .field("auth", &inner.auth)
-            .field("project_id", &inner.project_id)
+            .field("kind", &inner.kind)
+            .field("id", &inner.id)
             .field("timeout", &inner.timeout)
             .field("retry", &inner.retry)
             .field("interceptors", &inner.interceptors.len())
@@ -96,22 +99,29 @@ impl Client {
     }
 
     /// The project id used when a request leaves `project_id` unset: the configured one,
-    /// or the one IAM named once a call needed it.
+    /// or the one IAM named once a call needed it. None for a global service's client,
+    /// whose calls carry an account id instead.
     pub fn project_id(&self) -> Option<&str> {
-        self.inner
-            .project_id
-            .as_deref()
-            .or_else(|| self.inner.discovered_project_id.get().map(String::as_str))
+        self.id_of(Kind::Basic)
     }
 
     /// The account (domain) id a global service's calls carry in `X-Domain-Id` and use
     /// for an unset `domain_id`: the configured one, or the one IAM named once a call
-    /// needed it.
+    /// needed it. None for any other service's client.
     pub fn domain_id(&self) -> Option<&str> {
-        self.inner
-            .domain_id
+        self.id_of(Kind::Global)
+    }
+
+    /// The client's id, configured or discovered, when it is of `kind`.
+    fn id_of(&self, kind: Kind) -> Option<&str> {
+        let inner = &*self.inner;
+        if inner.kind != kind {
+            return None;
+        }
+        inner
+            .id
             .as_deref()
-            .or_else(|| self.inner.discovered_domain_id.get().map(String::as_str))
+            .or_else(|| inner.discovered_id.get().map(String::as_str))
     }
 
     /// A handle on the same client (same connections and configuration) whose calls use
@@ -192,53 +202,39 @@ impl Client {
     /// global service's account id (configured, or asked of IAM once), else the project id
     /// (configured, or asked of IAM once when the path needs it).
     async fn scope(&self, call: &Call) -> Result<Scope<'_>, Error> {
-        if self.inner.service.global {
-            Ok(Scope {
-                domain_id: self.default_domain_id().await?,
+        let id = self.default_id(call).await?;
+        Ok(match self.inner.kind {
+            Kind::Basic => Scope {
+                project_id: id,
                 ..Scope::default()
-            })
-        } else {
-            Ok(Scope {
-                project_id: self.default_project_id(call).await?,
+            },
+            Kind::Global => Scope {
+                domain_id: id,
                 ..Scope::default()
-            })
-        }
+            },
+        })
     }
 
-    /// The account id of a global service: configured, or asked of IAM once (with a
-    /// region and AK/SK credentials; without them, none).
-    async fn default_domain_id(&self) -> Result<Option<&str>, Error> {
+    /// The client's id: configured, or asked once (with a region and AK/SK credentials;
+    /// without them, none): a global service's account, which every call carries, or the
+    /// project, when a call's path needs it.
+    async fn default_id(&self, call: &Call) -> Result<Option<&str>, Error> {
         let inner = &*self.inner;
-        if let Some(domain_id) = self.domain_id() {
-            return Ok(Some(domain_id));
+        if let Some(id) = self.id_of(inner.kind) {
+            return Ok(Some(id));
         }
-        match &inner.discovery {
-            Some(discovery) => inner
-                .discovered_domain_id
-                // Boxed: a rare path, kept out of every call's future.
-                .get_or_try_init(|| Box::pin(crate::discovery::discover_domain(self, discovery)))
-                .await
-                .map(|domain_id| Some(domain_id.as_str())),
-            None => Ok(None),
+        let Some(discovery) = &inner.discovery else {
+            return Ok(None);
+        };
+        if inner.kind == Kind::Basic && !call.needs_default_project_id() {
+            return Ok(None);
         }
-    }
-
-    /// The project id for a call that needs the client's: configured, or asked of IAM
-    /// once.
-    async fn default_project_id(&self, call: &Call) -> Result<Option<&str>, Error> {
-        let inner = &*self.inner;
-        if let Some(project_id) = self.project_id() {
-            return Ok(Some(project_id));
-        }
-        match &inner.discovery {
-            Some(discovery) if call.needs_default_project_id() => inner
-                .discovered_project_id
-                // Boxed: a rare path, kept out of every call's future.
-                .get_or_try_init(|| Box::pin(crate::discovery::discover(self, discovery)))
-                .await
-                .map(|project_id| Some(project_id.as_str())),
-            _ => Ok(None),
-        }
+        inner
+            .discovered_id
+            // Boxed: a rare path, kept out of every call's future.
+            .get_or_try_init(|| Box::pin(crate::discovery::discover(self, discovery, inner.kind)))
+            .await
+            .map(|id| Some(id.as_str()))
     }
 
     /// Sends a call to an endpoint (the service's, or IAM's for project discovery) once

@@ -5,6 +5,7 @@
 
 use serde::Deserialize;
 
+use crate::credentials::Kind;
 use crate::endpoint::Endpoint;
 use crate::regions;
 use crate::request::Scope;
@@ -29,9 +30,9 @@ impl Discovery {
         region: &Region,
         iam: &str,
         sts: Option<&str>,
-        global: bool,
+        kind: Kind,
     ) -> Result<Self, Error> {
-        let sts = if global {
+        let sts = if kind == Kind::Global {
             Some(Endpoint::parse(&regions::sts_endpoint(
                 sts,
                 Some(region.id()),
@@ -73,6 +74,19 @@ struct Domains {
     domains: Vec<Listed>,
 }
 
+/// The client's id of `kind`, asked as the official SDK asks: the project named as the
+/// region, or the account of the credentials.
+pub(crate) async fn discover(
+    client: &Client,
+    discovery: &Discovery,
+    kind: Kind,
+) -> Result<String, Error> {
+    match kind {
+        Kind::Basic => discover_project(client, discovery).await,
+        Kind::Global => discover_domain(client, discovery).await,
+    }
+}
+
 /// Sends one discovery call to IAM or STS and decodes its answer. The client's own
 /// settings, without a handle's per-call options (extra headers meant for the service are
 /// not for IAM), without project or account headers, and signed with the client's
@@ -96,7 +110,7 @@ async fn ask<T: serde::de::DeserializeOwned>(
 
 /// Asks IAM for the project named `region`: `GET {iam}/v3/projects?name={region}`, signed
 /// with the client's credentials. Exactly one project must come back.
-pub(crate) async fn discover(client: &Client, discovery: &Discovery) -> Result<String, Error> {
+async fn discover_project(client: &Client, discovery: &Discovery) -> Result<String, Error> {
     let Discovery { iam, region, .. } = discovery;
     let mut call = Call::new(&KEYSTONE_LIST_PROJECTS);
     call.query("name", region.id());
@@ -142,10 +156,7 @@ struct CallerIdentity {
 /// {iam}/v3/auth/domains`, signed, without project or account headers, and takes the first
 /// account listed; when IAM lists none, asks STS: `GET {sts}/v5/caller-identity`, signed,
 /// and takes its `account_id`. As the official SDK's `GlobalCredentials` ask.
-pub(crate) async fn discover_domain(
-    client: &Client,
-    discovery: &Discovery,
-) -> Result<String, Error> {
+async fn discover_domain(client: &Client, discovery: &Discovery) -> Result<String, Error> {
     let Discovery { iam, sts, .. } = discovery;
     let Domains { domains } = ask(client, iam, Call::new(&KEYSTONE_LIST_AUTH_DOMAINS)).await?;
     if let Some(domain) = domains.into_iter().next() {
